@@ -1,0 +1,218 @@
+"""Build stage: the one thin adapter to MkDocs and Material.
+
+Everything MkDocs-specific lives here. The core writes a plain Markdown tree;
+this module points MkDocs at it, sets the few settings that follow from ours
+(language, search, audience banner, short nav), builds into a folder beside the
+published one and swaps it in only when the build succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin
+
+from .errors import BuildError, ContentError, DiscloseError
+from .pipeline import Progress, Rendered, prepare, render_tree
+from .render import Labels
+from .settings import Settings, check_audience, parse_as_of, settings_from_options
+
+log = logging.getLogger("mkdocs.plugins.disclose")
+
+# The separator Material uses for Chinese, with the zero-width space jieba's segments are joined by.
+ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
+
+
+class DiscloseConfig(Config):
+    """The `disclose` entry of mkdocs.yml's plugins (checked again by `settings_from_options`)."""
+
+    language = config_options.Type(str, default="en")
+    audience = config_options.Type(str, default="public")
+    content_dir = config_options.Type(str, default="content")
+    build_dir = config_options.Type(str, default=".build")
+    site_dir = config_options.Type(str, default="site")
+    categories = config_options.Optional(config_options.Type(dict))
+
+
+class DisclosePlugin(BasePlugin[DiscloseConfig]):
+    """Runs the pipeline for `mkdocs build`/`serve`, or takes the tree `disclose build` made."""
+
+    def __init__(self) -> None:
+        self.prepared: tuple[Rendered, Path, str] | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Point MkDocs at the generated Markdown tree and apply the settings that follow from ours."""
+        options = {k: v for k, v in self.config.items() if v is not None}
+        try:
+            settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
+            rendered, docs, audience = self.prepared or self._prepare(settings)
+        except DiscloseError as error:
+            _log_error(error)
+            raise PluginError(f"disclose: {error}") from None
+        configure(config, settings, rendered, docs, audience)
+        return config
+
+    def _prepare(self, settings: Settings) -> tuple[Rendered, Path, str]:
+        audience = check_audience(os.environ.get("DISCLOSE_AUDIENCE") or settings.audience)
+        as_of = parse_as_of(os.environ.get("DISCLOSE_AS_OF"))
+        rendered = prepare(settings, audience, as_of)
+        for warning in rendered.report.warnings:
+            log.warning(warning.format())
+        docs = settings.docs_path(audience)
+        render_tree(rendered, settings, docs)
+        return rendered, docs, audience
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a record or a template changes."""
+        options = {k: v for k, v in self.config.items() if v is not None}
+        settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
+        for folder in (settings.content_path, settings.templates_path):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+
+def configure(
+    config: MkDocsConfig, settings: Settings, rendered: Rendered, docs: Path, audience: str
+) -> None:
+    """Set docs_dir, nav, language, search and the audience marks on a loaded MkDocs config."""
+    config.docs_dir = str(docs)
+    config.nav = [{item.label: item.path} for item in rendered.nav]
+    config.theme["language"] = settings.language
+    labels = Labels(settings.templates_path, settings.language)
+    config.extra["disclose"] = {"audience": audience, "internal_label": labels("site_internal")}
+    _configure_search(config, settings.language)
+    _guard_site_dir(config, settings, audience)
+
+
+def _configure_search(config: MkDocsConfig, language: str) -> None:
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "search" and language == "zh":
+            plugin.config["lang"] = ["zh"]
+            plugin.config["separator"] = ZH_SEPARATOR
+
+
+def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> None:
+    """Never let an internal build land in the public folder (or the reverse)."""
+    site_dir = Path(config.site_dir).resolve()
+    other = "public" if audience == "internal" else "internal"
+    if site_dir == settings.output_path(other).resolve():
+        config.site_dir = str(settings.output_path(audience))
+
+
+def _log_error(error: DiscloseError) -> None:
+    if isinstance(error, ContentError):
+        for diagnostic in error.diagnostics:
+            log.error(diagnostic.format())
+    log.error(str(error))
+
+
+# -- `disclose build` -----------------------------------------------------------------------------
+
+
+def build_site(
+    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress | None = None
+) -> Path:
+    """Validate, render and build one audience's site; the published folder changes only on success."""
+    progress = progress or Progress()
+    rendered = prepare(settings, audience, as_of, strict, progress)
+    docs = settings.docs_path(audience)
+    render_tree(rendered, settings, docs, progress)
+    out = settings.output_path(audience)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out.parent / f".{audience}.lock"):
+        staging = out.parent / f".{audience}.new-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            _run_mkdocs(settings, rendered, docs, audience, staging, strict)
+            progress.step(f"MkDocs built {len(rendered.pages)} pages")
+            _swap(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    progress.step(f"published {out}")
+    return out
+
+
+def _run_mkdocs(
+    settings: Settings, rendered: Rendered, docs: Path, audience: str, site_dir: Path, strict: bool
+) -> None:
+    from mkdocs.config import load_config
+
+    _setup_logging()
+    try:
+        config = load_config(config_file=str(settings.config_file), site_dir=str(site_dir), strict=strict)
+        plugin = config.plugins.get("disclose")
+        if not isinstance(plugin, DisclosePlugin):
+            raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
+        plugin.prepared = (rendered, docs, audience)
+        mkdocs_build(config)
+    except Abort as error:
+        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+    except (OSError, ValueError, KeyError) as error:
+        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+
+
+def _setup_logging() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_disclose", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._disclose = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put the new site in place of the old one with two renames; restore the old one on failure."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    had_old = out.exists()
+    if had_old:
+        os.replace(out, old)
+    try:
+        os.replace(new, out)
+    except OSError:
+        if had_old:
+            os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _lock(path: Path) -> Iterator[None]:
+    """One build at a time into one output folder."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def serve(settings: Settings, audience: str, as_of: str | None, address: str) -> None:
+    """Live preview through MkDocs' server; the plugin regenerates the tree on every change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.environ["DISCLOSE_AUDIENCE"] = audience
+    if as_of:
+        os.environ["DISCLOSE_AS_OF"] = as_of
+    _setup_logging()
+    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    try:
+        mkdocs_serve(config_file=str(settings.config_file), dev_addr=address, livereload=True)
+    except Abort as error:
+        raise BuildError(str(error)) from None

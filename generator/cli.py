@@ -1,0 +1,169 @@
+"""The `disclose` command: validate, build, serve, render, new."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import build_site, serve
+from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, summarize
+from .pipeline import Progress, check, prepare, render_tree
+from .scaffold import new_record
+from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="disclose", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"disclose {__version__}")
+    parser.add_argument("--config", type=Path, help="mkdocs.yml to use (default: found from here up)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help="check every record")
+    _add_as_of(validate)
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    build = commands.add_parser("build", help="build site/public (or site/internal)")
+    _add_as_of(build)
+    _add_audience(build)
+    build.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1")
+    _add_as_of(serve_cmd)
+    _add_audience(serve_cmd)
+    serve_cmd.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"
+    )
+
+    render = commands.add_parser("render", help="write the Markdown tree only")
+    _add_as_of(render)
+    _add_audience(render)
+    render.add_argument("--out", type=Path, required=True, help="folder to write the Markdown into")
+    render.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    new = commands.add_parser("new", help="create a new record file")
+    new.add_argument("kind", help="team, unit, meeting, finding, rectification or notice")
+    new.add_argument("--id", help="the id (default: the next free one)")
+    return parser
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", help="date the figures are computed for (default: today)")
+
+
+def _add_audience(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--audience", help=f"{' or '.join(AUDIENCES)} (default from mkdocs.yml: public)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 content or build error, 2 usage error)."""
+    try:
+        args = _parser().parse_args(argv)
+        return _dispatch(args)
+    except ContentError as error:
+        _print_diagnostics(error.diagnostics)
+        print(f"disclose: {error}", file=sys.stderr)
+        return 1
+    except DiscloseError as error:
+        print(f"disclose: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("disclose: interrupted; the published site was left as it was", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    progress = Progress(None if args.quiet else sys.stderr)
+    if args.command == "validate":
+        return _validate(settings, args)
+    if args.command == "new":
+        path = new_record(settings, args.kind, args.id, dt.date.today())
+        print(path.relative_to(settings.root))
+        return 0
+    audience = check_audience(args.audience or settings.audience)
+    if args.command == "build":
+        out = build_site(settings, audience, parse_as_of(args.as_of), args.strict, progress)
+        print(f"built {audience} site in {out.relative_to(settings.root)}")
+        return 0
+    if args.command == "render":
+        rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
+        _print_diagnostics(rendered.report.warnings)
+        render_tree(rendered, settings, args.out, progress)
+        return 0
+    if args.command == "serve":
+        parse_as_of(args.as_of)
+        _validate_or_raise(settings, parse_as_of(args.as_of))
+        serve(settings, audience, args.as_of, args.dev_addr)
+        return 0
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _validate_or_raise(settings: Settings, as_of: dt.date) -> None:
+    _, report = check(settings, as_of)
+    if report.errors:
+        raise ContentError(report.diagnostics)
+
+
+def _validate(settings: Settings, args: argparse.Namespace) -> int:
+    records, report = check(settings, parse_as_of(args.as_of))
+    failed = bool(report.errors or (args.strict and report.warnings))
+    if args.format == "json":
+        print(json.dumps(_as_json(report, len(records), failed), ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        for diagnostic in report.diagnostics:
+            print(_github(diagnostic))
+    else:
+        _print_diagnostics(report.errors + report.warnings, sys.stdout)
+        if report.diagnostics:
+            print(summarize(report.diagnostics))
+        else:
+            print(f"{len(records)} records, no problems")
+    return 1 if failed else 0
+
+
+def _as_json(report: Report, valid: int, failed: bool) -> dict[str, object]:
+    return {
+        "ok": not failed,
+        "valid_records": valid,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "diagnostics": [
+            {
+                "file": d.path,
+                "line": d.line,
+                "column": d.column,
+                "field": d.field,
+                "severity": d.severity,
+                "message": d.message,
+            }
+            for d in sorted(report.diagnostics)
+        ],
+    }
+
+
+def _github(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the file and line."""
+    level = "warning" if d.severity == "warning" else "error"
+    message = f"{d.field}: {d.message}" if d.field else d.message
+    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    path = d.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    return f"::{level} file={path},line={d.line or 1},col={d.column or 1}::{escaped}"
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: object = None) -> None:
+    out = stream or sys.stderr
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=out)  # type: ignore[call-overload]

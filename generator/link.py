@@ -1,0 +1,249 @@
+"""Link stage: reverse relations and derived values over one audience's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit, iter_refs
+from .validate import Record
+
+OPEN_STATUSES = ("planned", "in-progress")
+STATUSES = ("planned", "in-progress", "completed", "verified", "long-term")
+
+
+@dataclass(frozen=True)
+class RectState:
+    """What the format derives for a rectification as of the build date."""
+
+    effective_deadline: dt.date
+    overdue: bool
+    days_overdue: int
+    measures_done: int
+    measures_total: int
+
+
+@dataclass
+class Tally:
+    """Headline figures over a set of findings and rectifications."""
+
+    findings: int = 0
+    rectifications: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    overdue: int = 0
+    longest_overdue: int = 0
+    median_days_to_complete: float | None = None
+
+    @property
+    def done(self) -> int:
+        """Completed or verified."""
+        return self.by_status["completed"] + self.by_status["verified"]
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Completed and verified out of all that have an end (long-term items are counted apart)."""
+        base = self.rectifications - self.by_status["long-term"]
+        return self.done / base if base else None
+
+    @property
+    def verified_rate(self) -> float | None:
+        """Verified out of all that have an end."""
+        base = self.rectifications - self.by_status["long-term"]
+        return self.by_status["verified"] / base if base else None
+
+
+@dataclass(repr=False)
+class Site:
+    """One audience's records, linked both ways, with the figures derived from them."""
+
+    records: dict[str, Record]
+    as_of: dt.date
+    audience: str
+    former: dict[str, Record] = field(default_factory=dict)
+    _backlinks: dict[str, list[Record]] = field(default_factory=dict)
+    _by_kind: dict[str, list[Record]] = field(default_factory=dict)
+    _derived: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    rect: dict[str, RectState] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """Records of one kind, newest first, then by id."""
+        return self._by_kind.get(kind, [])
+
+    def newest_first(self, records: Iterable[Record]) -> list[Record]:
+        """Records sorted newest first, then by id."""
+        return sorted(records, key=lambda r: (_reverse_date(self.date_of(r)), r.id))
+
+    def get(self, record_id: str | None) -> Record | None:
+        """The record with this id, if the audience has it."""
+        return self.records.get(record_id) if record_id else None
+
+    def all(self, record_ids: Iterable[str]) -> list[Record]:
+        """The records with these ids that the audience has, in the given order."""
+        return [r for r in (self.records.get(i) for i in record_ids) if r is not None]
+
+    def referrers(self, record: Record, kind: str) -> list[Record]:
+        """Records of `kind` that name `record` in any relation, newest first."""
+        return [r for r in self._backlinks.get(record.id, []) if r.kind == kind]
+
+    def title_of(self, record: Record) -> str:
+        """The record's display title (a rectification defaults to its first finding's)."""
+        model = record.model
+        for name in ("title", "name"):
+            value = getattr(model, name, None)
+            if value:
+                return str(value)
+        if isinstance(model, Rectification):
+            first = self.get(model.findings[0])
+            if first is not None:
+                return self.title_of(first)
+        return record.id
+
+    def date_of(self, record: Record) -> dt.date | None:
+        """The date a record is sorted and filed by."""
+        model = record.model
+        for name in ("date", "found_on", "opened_on"):
+            value = getattr(model, name, None)
+            if isinstance(value, dt.date):
+                return value
+        return None
+
+    def team_of(self, record: Record) -> Record | None:
+        """A unit's team, a finding's team (default: its unit's), a rectification's owner's team."""
+        model = record.model
+        if isinstance(model, Unit):
+            return self.get(model.team)
+        if isinstance(model, Finding):
+            return self.get(model.team) or self._team_of_id(model.unit)
+        if isinstance(model, Rectification):
+            owner = self.owner_of(record)
+            return self.team_of(owner) if owner else None
+        if isinstance(model, Meeting):
+            return self.get(model.organizer)
+        if isinstance(model, Notice):
+            return self.get(model.issuer)
+        return None
+
+    def _team_of_id(self, unit_id: str) -> Record | None:
+        unit = self.get(unit_id)
+        return self.team_of(unit) if unit else None
+
+    def unit_of(self, record: Record) -> Record | None:
+        """A finding's unit, a rectification's owner."""
+        model = record.model
+        if isinstance(model, Finding):
+            return self.get(model.unit)
+        if isinstance(model, Rectification):
+            return self.owner_of(record)
+        return None
+
+    def owner_of(self, record: Record) -> Record | None:
+        """A rectification's owner: given, else its first finding's unit."""
+        model = record.model
+        if model.owner:
+            return self.get(model.owner)
+        first = self.get(model.findings[0])
+        return self.get(first.model.unit) if first else None
+
+    def findings_of(self, record: Record) -> list[Record]:
+        """Findings of a unit, of a team (through the finding's team), or raised at a meeting."""
+        if record.kind == "team":
+            return self._derived.get(("team-findings", record.id), [])
+        return self.referrers(record, "finding")
+
+    def rectifications_of(self, record: Record) -> list[Record]:
+        """Rectifications of a finding, owned by a unit, or under a team."""
+        if record.kind == "finding":
+            return self.referrers(record, "rectification")
+        return self._derived.get((f"{record.kind}-rectifications", record.id), [])
+
+    def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
+        """Headline figures over these findings and rectifications."""
+        return _tally(self, list(findings), list(rectifications))
+
+    def tally_of(self, record: Record | None = None) -> Tally:
+        """Figures for a team, a unit, or (None) the whole site."""
+        if record is None:
+            return self.tally(self.of_kind("finding"), self.of_kind("rectification"))
+        return self.tally(self.findings_of(record), self.rectifications_of(record))
+
+
+def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
+    """Index one audience's records, compute reverse relations and derived values."""
+    site = Site({r.id: r for r in records}, as_of, audience)
+    ordered = site.newest_first(records)
+    for record in ordered:
+        site._by_kind.setdefault(record.kind, []).append(record)
+        for old in record.model.former_ids:
+            site.former[old] = record
+        for target in dict.fromkeys(t for _, _, t in iter_refs(record.model)):
+            site._backlinks.setdefault(target, []).append(record)
+        if isinstance(record.model, Rectification):
+            site.rect[record.id] = derive_state(record.model, as_of)
+    _link_effective(site)
+    return site
+
+
+def _link_effective(site: Site) -> None:
+    """Relations through defaults: a finding's team, a rectification's owner and team."""
+    derived = site._derived
+    for finding in site.of_kind("finding"):
+        team = site.team_of(finding)
+        if team is not None:
+            derived.setdefault(("team-findings", team.id), []).append(finding)
+    for rect in site.of_kind("rectification"):
+        owner = site.owner_of(rect)
+        if owner is not None:
+            derived.setdefault(("unit-rectifications", owner.id), []).append(rect)
+        team = site.team_of(rect)
+        if team is not None:
+            derived.setdefault(("team-rectifications", team.id), []).append(rect)
+
+
+def derive_state(model: Rectification, as_of: dt.date) -> RectState:
+    """Effective deadline, overdue state and measures done, as of a date."""
+    deadline = model.deadline_changes[-1].new_deadline if model.deadline_changes else model.deadline
+    overdue = model.status in OPEN_STATUSES and deadline < as_of
+    done = sum(1 for m in model.measures if m.status == "done")
+    return RectState(deadline, overdue, (as_of - deadline).days if overdue else 0, done, len(model.measures))
+
+
+def _tally(site: Site, findings: list[Record], rects: list[Record]) -> Tally:
+    tally = Tally(findings=len(findings), rectifications=len(rects))
+    durations: list[int] = []
+    for record in rects:
+        model, state = record.model, site.rect[record.id]
+        tally.by_status[model.status] += 1
+        if state.overdue:
+            tally.overdue += 1
+            tally.longest_overdue = max(tally.longest_overdue, state.days_overdue)
+        if model.completed_on is not None and model.status in ("completed", "verified"):
+            durations.append(_days_from_finding(site, model))
+    tally.median_days_to_complete = median(durations) if durations else None
+    return tally
+
+
+def _days_from_finding(site: Site, model: Rectification) -> int:
+    found = [f.model.found_on for f in (site.get(i) for i in model.findings) if f is not None]
+    start = min(found) if found else model.opened_on
+    return (model.completed_on - start).days
+
+
+def _reverse_date(value: dt.date | None) -> int:
+    return -(value.toordinal() if value else 0)
+
+
+def kinds() -> list[str]:
+    """The record kinds in site order."""
+    return list(KINDS)
+
+
+def group_by(records: Iterable[Record], key: Any) -> dict[Any, list[Record]]:
+    """Records grouped by a key function, groups in first-seen order."""
+    groups: dict[Any, list[Record]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return dict(groups)

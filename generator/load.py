@@ -1,0 +1,232 @@
+"""Load stage: read every record file under `content/` into plain data, with exact error places.
+
+The fast path parses with libyaml's C loader and keeps no line numbers; a
+semantic error found later asks `locate()` to compose that one file again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic
+from .schema import KINDS, Kind
+
+MAX_BYTES = 1024 * 1024
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record file as read: its kind, id, data and, for notices, the Markdown body."""
+
+    kind: str
+    id: str
+    path: Path
+    display: str
+    data: dict[str, Any]
+    body: str | None = None
+    body_line: int = 0
+    text: str = ""
+    yaml_line: int = 1
+
+
+class _LoadError(Exception):
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that refuses duplicate keys and keeps dates as text for the validator."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (list, dict)):
+                raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise _LoadError(
+                    *_mark(key_node),
+                    f"duplicate key '{key}' (first on line {first}): keep one, YAML would"
+                    " silently drop the other",
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _construct_date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_as_text)
+RecordLoader.add_constructor(
+    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
+)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def discover(content_dir: Path) -> Iterator[tuple[Kind, Path]]:
+    """Every record file under the kinds' folders, in a stable order."""
+    for kind in KINDS.values():
+        folder = content_dir / kind.folder
+        if not folder.is_dir():
+            continue
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith(kind.suffix) and not name.startswith("."):
+                    yield kind, Path(root) / name
+
+
+def load_all(
+    content_dir: Path, root: Path, files: Iterable[tuple[Kind, Path]] | None = None
+) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Load every record file; return the records read and one diagnostic per unreadable file."""
+    records: list[RawRecord] = []
+    problems: list[Diagnostic] = []
+    for kind, path in files if files is not None else discover(content_dir):
+        record = load_file(kind, path, display_path(path, root))
+        if isinstance(record, Diagnostic):
+            problems.append(record)
+        else:
+            records.append(record)
+    return records, problems
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as messages show it: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
+    """Read one record file, or say exactly why it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Diagnostic(display, message=f"cannot read file: {error.strerror}")
+    if len(raw) > MAX_BYTES:
+        return Diagnostic(
+            display,
+            message=f"file is {len(raw):,} bytes, over the 1 MiB limit: split it or move"
+            " bulky data out of the record",
+        )
+    text = _decode(raw, display)
+    if isinstance(text, Diagnostic):
+        return text
+    try:
+        return _parse(kind, path, display, text)
+    except _LoadError as error:
+        return Diagnostic(display, error.line, error.column, message=error.message)
+
+
+def _decode(raw: bytes, display: str) -> str | Diagnostic:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        return Diagnostic(
+            display,
+            line,
+            column,
+            message=f"not valid UTF-8 (byte 0x{raw[error.start]:02x}): save the file as UTF-8",
+        )
+
+
+def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
+    body, body_line, yaml_text, yaml_line = None, 0, text, 1
+    if kind.suffix == ".md":
+        yaml_text, body, body_line = split_front_matter(text)
+        yaml_line = 2
+    data = parse_yaml(yaml_text, yaml_line)
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else f"a {type(data).__name__}"
+        raise _LoadError(yaml_line, 1, f"expected a mapping of fields, found {found}")
+    return RawRecord(kind.name, path.stem, path, display, data, body, body_line, text, yaml_line)
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split a notice into its YAML front matter, its body and the body's first line."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        raise _LoadError(1, 1, "a notice starts with a '---' line, then its front matter")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n") in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    raise _LoadError(len(lines), 1, "front matter is not closed: add a '---' line after it")
+
+
+def parse_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse one YAML document; syntax errors become `_LoadError` with line and column."""
+    try:
+        return yaml.load(text, Loader=RecordLoader)
+    except _LoadError as error:
+        raise _LoadError(error.line + first_line - 1, error.column, error.message) from None
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error, first_line) from None
+    except yaml.YAMLError as error:
+        raise _LoadError(first_line, 1, f"YAML error: {error}") from None
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
+    mark = error.problem_mark or error.context_mark
+    line = (mark.line + first_line) if mark else first_line
+    column = (mark.column + 1) if mark else 1
+    problem = error.problem or "invalid YAML"
+    if "expected a single document" in (error.context or "") + problem:
+        return _LoadError(line, column, "more than one YAML document: keep one record per file")
+    context = f" {error.context}" if error.context and error.context != problem else ""
+    return _LoadError(line, column, f"YAML syntax error: {problem}{context}")
+
+
+def locate(record: RawRecord, path: tuple[str | int, ...], key: bool = False) -> tuple[int, int]:
+    """Line and column of the value at `path` (or of its key), composing this one file again.
+
+    Where the path stops existing (a missing field), the closest existing parent
+    is returned, which is where the field must be added.
+    """
+    yaml_text = record.text
+    if record.body is not None:
+        yaml_text, _, _ = split_front_matter(record.text)
+    try:
+        node = yaml.compose(yaml_text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return record.yaml_line, 1
+    line, column = _node_place(node, path, key)
+    return line + record.yaml_line - 1, column
+
+
+def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int, int]:
+    place = _mark(node) if node is not None else (1, 1)
+    for step in path:
+        child = _child(node, step)
+        if child is None:
+            return place
+        key_node, node = child
+        place = _mark(key_node) if (key and step == path[-1] and key_node is not None) else _mark(node)
+    return place
+
+
+def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == step:
+                return key_node, value_node
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return None, node.value[step]
+    return None

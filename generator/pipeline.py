@@ -1,0 +1,81 @@
+"""The orchestrator: load → validate → redact → link → render → write, one step a line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from .errors import ContentError, Report
+from .link import Site, link
+from .load import load_all
+from .redact import redact
+from .render import NavItem, Page, render
+from .settings import Settings
+from .validate import Record, validate
+from .write import WriteResult, write_tree
+
+
+@dataclass
+class Progress:
+    """Stage-by-stage progress on stderr, so long work is visibly alive."""
+
+    stream: TextIO | None = sys.stderr
+    started: float = 0.0
+
+    def step(self, message: str) -> None:
+        """Say what just finished and how long the run has taken."""
+        if self.stream is not None:
+            if not self.started:
+                self.started = time.perf_counter()
+            elapsed = time.perf_counter() - self.started
+            print(f"[{elapsed:6.2f}s] {message}", file=self.stream, flush=True)
+
+
+QUIET = Progress(None)
+
+
+def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tuple[list[Record], Report]:
+    """Load and validate every record; return valid records and all diagnostics."""
+    raw, load_problems = load_all(settings.content_path, settings.root)
+    progress.step(f"loaded {len(raw)} record files")
+    records, report = validate(raw, settings, as_of)
+    report.diagnostics.extend(load_problems)
+    progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")
+    return records, report
+
+
+@dataclass
+class Rendered:
+    """One audience's Markdown tree, in memory."""
+
+    site: Site
+    pages: list[Page]
+    nav: list[NavItem]
+    report: Report
+
+
+def prepare(
+    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
+) -> Rendered:
+    """Everything up to the Markdown pages; raise ContentError on errors (and warnings with strict)."""
+    records, report = check(settings, as_of, progress)
+    if report.errors or (strict and report.warnings):
+        raise ContentError(report.diagnostics)
+    site = link(redact(records, audience), as_of, audience)
+    progress.step(f"linked {len(site.records)} {audience} records")
+    pages, nav = render(site, settings)
+    progress.step(f"rendered {len(pages)} pages")
+    return Rendered(site, pages, nav, report)
+
+
+def render_tree(
+    rendered: Rendered, settings: Settings, out_dir: Path, progress: Progress = QUIET
+) -> WriteResult:
+    """Write a rendered site as Markdown, with the static files beside it."""
+    result = write_tree(rendered.pages, out_dir, settings.templates_path / "static")
+    progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}")
+    return result

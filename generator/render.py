@@ -1,0 +1,263 @@
+"""Render stage: Jinja2 templates in `site_templates/` turn the linked site into Markdown pages.
+
+Every `{{ value }}` is escaped for Markdown unless it is already `Md` (safe
+Markdown made by this module or `markup`), so a template cannot forget to
+escape a plain-text field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .errors import BuildError
+from .link import STATUSES, Site
+from .markup import Md, escape_html, escape_text, render_md_field
+from .schema import KINDS
+from .settings import Settings
+from .validate import Record
+
+LATEST_NOTICES = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated Markdown file: its path in the tree and its text."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One top-level navigation entry; records stay out of the nav so pages stay small."""
+
+    label: str
+    path: str
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Where a record's page lives: `<kind folder>/<id>/index.md`, so its URL depends on its id alone."""
+    return f"{KINDS[kind].folder}/{record_id}/index.md"
+
+
+def index_path(kind: str) -> str:
+    """Where a kind's index page lives."""
+    return f"{KINDS[kind].folder}/index.md"
+
+
+HOME_PATH = "index.md"
+PROGRESS_PATH = "progress/index.md"
+
+
+class Labels:
+    """The words the generator writes, in the site's language."""
+
+    def __init__(self, templates: Path, language: str) -> None:
+        data = yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
+        self.words: dict[str, str] = {**data["en"], **data.get(language, {})}
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The label for `key`, with `{name}` placeholders filled in."""
+        text = self.words.get(key, key)
+        return text.format(**values) if values else text
+
+
+def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
+    """Every page of the site as Markdown, and the short top-level navigation."""
+    labels = Labels(settings.templates_path, settings.language)
+    renderer = _Renderer(site, settings, labels)
+    pages = [renderer.home(), renderer.progress()]
+    for kind in KINDS:
+        pages.append(renderer.index(kind))
+        pages.extend(renderer.record(record) for record in site.of_kind(kind))
+    return pages, navigation(labels)
+
+
+def navigation(labels: Labels) -> list[NavItem]:
+    """Home, notices, progress and one index per kind."""
+    items = [NavItem(labels("home"), HOME_PATH), NavItem(labels("notices"), index_path("notice"))]
+    items.append(NavItem(labels("progress"), PROGRESS_PATH))
+    for kind in ("finding", "rectification", "meeting", "unit", "team"):
+        items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
+    return items
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return escape_text(value)
+
+
+class _Renderer:
+    """Holds the template environment and the helpers that templates call."""
+
+    def __init__(self, site: Site, settings: Settings, labels: Labels) -> None:
+        self.site, self.settings, self.labels = site, settings, labels
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(settings.templates_path),
+            finalize=_finalize,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        self.env.globals.update(self._helpers())
+
+    def _helpers(self) -> dict[str, Callable[..., Any]]:
+        return {
+            "t": self.labels,
+            "md": render_md_field,
+            "link": _with_context(self._link),
+            "index_link": _with_context(self._index_link),
+            "status": self._status,
+            "label": self._label,
+            "category": self.settings.category_label,
+            "pct": _format_percent,
+            "title_of": self.site.title_of,
+            "person": _format_person,
+            "raw": Md,
+        }
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def home(self) -> Page:
+        site = self.site
+        year = site.as_of.year
+        this_year = [f for f in site.of_kind("finding") if f.model.found_on.year == year]
+        context = {
+            "year": year,
+            "findings_this_year": len(this_year),
+            "tally": site.tally_of(None),
+            "notices": site.of_kind("notice")[:LATEST_NOTICES],
+        }
+        meta = {"title": self.settings.site_name, "search": {"exclude": True}}
+        return self._page("home.md.j2", HOME_PATH, meta, context)
+
+    def progress(self) -> Page:
+        site = self.site
+        rects = site.of_kind("rectification")
+        overdue = sorted(
+            (r for r in rects if site.rect[r.id].overdue), key=lambda r: -site.rect[r.id].days_overdue
+        )
+        context = {
+            "tally": site.tally_of(None),
+            "statuses": STATUSES,
+            "overdue": overdue,
+            "units": [(u, site.tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
+            "teams": [(t, site.tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
+        }
+        meta = {"title": self.labels("progress"), "search": {"exclude": True}}
+        return self._page("progress.md.j2", PROGRESS_PATH, meta, context)
+
+    def index(self, kind: str) -> Page:
+        records = self.site.of_kind(kind)
+        meta = {"title": self.labels(KINDS[kind].folder), "search": {"exclude": True}}
+        return self._page(f"index_{kind}.md.j2", index_path(kind), meta, {"records": records, "kind": kind})
+
+    def record(self, record: Record) -> Page:
+        title = self.site.title_of(record)
+        meta: dict[str, Any] = {
+            "title": f"{record.id} {title}" if title != record.id else title,
+            "description": f"{self.labels(record.kind)} {record.id}",
+            "search": {"boost": 2},
+        }
+        if record.model.tags:
+            meta["tags"] = list(record.model.tags)
+        context = {"r": record, "m": record.model, "title": title}
+        if record.kind == "rectification":
+            context["state"] = self.site.rect[record.id]
+        return self._page(f"{record.kind}.md.j2", record_path(record.kind, record.id), meta, context)
+
+    def _page(self, template: str, path: str, meta: dict[str, Any], context: dict[str, Any]) -> Page:
+        try:
+            body = self.env.get_template(template).render(
+                page_path=path,
+                site=self.site,
+                site_name=self.settings.site_name,
+                as_of=self.site.as_of,
+                internal=self._internal,
+                **context,
+            )
+        except jinja2.TemplateError as error:
+            where = f"{getattr(error, 'filename', None) or template}:{getattr(error, 'lineno', '?')}"
+            message = str(error)[:300]
+            raise BuildError(f"site_templates/{Path(where).name}: template error: {message}") from None
+        return Page(path, _front_matter(meta) + body)
+
+    @property
+    def _internal(self) -> bool:
+        return self.site.audience == "internal"
+
+    # -- helpers for templates ------------------------------------------------------------------
+
+    def _link(self, context: Any, target: Record | str | None, text: Any = None) -> Md:
+        record = target if not isinstance(target, str) else self.site.get(target)
+        if record is None:
+            return escape_text(target or "") if text is None else escape_text(text)
+        shown = self.site.title_of(record) if text is None else text
+        href = posixpath.relpath(record_path(record.kind, record.id), posixpath.dirname(context["page_path"]))
+        return Md(f"[{escape_text(shown)}]({href})")
+
+    def _index_link(self, context: Any, kind: str) -> Md:
+        href = posixpath.relpath(index_path(kind), posixpath.dirname(context["page_path"]))
+        return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
+
+    def _status(self, record: Record) -> Md:
+        state = self.site.rect[record.id]
+        text = escape_text(self.labels(f"status_{record.model.status}"))
+        if state.overdue:
+            overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
+            return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
+        return text
+
+    def _label(self, prefix: str, value: str) -> str:
+        return self.labels(f"{prefix}_{value}")
+
+
+def _with_context(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A template function that receives the template context (for the current page's path)."""
+
+    @jinja2.pass_context
+    def call(context: Any, *args: Any, **kwargs: Any) -> Any:
+        return method(context, *args, **kwargs)
+
+    return call
+
+
+def _by_title(site: Site, records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda r: (site.title_of(r).casefold(), r.id))
+
+
+def _format_percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _format_person(person: Any) -> str:
+    if person is None:
+        return ""
+    return f"{person.title} {person.name}" if person.name else str(person.title)
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter; text the theme prints raw into HTML is HTML-escaped here."""
+    safe = dict(meta)
+    for key in ("title", "description"):
+        if key in safe:
+            safe[key] = escape_html(safe[key])
+    if "tags" in safe:
+        safe["tags"] = [escape_html(tag) for tag in safe["tags"]]
+    dumped = yaml.safe_dump(safe, allow_unicode=True, sort_keys=True, width=1000)
+    return f"---\n{dumped}---\n\n"

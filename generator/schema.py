@@ -1,0 +1,352 @@
+"""The record kinds of content format v1, declared once for validation, redaction and JSON Schema.
+
+Field markers say what the other stages need to know about a field without a
+list kept elsewhere: `Ref("unit")` is a reference to a unit, `INTERNAL` is never
+published, `MARKDOWN` holds Markdown (rendered with raw HTML shown as text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+_ID_RE = re.compile(ID_PATTERN)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks an id field as a reference to a record of `kind` (`*` for any kind)."""
+
+    kind: str
+    # An optional relation that the public build drops when it points at an
+    # internal record; any other relation from public to internal is an error.
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class _Marker:
+    name: str
+
+
+INTERNAL = _Marker("internal")
+MARKDOWN = _Marker("markdown")
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be empty")
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID_RE.match(value):
+        raise PydanticCustomError(
+            "bad_id",
+            "'{value}' is not a valid id: use 1 to 80 letters, digits, '.', '_' or '-',"
+            " starting with a letter or digit",
+            {"value": value},
+        )
+    return value
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_format", "expected a date YYYY-MM-DD, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_invalid", "'{value}' is not a calendar date", {"value": value}
+            ) from None
+    raise PydanticCustomError(
+        "date_format",
+        "expected a date YYYY-MM-DD, got {got}",
+        {"got": _describe(value)},
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return type_name(value)
+
+
+def type_name(value: Any) -> str:
+    """The YAML-ish name of a value's type, for messages."""
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text"}
+    for cls, name in names.items():
+        if type(value) is cls:
+            return name
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+Markdown = Annotated[str, AfterValidator(_check_text), MARKDOWN]
+Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_RE.pattern}),
+]
+Count = Annotated[int, Field(ge=0)]
+Visibility = Literal["public", "internal"]
+
+
+class Strict(BaseModel):
+    """No type coercion, no unknown keys."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Common(Strict):
+    """Fields common to every kind."""
+
+    id: Id | None = None
+    visibility: Visibility = "internal"
+    tags: list[Text] = []
+    former_ids: list[Id] = []
+    extra: Annotated[dict[str, Any], INTERNAL] = {}
+
+
+class Person(Strict):
+    """A title and, as personal data, a name."""
+
+    title: Text
+    name: Annotated[Text | None, INTERNAL] = None
+
+
+class Team(Common):
+    """A dispatched discipline inspection and supervision team."""
+
+    name: Text
+    short_name: Text | None = None
+    stationed_at: Text
+    description: Markdown | None = None
+
+
+class Unit(Common):
+    """A supervised unit."""
+
+    name: Text
+    parent: Text | None = None
+    team: Annotated[Id, Ref("team")]
+    top_leader: Person | None = None
+    description: Markdown | None = None
+
+
+class Assessment(Strict):
+    """The on-site evaluation of a report."""
+
+    satisfied: Count = 0
+    basically_satisfied: Count = 0
+    dissatisfied: Count = 0
+
+
+class Report(Strict):
+    """One unit's responsibility and integrity report at a meeting."""
+
+    unit: Annotated[Id, Ref("unit")]
+    reporter: Person | None = None
+    statement: Markdown | None = None
+    comments: Markdown | None = None
+    assessment: Assessment | None = None
+
+
+MeetingKind = Literal["responsibility-integrity-report", "rectification-review", "interview", "other"]
+
+
+class Meeting(Common):
+    """A reporting meeting, review or interview."""
+
+    title: Text
+    date: Date
+    kind: MeetingKind
+    organizer: Annotated[Id, Ref("team")]
+    location: Text | None = None
+    attendees: Count | None = None
+    summary: Markdown | None = None
+    reports: list[Report] = []
+
+
+Source = Literal[
+    "daily-supervision",
+    "reporting-meeting",
+    "interview",
+    "inspection",
+    "petition",
+    "audit",
+    "other",
+]
+Severity = Literal["low", "medium", "high"]
+
+
+class Finding(Common):
+    """A problem found in supervision."""
+
+    title: Text
+    unit: Annotated[Id, Ref("unit")]
+    team: Annotated[Id | None, Ref("team")] = None
+    found_on: Date
+    source: Source
+    meeting: Annotated[Id | None, Ref("meeting", optional=True)] = None
+    category: Text
+    severity: Severity = "medium"
+    description: Markdown
+    internal_notes: Annotated[Markdown | None, INTERNAL] = None
+
+
+MeasureStatus = Literal["planned", "in-progress", "done"]
+Status = Literal["planned", "in-progress", "completed", "verified", "long-term"]
+
+
+class Measure(Strict):
+    """One step of a rectification plan."""
+
+    text: Markdown
+    deadline: Date | None = None
+    status: MeasureStatus = "planned"
+
+
+class Progress(Strict):
+    """One dated entry of the follow-up log."""
+
+    date: Date
+    note: Markdown
+
+
+class DeadlineChange(Strict):
+    """A deadline moved, with the reason."""
+
+    date: Date
+    new_deadline: Date
+    reason: Text
+
+
+class Verification(Strict):
+    """The team's acceptance that closes the item."""
+
+    by: Annotated[Id, Ref("team")]
+    date: Date
+    note: Markdown | None = None
+
+
+class Rectification(Common):
+    """The plan and progress of fixing one or more findings."""
+
+    title: Text | None = None
+    findings: Annotated[list[Annotated[Id, Ref("finding")]], Field(min_length=1)]
+    owner: Annotated[Id | None, Ref("unit")] = None
+    responsible: Person | None = None
+    opened_on: Date
+    deadline: Date
+    status: Status
+    measures: list[Measure] = []
+    progress: list[Progress] = []
+    deadline_changes: list[DeadlineChange] = []
+    completed_on: Date | None = None
+    verification: Verification | None = None
+
+
+NoticeKind = Literal["announcement", "progress-report", "exposure", "meeting-report"]
+
+
+class Notice(Common):
+    """An announcement; its Markdown body is kept beside the front matter."""
+
+    title: Text
+    date: Date
+    kind: NoticeKind = "announcement"
+    issuer: Annotated[Id | None, Ref("team", optional=True)] = None
+    related: list[Annotated[Id, Ref("*", optional=True)]] = []
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of record is stored and addressed."""
+
+    name: str
+    folder: str
+    suffix: str
+    prefix: str
+    model: type[Common]
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("team", "teams", ".yaml", "T-", Team),
+        Kind("unit", "units", ".yaml", "U-", Unit),
+        Kind("meeting", "meetings", ".yaml", "M-", Meeting),
+        Kind("finding", "findings", ".yaml", "F-", Finding),
+        Kind("rectification", "rectifications", ".yaml", "R-", Rectification),
+        Kind("notice", "notices", ".md", "N-", Notice),
+    )
+}
+
+# Dates that record events; a deadline in the future is normal, an event is not.
+EVENT_DATE_FIELDS = frozenset({"date", "found_on", "opened_on", "completed_on"})
+
+
+def markers(model: type[BaseModel], field: str) -> list[object]:
+    """The metadata markers attached to one field of a model."""
+    return list(model.model_fields[field].metadata)
+
+
+RefPath = tuple[str | int, ...]
+
+
+def iter_refs(value: Any, path: RefPath = ()) -> Iterator[tuple[RefPath, Ref, str]]:
+    """Every (path, ref, id) reference inside a validated model, found through its `Ref` markers."""
+    if not isinstance(value, BaseModel):
+        return
+    for name, info in type(value).model_fields.items():
+        field_value = getattr(value, name)
+        ref = _find_ref(info.metadata)
+        if ref is not None and isinstance(field_value, str):
+            yield (*path, name), ref, field_value
+        elif isinstance(field_value, list):
+            yield from _iter_list_refs(field_value, info.annotation, (*path, name))
+        elif isinstance(field_value, BaseModel):
+            yield from iter_refs(field_value, (*path, name))
+
+
+def _iter_list_refs(items: list[Any], annotation: Any, path: RefPath) -> Iterator[tuple[RefPath, Ref, str]]:
+    item_ref = _list_item_ref(annotation)
+    for index, item in enumerate(items):
+        if item_ref is not None and isinstance(item, str):
+            yield (*path, index), item_ref, item
+        elif isinstance(item, BaseModel):
+            yield from iter_refs(item, (*path, index))
+
+
+def _list_item_ref(annotation: Any) -> Ref | None:
+    args = getattr(annotation, "__args__", ())
+    for arg in args:
+        ref = _find_ref(getattr(arg, "__metadata__", ()))
+        if ref is not None:
+            return ref
+    return None
+
+
+def _find_ref(metadata: Any) -> Ref | None:
+    for item in metadata:
+        if isinstance(item, Ref):
+            return item
+    return None

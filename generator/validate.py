@@ -1,0 +1,437 @@
+"""Validate stage: every rule of content format v1, all errors of a run collected at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Diagnostic, Report
+from .load import RawRecord, locate
+from .schema import (
+    EVENT_DATE_FIELDS,
+    ID_PATTERN,
+    KINDS,
+    Common,
+    Finding,
+    Meeting,
+    Rectification,
+    iter_refs,
+    type_name,
+)
+from .settings import Settings
+
+_ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A valid record: its kind, id, typed fields and where it came from."""
+
+    kind: str
+    id: str
+    model: Any
+    raw: RawRecord
+
+    @property
+    def display(self) -> str:
+        """The file path as messages show it."""
+        return self.raw.display
+
+    @property
+    def public(self) -> bool:
+        """Whether the public build may carry this record."""
+        return bool(self.model.visibility == "public")
+
+    @property
+    def body(self) -> str | None:
+        """A notice's Markdown body."""
+        return self.raw.body
+
+
+def validate(
+    raw_records: Iterable[RawRecord], settings: Settings, as_of: dt.date
+) -> tuple[list[Record], Report]:
+    """Check every record; return the valid ones and every diagnostic (errors and warnings)."""
+    report = Report()
+    records = [r for r in (_validate_fields(raw, report) for raw in raw_records) if r is not None]
+    index = _check_ids(records, report)
+    for record in records:
+        _check_record(record, index, settings, as_of, report)
+    return records, report
+
+
+# -- one record on its own -------------------------------------------------------------------
+
+
+def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
+    if not _ID_RE.match(raw.id):
+        report.add(
+            Diagnostic(
+                raw.display,
+                1,
+                1,
+                message=f"file name '{raw.id}' is not a valid id: rename the file to 1 to 80 letters,"
+                " digits, '.', '_' or '-', starting with a letter or digit",
+            )
+        )
+        return None
+    model_cls = KINDS[raw.kind].model
+    try:
+        model = model_cls.model_validate(raw.data)
+    except ValidationError as error:
+        for item in error.errors(include_url=False):
+            report.add(_pydantic_diagnostic(raw, model_cls, item))
+        return None
+    if model.id is not None and model.id != raw.id:
+        line, column = locate(raw, ("id",))
+        report.add(
+            Diagnostic(
+                raw.display,
+                line,
+                column,
+                "id",
+                f"id '{model.id}' differs from the file name '{raw.id}': the file name is the id,"
+                f" so rename the file or set id: {raw.id}",
+            )
+        )
+        return None
+    return Record(raw.kind, raw.id, model, raw)
+
+
+def _pydantic_diagnostic(raw: RawRecord, model_cls: type[BaseModel], item: Any) -> Diagnostic:
+    loc = tuple(item["loc"])
+    kind = item["type"]
+    if kind == "missing":
+        line, column = locate(raw, loc[:-1])
+        return Diagnostic(raw.display, line, column, _dotted(loc), f"required field missing: add {loc[-1]}:")
+    line, column = locate(raw, loc, key=kind == "extra_forbidden")
+    return Diagnostic(raw.display, line, column, _dotted(loc), _message(model_cls, loc, item))
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for step in loc:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def _message(model_cls: type[BaseModel], loc: tuple[Any, ...], item: Any) -> str:
+    kind, value = item["type"], item.get("input")
+    if kind == "extra_forbidden":
+        return _unknown_key(model_cls, loc)
+    if kind == "literal_error":
+        return _bad_choice(value, item["ctx"]["expected"])
+    if kind in {
+        "string_type",
+        "int_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "model_attributes_type",
+    }:
+        return _wrong_type(kind, value)
+    if kind == "greater_than_equal":
+        return f"must be {item['ctx']['ge']} or more, got {value}"
+    if kind == "too_short":
+        return "must list at least one item"
+    if kind == "int_from_float":
+        return f"expected a whole number, got {value}"
+    return str(item["msg"])
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+}
+
+
+def _wrong_type(kind: str, value: Any) -> str:
+    message = f"expected {_EXPECTED[kind]}, got {type_name(value)}"
+    if kind == "string_type" and isinstance(value, bool):
+        return message + " (YAML reads yes/no/on/off/true/false as booleans): put the text in quotes"
+    if kind == "string_type" and isinstance(value, (int, float)):
+        return message + ": put it in quotes to keep it as text"
+    return message
+
+
+def _bad_choice(value: Any, expected: str) -> str:
+    choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+    listed = ", ".join(choices)
+    hint = _did_you_mean(str(value), choices) if isinstance(value, str) else ""
+    shown = repr(value) if isinstance(value, str) else type_name(value)
+    return f"{shown} is not one of: {listed}{hint}"
+
+
+def _unknown_key(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    fields = _fields_at(model_cls, loc[:-1])
+    key = loc[-1]
+    hint = _did_you_mean(str(key), fields)
+    extra = "; free-form data goes under extra:" if len(loc) == 1 else ""
+    return f"unknown key '{key}'{hint}{extra}"
+
+
+def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model_cls
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = current.model_fields.get(step) if hasattr(current, "model_fields") else None
+        current = _model_in(info.annotation) if info else None
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    folded = [c for c in choices if c.casefold() == word.casefold()]
+    matches = folded or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+# -- ids ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Index:
+    by_id: dict[str, Record]
+    by_folded: dict[str, Record]
+    former: dict[str, Record]
+
+    def ids_of(self, kind: str) -> list[str]:
+        return [r.id for r in self.by_id.values() if kind in ("*", r.kind)]
+
+
+def _check_ids(records: list[Record], report: Report) -> _Index:
+    index = _Index({}, {}, {})
+    for record in records:
+        folded = record.id.casefold()
+        other = index.by_folded.get(folded)
+        if other is not None:
+            _report_duplicate(record, other, report)
+            continue
+        index.by_id[record.id] = record
+        index.by_folded[folded] = record
+    for record in records:
+        if index.by_id.get(record.id) is record:
+            _check_former_ids(record, index, report)
+    return index
+
+
+def _report_duplicate(record: Record, other: Record, report: Report) -> None:
+    same = "the same id" if other.id == record.id else f"an id that differs only in case ('{other.id}')"
+    report.add(
+        Diagnostic(
+            record.display,
+            1,
+            1,
+            message=f"duplicate id '{record.id}': {other.display} has {same}; ids are unique across"
+            " all kinds, ignoring case: rename one of the files",
+        )
+    )
+
+
+def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
+    for position, old in enumerate(record.model.former_ids):
+        folded = old.casefold()
+        clash = index.by_folded.get(folded) or index.former.get(folded)
+        if clash is not None and clash is not record:
+            line, column = locate(record.raw, ("former_ids", position))
+            report.add(
+                Diagnostic(
+                    record.display,
+                    line,
+                    column,
+                    f"former_ids[{position}]",
+                    f"former id '{old}' is already used by {clash.display}: an old link can lead"
+                    " to one record only",
+                )
+            )
+        else:
+            index.former[folded] = record
+
+
+# -- relations and rules -----------------------------------------------------------------------
+
+
+def _check_record(record: Record, index: _Index, settings: Settings, as_of: dt.date, report: Report) -> None:
+    for problem in _record_problems(record, index, settings, as_of):
+        report.add(problem)
+
+
+def _record_problems(
+    record: Record, index: _Index, settings: Settings, as_of: dt.date
+) -> Iterator[Diagnostic]:
+    yield from _check_refs(record, index)
+    model = record.model
+    if isinstance(model, Finding):
+        yield from _check_finding(record, model, settings)
+    if isinstance(model, Rectification):
+        yield from _check_rectification(record, model)
+    if isinstance(model, Meeting):
+        yield from _check_meeting(record, model)
+    yield from _check_future_dates(record, model, as_of)
+
+
+def _problem(
+    record: Record, path: tuple[str | int, ...], message: str, severity: str = "error"
+) -> Diagnostic:
+    line, column = locate(record.raw, path)
+    return Diagnostic(record.display, line, column, _dotted(path), message, severity)  # type: ignore[arg-type]
+
+
+def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
+    for path, ref, target_id in iter_refs(record.model):
+        target = index.by_id.get(target_id)
+        if target is None:
+            yield _problem(record, path, _unknown_ref(ref.kind, target_id, index))
+        elif ref.kind not in ("*", target.kind):
+            yield _problem(record, path, f"'{target_id}' is a {target.kind}, not a {ref.kind}")
+        elif record.public and not target.public and not ref.optional:
+            yield _problem(
+                record,
+                path,
+                f"public {record.kind} refers to internal {target.kind} '{target_id}': publish"
+                f" both (visibility: public in {target.display}) or neither",
+            )
+
+
+def _unknown_ref(kind: str, target_id: str, index: _Index) -> str:
+    noun = "record" if kind == "*" else kind
+    renamed = index.former.get(target_id.casefold())
+    if renamed is not None and kind in ("*", renamed.kind):
+        return f"unknown {noun} '{target_id}': it was renamed, use its id now '{renamed.id}'"
+    hint = _did_you_mean(target_id, index.ids_of(kind))
+    return f"unknown {noun} '{target_id}'{hint}"
+
+
+def _check_finding(record: Record, model: Finding, settings: Settings) -> Iterator[Diagnostic]:
+    if model.category not in settings.categories:
+        hint = _did_you_mean(model.category, settings.categories)
+        yield _problem(
+            record,
+            ("category",),
+            f"unknown category '{model.category}'{hint}; the categories are set in mkdocs.yml"
+            f" (plugins.disclose.categories): {', '.join(settings.categories)}",
+        )
+    if model.source == "reporting-meeting" and model.meeting is None:
+        yield _problem(
+            record,
+            ("source",),
+            "source is reporting-meeting, so the finding needs meeting: <meeting id>",
+        )
+
+
+def _check_rectification(record: Record, model: Rectification) -> Iterator[Diagnostic]:
+    closed = model.status in ("completed", "verified")
+    if closed and model.completed_on is None:
+        yield _problem(
+            record,
+            ("status",),
+            f"status is {model.status}, so completed_on: YYYY-MM-DD is required",
+        )
+    if model.status == "verified" and model.verification is None:
+        yield _problem(
+            record,
+            ("status",),
+            "status is verified, so verification: {by: <team id>, date: YYYY-MM-DD} is required",
+        )
+    if model.completed_on is not None and not closed:
+        yield _problem(
+            record,
+            ("completed_on",),
+            f"completed_on is set but status is {model.status}: set status: completed or remove it",
+            "warning",
+        )
+    yield from _check_rectification_dates(record, model)
+
+
+def _check_rectification_dates(record: Record, model: Rectification) -> Iterator[Diagnostic]:
+    if model.completed_on is not None and model.completed_on < model.opened_on:
+        yield _problem(
+            record,
+            ("completed_on",),
+            f"completed_on {model.completed_on} is before opened_on {model.opened_on}",
+        )
+    verification = model.verification
+    if verification is not None and model.completed_on is not None and verification.date < model.completed_on:
+        yield _problem(
+            record,
+            ("verification", "date"),
+            f"verification date {verification.date} is before completed_on {model.completed_on}",
+        )
+    previous: dt.date | None = None
+    for position, change in enumerate(model.deadline_changes):
+        if previous is not None and change.date < previous:
+            yield _problem(
+                record,
+                ("deadline_changes", position, "date"),
+                f"deadline change of {change.date} comes after one of {previous}: keep deadline"
+                " changes in date order",
+            )
+        previous = change.date
+
+
+def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for position, report in enumerate(model.reports):
+        if report.unit in seen:
+            yield _problem(
+                record,
+                ("reports", position, "unit"),
+                f"unit '{report.unit}' reports twice at this meeting",
+            )
+        seen.add(report.unit)
+
+
+def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[Diagnostic]:
+    for path, value in _event_dates(model):
+        if value > as_of:
+            yield _problem(
+                record,
+                path,
+                f"{value} is after the as-of date {as_of}: check the date, or build with --as-of",
+                "warning",
+            )
+
+
+def _event_dates(
+    value: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], dt.date]]:
+    if isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _event_dates(item, (*path, position))
+        return
+    if not isinstance(value, BaseModel):
+        return
+    for name in type(value).model_fields:
+        field_value = getattr(value, name)
+        if isinstance(field_value, dt.date) and name in EVENT_DATE_FIELDS:
+            yield (*path, name), field_value
+        elif isinstance(field_value, (list, BaseModel)) and name != "extra":
+            yield from _event_dates(field_value, (*path, name))
+
+
+def is_common(model: Any) -> bool:
+    """Whether a value is a validated record model."""
+    return isinstance(model, Common)
