@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from .errors import BuildError
 from .link import STATUSES, Site
@@ -90,14 +91,20 @@ def navigation(labels: Labels) -> list[NavItem]:
     return items
 
 
-def _finalize(value: Any) -> Any:
-    if isinstance(value, Md):
-        return value
+def _finalize(value: Any) -> Markup:
+    """Applied to every `{{ }}`: safe Markdown and macro output pass, anything else is escaped."""
+    if isinstance(value, (Md, Markup)):
+        return Markup(value)
     if value is None:
-        return ""
+        return Markup("")
     if isinstance(value, dt.date):
-        return value.isoformat()
-    return escape_text(value)
+        return Markup(value.isoformat())
+    return Markup(escape_text(value))
+
+
+def _join(values: Any, separator: str = ", ") -> Markup:
+    """`join` that escapes each item for Markdown (Jinja's would escape for HTML)."""
+    return Markup(separator.join(_finalize(v) for v in values))
 
 
 class _Renderer:
@@ -112,8 +119,10 @@ class _Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
-            autoescape=False,
+            # Autoescape makes macro output Markup (passed through); _finalize escapes for Markdown.
+            autoescape=True,
         )
+        self.env.filters["join"] = _join
         self.env.globals.update(self._helpers())
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
@@ -129,6 +138,7 @@ class _Renderer:
             "title_of": self.site.title_of,
             "person": _format_person,
             "raw": Md,
+            "common": self._common,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -222,6 +232,18 @@ class _Renderer:
             overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
             return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
         return text
+
+    def _common(self, record: Record) -> list[tuple[str, Any]]:
+        """Facts every record page starts with."""
+        model = record.model
+        items: list[tuple[str, Any]] = [("id", record.id)]
+        if model.former_ids:
+            items.append(("former_ids", _join(model.former_ids)))
+        if self._internal:
+            items.append(("visibility", self.labels(f"visibility_{model.visibility}")))
+        if model.tags:
+            items.append(("tags", _join(model.tags)))
+        return items
 
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
