@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from .build import build_site, serve
@@ -163,7 +164,7 @@ def _github(d: Diagnostic) -> str:
     return f"::{level} file={path},line={d.line or 1},col={d.column or 1}::{escaped}"
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: object = None) -> None:
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO | None = None) -> None:
     out = stream or sys.stderr
     for diagnostic in diagnostics:
-        print(diagnostic.format(), file=out)  # type: ignore[call-overload]
+        print(diagnostic.format(), file=out)

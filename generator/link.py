@@ -229,7 +229,8 @@ def _tally(site: Site, findings: list[Record], rects: list[Record]) -> Tally:
 def _days_from_finding(site: Site, model: Rectification) -> int:
     found = [f.model.found_on for f in (site.get(i) for i in model.findings) if f is not None]
     start = min(found) if found else model.opened_on
-    return (model.completed_on - start).days
+    end = model.completed_on or start
+    return (end - start).days
 
 
 def _reverse_date(value: dt.date | None) -> int:

@@ -42,7 +42,7 @@ class _LoadError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-class RecordLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class RecordLoader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that refuses duplicate keys and keeps dates as text for the validator."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

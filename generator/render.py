@@ -79,6 +79,9 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     for kind in KINDS:
         pages.append(renderer.index(kind))
         pages.extend(renderer.record(record) for record in site.of_kind(kind))
+    if site.audience == "internal":
+        # The internal site must not be indexed even if it is reachable by mistake.
+        pages.append(Page("robots.txt", "User-agent: *\nDisallow: /\n"))
     return pages, navigation(labels)
 
 

@@ -13,24 +13,24 @@ from .settings import Settings
 
 _TEMPLATES = {
     "team": """name: ""  # required: the team's full name
-short_name: ""
+# short_name: ""
 stationed_at: ""  # required: the department the team is stationed at
-description: ""  # Markdown
+# description: ""  # Markdown
 """,
     "unit": """name: ""  # required
-parent: ""  # the department it is directly under
+# parent: ""  # the department it is directly under
 team: ""  # required: team id, e.g. T-1
-top_leader:
-  title: ""  # required inside top_leader
-  name: ""  # personal data: internal only
+# top_leader:
+#   title: ""  # required inside top_leader
+#   name: ""  # personal data: internal only
 """,
     "meeting": """title: ""  # required
 date: {today}
 kind: responsibility-integrity-report  # or rectification-review, interview, other
 organizer: ""  # required: team id
-location: ""
-attendees: 0
-summary: ""  # Markdown
+# location: ""
+# attendees: 0
+# summary: ""  # Markdown
 reports: []
 """,
     "finding": """title: ""  # required
@@ -39,10 +39,10 @@ found_on: {today}
 source: daily-supervision  # or reporting-meeting (then set meeting:), interview, inspection, petition, audit, other
 category: other  # one of: {categories}
 severity: medium  # low, medium or high
-description: ""  # Markdown
-internal_notes: ""  # Markdown, internal only
+description: ""  # required, Markdown
+# internal_notes: ""  # Markdown, internal only
 """,
-    "rectification": """title: ""
+    "rectification": """# title: ""  # default: the first finding's title
 findings: []  # required: at least one finding id
 opened_on: {today}
 deadline: {today}

@@ -1,0 +1,195 @@
+"""The public site never carries internal data.
+
+Canaries are planted in every internal record (ids, titles, every text field)
+and in every internal field of public records; the public build is then
+scanned byte by byte, every file of it, and must contain none of them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import REPO, SAMPLE_AS_OF, Project, new_project
+
+from generator.load import split_front_matter
+
+PERSON_FIELDS = ("top_leader", "reporter", "responsible")
+
+
+def _canary(tag: str) -> str:
+    return "CANARY" + "".join(c for c in tag if c.isalnum()).upper() + "ZZ"
+
+
+def _plant_everywhere(value: Any, tag: str) -> Any:
+    """Every string inside an internal record gets a canary (ids and dates left intact)."""
+    if isinstance(value, dict):
+        return {k: _plant_string(k, v, f"{tag}{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plant_everywhere(v, f"{tag}{i}") for i, v in enumerate(value)]
+    return value
+
+
+_STRUCTURAL = {
+    "id",
+    "visibility",
+    "team",
+    "unit",
+    "organizer",
+    "meeting",
+    "findings",
+    "owner",
+    "by",
+    "related",
+    "issuer",
+    "kind",
+    "status",
+    "source",
+    "category",
+    "severity",
+    "former_ids",
+    "date",
+    "found_on",
+    "opened_on",
+    "deadline",
+    "completed_on",
+    "new_deadline",
+}
+
+
+def _plant_string(key: str, value: Any, tag: str) -> Any:
+    if key in _STRUCTURAL:
+        return value
+    if isinstance(value, str):
+        return f"{value} {_canary(tag)}"
+    return _plant_everywhere(value, tag)
+
+
+def _plant_internal_fields(data: dict[str, Any], record_id: str) -> list[str]:
+    """Canaries in the internal fields of a public record; returns them."""
+    planted = []
+    canary = _canary(f"{record_id}extra")
+    data["extra"] = {"note": canary, "nested": [canary]}
+    planted.append(canary)
+    if "description" in data and "unit" in data and "found_on" in data:
+        canary = _canary(f"{record_id}notes")
+        data["internal_notes"] = f"Internal note {canary}"
+        planted.append(canary)
+    for field in PERSON_FIELDS:
+        if isinstance(data.get(field), dict):
+            canary = _canary(f"{record_id}{field}name")
+            data[field]["name"] = canary
+            planted.append(canary)
+    for position, report in enumerate(data.get("reports") or []):
+        canary = _canary(f"{record_id}reporter{position}")
+        report.setdefault("reporter", {"title": "Director"})["name"] = canary
+        planted.append(canary)
+    return planted
+
+
+def _plant(content: Path) -> tuple[list[str], list[str]]:
+    """Plant canaries in a content tree; return (canaries, internal ids and titles)."""
+    canaries: list[str] = []
+    internal_names: list[str] = []
+    for path in sorted(content.rglob("*")):
+        if path.suffix not in (".yaml", ".md"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        body = None
+        if path.suffix == ".md":
+            front, body, _ = split_front_matter(text)
+            data = yaml.safe_load(front)
+        else:
+            data = yaml.safe_load(text)
+        record_id = path.stem
+        if data.get("visibility", "internal") == "internal":
+            internal_names.append(record_id)
+            internal_names.extend(data.get("former_ids") or [])
+            internal_names.append(str(data.get("title") or data.get("name")))
+            data = _plant_everywhere(data, record_id)
+            canaries.extend(_collect_canaries(data))
+            if body is not None:
+                body = f"{body}\n\nBody {_canary(record_id + 'body')}\n"
+                canaries.append(_canary(record_id + "body"))
+        else:
+            canaries.extend(_plant_internal_fields(data, record_id))
+        dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{dumped}---\n{body}" if body is not None else dumped, encoding="utf-8")
+    return canaries, internal_names
+
+
+def _collect_canaries(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [c for v in value.values() for c in _collect_canaries(v)]
+    if isinstance(value, list):
+        return [c for v in value for c in _collect_canaries(v)]
+    if isinstance(value, str) and "CANARY" in value:
+        return [w for w in value.split() if w.startswith("CANARY")]
+    return []
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, list[str], list[str]]:
+    root = tmp_path_factory.mktemp("leaks")
+    content = root / "content"
+    shutil.copytree(REPO / "content", content)
+    canaries, internal_names = _plant(content)
+    project = new_project(root / "p", content)
+    for audience in ("public", "internal"):
+        result = project.cli("build", "--as-of", SAMPLE_AS_OF, "--audience", audience)
+        assert result.code == 0, result.err
+    return project, canaries, internal_names
+
+
+def _scan(folder: Path, needles: list[str]) -> list[tuple[str, str]]:
+    hits = []
+    encoded = [(n, n.encode("utf-8")) for n in needles]
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                import gzip
+
+                data = gzip.decompress(data)
+            hits.extend((str(path.relative_to(folder)), n) for n, b in encoded if b in data)
+    return hits
+
+
+def test_canaries_were_planted_in_every_kind_of_place(planted: tuple[Project, list[str], list[str]]) -> None:
+    _, canaries, internal_names = planted
+    assert len(canaries) > 100
+    assert any("NOTESZZ" in c for c in canaries) and any("EXTRAZZ" in c for c in canaries)
+    assert any("TOPLEADERNAMEZZ" in c for c in canaries) and any("RESPONSIBLENAMEZZ" in c for c in canaries)
+    assert any("REPORTER" in c for c in canaries)
+    assert len(internal_names) >= 12
+
+
+def test_internal_build_carries_the_canaries(planted: tuple[Project, list[str], list[str]]) -> None:
+    """Proves the scan can see them: the internal site has (almost) all of them."""
+    project, canaries, _ = planted
+    found = {n for _, n in _scan(project.root / "site" / "internal", canaries)}
+    missing = [c for c in canaries if c not in found and "EXTRA" not in c]
+    assert missing == [], f"internal site misses {missing[:5]}"
+
+
+def test_public_site_has_no_canary(planted: tuple[Project, list[str], list[str]]) -> None:
+    project, canaries, _ = planted
+    hits = _scan(project.root / "site" / "public", canaries)
+    assert hits == [], f"internal data in the public site: {hits[:10]}"
+
+
+def test_public_markdown_tree_has_no_canary(planted: tuple[Project, list[str], list[str]]) -> None:
+    project, canaries, _ = planted
+    hits = _scan(project.root / ".build" / "public", canaries)
+    assert hits == [], f"internal data in the public Markdown: {hits[:10]}"
+
+
+def test_public_site_names_no_internal_record(planted: tuple[Project, list[str], list[str]]) -> None:
+    project, _, internal_names = planted
+    needles = [n for n in internal_names if n != "None"]
+    hits = _scan(project.root / "site" / "public", needles)
+    hits += _scan(project.root / ".build" / "public", needles)
+    assert hits == [], f"internal ids or titles in the public site: {hits[:10]}"
