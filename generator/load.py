@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic
-from .schema import KINDS, Kind
+from .schema import KINDS, Kind, type_name
 
 MAX_BYTES = 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,6 +51,12 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (list, dict)):
                 raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
+            if not isinstance(key, str):
+                # YAML reads `2021:` or `yes:` as a number or a boolean; every key here is text.
+                raise _LoadError(
+                    *_mark(key_node),
+                    f"key '{key_node.value}' is read as {type_name(key)}, not text: put it in quotes",
+                )
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 raise _LoadError(
@@ -139,7 +145,9 @@ def _decode(raw: bytes, display: str) -> str | Diagnostic:
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        # Count characters, not bytes, so the column matches an editor's on a line with Chinese text.
+        line_start = before.rfind(b"\n") + 1
+        column = len(raw[line_start : error.start].decode("utf-8-sig")) + 1
         return Diagnostic(
             display,
             line,
@@ -155,8 +163,10 @@ def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
         yaml_line = 2
     data = parse_yaml(yaml_text, yaml_line)
     if not isinstance(data, dict):
-        found = "nothing" if data is None else f"a {type(data).__name__}"
-        raise _LoadError(yaml_line, 1, f"expected a mapping of fields, found {found}")
+        found = "nothing" if data is None else type_name(data)
+        raise _LoadError(
+            yaml_line, 1, f"expected a mapping of fields (one 'key: value' per line), found {found}"
+        )
     return RawRecord(kind.name, path.stem, path, display, data, body, body_line, text, yaml_line)
 
 
@@ -168,30 +178,48 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     for index in range(1, len(lines)):
         if lines[index].rstrip("\r\n") in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    raise _LoadError(len(lines), 1, "front matter is not closed: add a '---' line after it")
+    raise _LoadError(
+        1, 1, "the front matter opened by this '---' is never closed: add a '---' line after its last field"
+    )
 
 
 def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; syntax errors become `_LoadError` with line and column."""
+    # Blank lines in front make every mark, and every line named in a message, a line of the file.
     try:
-        return yaml.load(text, Loader=RecordLoader)
-    except _LoadError as error:
-        raise _LoadError(error.line + first_line - 1, error.column, error.message) from None
+        return yaml.load("\n" * (first_line - 1) + text, Loader=RecordLoader)
+    except _LoadError:
+        raise
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, first_line) from None
     except yaml.YAMLError as error:
         raise _LoadError(first_line, 1, f"YAML error: {error}") from None
 
 
+# The usual causes of libyaml's commonest complaints, said as the fix.
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "put a value that contains ': ' in quotes, or check this line's indent",
+    "tab character": "indent with spaces, not tabs",
+    "cannot start any token": "put a value that starts with this character in quotes",
+    "end of stream while scanning a quoted": "close the quote",
+    "undefined alias": "'*' starts a YAML alias: put the value in quotes",
+}
+
+
 def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
     mark = error.problem_mark or error.context_mark
-    line = (mark.line + first_line) if mark else first_line
+    line = (mark.line + 1) if mark else first_line
     column = (mark.column + 1) if mark else 1
     problem = error.problem or "invalid YAML"
     if "expected a single document" in (error.context or "") + problem:
         return _LoadError(line, column, "more than one YAML document: keep one record per file")
     context = f" {error.context}" if error.context and error.context != problem else ""
-    return _LoadError(line, column, f"YAML syntax error: {problem}{context}")
+    start = error.context_mark
+    if context and start is not None and mark is not None and start.line != mark.line:
+        context += f" started on line {start.line + 1}, column {start.column + 1}"
+    hints = [hint for cause, hint in _SYNTAX_HINTS.items() if cause in problem + context]
+    fix = f": {hints[0]}" if hints else ""
+    return _LoadError(line, column, f"YAML syntax error: {problem}{context}{fix}")
 
 
 def locate(record: RawRecord, path: tuple[str | int, ...], key: bool = False) -> tuple[int, int]:

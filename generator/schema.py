@@ -47,6 +47,8 @@ def _check_text(value: str) -> str:
 
 
 def _check_id(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be empty: give an id")
     if not _ID_RE.match(value):
         raise PydanticCustomError(
             "bad_id",

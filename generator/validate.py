@@ -164,10 +164,24 @@ def _wrong_type(kind: str, value: Any) -> str:
     return message
 
 
+# Words people write for a status that no spelling check would guess: a rectification is
+# "completed" where one of its measures is "done".
+_SYNONYMS = {
+    "done": ("completed",),
+    "completed": ("done",),
+    "finished": ("completed", "done"),
+    "closed": ("verified", "done"),
+    "ongoing": ("in-progress",),
+}
+
+
 def _bad_choice(value: Any, expected: str) -> str:
     choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
     listed = ", ".join(choices)
-    hint = _did_you_mean(str(value), choices) if isinstance(value, str) else ""
+    hint = ""
+    if isinstance(value, str):
+        synonyms = [c for c in _SYNONYMS.get(value.casefold(), ()) if c in choices]
+        hint = _did_you_mean(value, choices) or (f" (did you mean '{synonyms[0]}'?)" if synonyms else "")
     shown = repr(value) if isinstance(value, str) else type_name(value)
     return f"{shown} is not one of: {listed}{hint}"
 
@@ -254,17 +268,20 @@ def _report_duplicate(record: Record, other: Record, report: Report) -> None:
 def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
     for position, old in enumerate(record.model.former_ids):
         folded = old.casefold()
-        clash = index.by_folded.get(folded) or index.former.get(folded)
+        live = index.by_folded.get(folded)
+        clash = live or index.former.get(folded)
         if clash is not None and clash is not record:
             line, column = locate(record.raw, ("former_ids", position))
+            used = "the id of" if clash is live else "also a former id of"
+            fix = "remove it from former_ids" if clash is live else "keep it in one of the two files"
             report.add(
                 Diagnostic(
                     record.display,
                     line,
                     column,
                     f"former_ids[{position}]",
-                    f"former id '{old}' is already used by {clash.display}: an old link can lead"
-                    " to one record only",
+                    f"former id '{old}' is {used} {clash.display}: an old link can lead to one"
+                    f" record only, so {fix}",
                 )
             )
         else:
@@ -306,7 +323,12 @@ def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
         if target is None:
             yield _problem(record, path, _unknown_ref(ref.kind, target_id, index))
         elif ref.kind not in ("*", target.kind):
-            yield _problem(record, path, f"'{target_id}' is a {target.kind}, not a {ref.kind}")
+            hint = _did_you_mean(target_id, index.ids_of(ref.kind))
+            yield _problem(
+                record,
+                path,
+                f"'{target_id}' is a {target.kind}, not a {ref.kind}: give a {ref.kind} id{hint}",
+            )
         elif record.public and not target.public and not ref.optional:
             yield _problem(
                 record,
@@ -371,14 +393,16 @@ def _check_rectification_dates(record: Record, model: Rectification) -> Iterator
         yield _problem(
             record,
             ("completed_on",),
-            f"completed_on {model.completed_on} is before opened_on {model.opened_on}",
+            f"completed_on {model.completed_on} is before opened_on {model.opened_on}: correct one"
+            " of the two dates",
         )
     verification = model.verification
     if verification is not None and model.completed_on is not None and verification.date < model.completed_on:
         yield _problem(
             record,
             ("verification", "date"),
-            f"verification date {verification.date} is before completed_on {model.completed_on}",
+            f"verification date {verification.date} is before completed_on {model.completed_on}:"
+            " the team accepts the work once it is completed, so correct one of the two dates",
         )
     previous: dt.date | None = None
     for position, change in enumerate(model.deadline_changes):
@@ -386,8 +410,8 @@ def _check_rectification_dates(record: Record, model: Rectification) -> Iterator
             yield _problem(
                 record,
                 ("deadline_changes", position, "date"),
-                f"deadline change of {change.date} comes after one of {previous}: keep deadline"
-                " changes in date order",
+                f"deadline change of {change.date} is listed after one of {previous}: list deadline"
+                " changes oldest first (the last one sets the effective deadline)",
             )
         previous = change.date
 

@@ -1,0 +1,112 @@
+"""Write and build stages: only changed files, no collisions, and the last good site kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import Project
+
+from generator.errors import BuildError
+from generator.render import Page
+from generator.write import write_tree
+
+
+def test_writes_only_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    first = write_tree([Page("a/index.md", "A"), Page("b/index.md", "B")], out)
+    assert sorted(first.written) == ["a/index.md", "b/index.md"]
+    stamp = (out / "a" / "index.md").stat().st_mtime_ns
+    os.utime(out / "a" / "index.md", ns=(stamp - 10**9, stamp - 10**9))
+    second = write_tree([Page("a/index.md", "A"), Page("c/index.md", "C")], out)
+    assert second.written == ["c/index.md"]
+    assert second.removed == ["b/index.md"]
+    assert (out / "a" / "index.md").stat().st_mtime_ns == stamp - 10**9
+    assert not (out / "b").exists()
+
+
+def test_files_it_did_not_write_are_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep")
+    write_tree([Page("a.md", "A")], out)
+    write_tree([], out)
+    assert (out / "mine.txt").read_text() == "keep"
+    assert not (out / "a.md").exists()
+
+
+def test_two_pages_on_one_path_are_an_error(tmp_path: Path) -> None:
+    with pytest.raises(
+        BuildError, match=r"two pages would be written to findings/f-1/index.md \(and findings/F-1/index.md\)"
+    ):
+        write_tree([Page("findings/F-1/index.md", "a"), Page("findings/f-1/index.md", "b")], tmp_path)
+
+
+@pytest.mark.parametrize(
+    "path", ["../evil.md", "/etc/evil.md", "a/../../evil.md", "a\\..\\evil.md", "a\x00.md"]
+)
+def test_nothing_is_written_outside_the_output(tmp_path: Path, path: str) -> None:
+    with pytest.raises(BuildError, match="refusing to write outside the output folder"):
+        write_tree([Page(path, "x")], tmp_path / "out")
+    assert not (tmp_path / "evil.md").exists()
+
+
+def test_record_removed_from_content_loses_its_page(minimal_project: Project) -> None:
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    page = minimal_project.root / "site" / "public" / "rectifications" / "R-1" / "index.html"
+    markdown = minimal_project.root / ".build" / "public" / "docs" / "rectifications" / "R-1" / "index.md"
+    assert page.is_file() and markdown.is_file()
+    (minimal_project.root / "content" / "rectifications" / "R-1.yaml").unlink()
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    assert not page.exists() and not markdown.exists()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_template_error_keeps_the_previous_site(minimal_project: Project) -> None:
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    site = minimal_project.root / "site" / "public"
+    before = _snapshot(site)
+    template = minimal_project.root / "site_templates" / "finding.md.j2"
+    template.write_text(template.read_text() + "{{ no_such_thing.attribute }}\n")
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
+    assert result.code == 1
+    assert "site_templates/finding.md.j2" in result.err and "template error" in result.err
+    assert _snapshot(site) == before
+
+
+def test_mkdocs_error_keeps_the_previous_site(minimal_project: Project) -> None:
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    site = minimal_project.root / "site" / "public"
+    before = _snapshot(site)
+    config = minimal_project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material", "  name: no-such-theme"))
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
+    assert result.code == 1, result.err
+    assert _snapshot(site) == before
+    leftovers = [
+        p.name for p in site.parent.iterdir() if p.name.startswith(".public.") and p.suffix != ".lock"
+    ]
+    assert leftovers == []
+
+
+def test_strict_build_fails_on_warnings_and_keeps_the_site(minimal_project: Project) -> None:
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    site = minimal_project.root / "site" / "public"
+    before = _snapshot(site)
+    result = minimal_project.cli("-q", "build", "--strict", "--as-of", "2022-01-15")
+    assert result.code == 1
+    assert "warning: opened_on" in result.err
+    assert _snapshot(site) == before
+
+
+def test_internal_build_goes_to_its_own_folder(minimal_project: Project) -> None:
+    result = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", "2022-07-01")
+    assert result.code == 0, result.err
+    assert (minimal_project.root / "site" / "internal" / "index.html").is_file()
+    assert not (minimal_project.root / "site" / "public").exists()
