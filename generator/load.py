@@ -51,12 +51,6 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (list, dict)):
                 raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
-            if not isinstance(key, str):
-                # YAML reads `2021:` or `yes:` as a number or a boolean; every key here is text.
-                raise _LoadError(
-                    *_mark(key_node),
-                    f"key '{key_node.value}' is read as {type_name(key)}, not text: put it in quotes",
-                )
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 raise _LoadError(
@@ -165,7 +159,7 @@ def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
     if not isinstance(data, dict):
         found = "nothing" if data is None else type_name(data)
         raise _LoadError(
-            yaml_line, 1, f"expected a mapping of fields (one 'key: value' per line), found {found}"
+            yaml_line, 1, f"expected a mapping of fields, found {found}: write one 'key: value' per line"
         )
     return RawRecord(kind.name, path.stem, path, display, data, body, body_line, text, yaml_line)
 
@@ -178,9 +172,7 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     for index in range(1, len(lines)):
         if lines[index].rstrip("\r\n") in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    raise _LoadError(
-        1, 1, "the front matter opened by this '---' is never closed: add a '---' line after its last field"
-    )
+    raise _LoadError(1, 1, "front matter is not closed: add a '---' line after its last field")
 
 
 def parse_yaml(text: str, first_line: int = 1) -> Any:
@@ -253,7 +245,8 @@ def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int,
 def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            if key_node.value == step:
+            # A key YAML reads as a number (`2021:`) is an int in the error's path.
+            if key_node.value == (str(step) if isinstance(step, int) else step):
                 return key_node, value_node
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
         return None, node.value[step]

@@ -110,8 +110,22 @@ def _pydantic_diagnostic(raw: RawRecord, model_cls: type[BaseModel], item: Any) 
     if kind == "missing":
         line, column = locate(raw, loc[:-1])
         return Diagnostic(raw.display, line, column, _dotted(loc), f"required field missing: add {loc[-1]}:")
+    if kind == "invalid_key" or loc[-1:] == ("[key]",):
+        return _key_diagnostic(raw, loc[:-1] if loc[-1] == "[key]" else loc, item["input"])
     line, column = locate(raw, loc, key=kind == "extra_forbidden")
     return Diagnostic(raw.display, line, column, _dotted(loc), _message(model_cls, loc, item))
+
+
+def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnostic:
+    # YAML reads `2021:` or `yes:` as a number or a boolean; every key of a record is text.
+    line, column = locate(raw, loc, key=True)
+    return Diagnostic(
+        raw.display,
+        line,
+        column,
+        _dotted(loc[:-1]),
+        f"key {key} is read as {type_name(key)}, not text: put it in quotes",
+    )
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
