@@ -14,6 +14,7 @@ import fcntl
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,9 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import BuildError, ContentError, DiscloseError
 from .pipeline import Progress, Rendered, prepare, render_tree
-from .render import Labels
+from .render import Labels, NavItem, navigation
 from .settings import Settings, check_audience, parse_as_of, settings_from_options
+from .write import MANIFEST
 
 log = logging.getLogger("mkdocs.plugins.disclose")
 
@@ -52,28 +54,47 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
 
     def __init__(self) -> None:
         self.prepared: tuple[Rendered, Path, str] | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this is a live preview (the instance then lives across rebuilds)."""
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        """The instance may be reused by a later build in this process."""
+        self.serving = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Point MkDocs at the generated Markdown tree and apply the settings that follow from ours."""
         options = {k: v for k, v in self.config.items() if v is not None}
+        errors: list[str] = []
+        docs: Path | None = None
         try:
             settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
-            rendered, docs, audience = self.prepared or self._prepare(settings)
+            if self.prepared is not None:  # `disclose build` rendered the tree already
+                rendered, docs, audience = self.prepared
+                nav = rendered.nav
+            else:
+                audience = check_audience(os.environ.get("DISCLOSE_AUDIENCE") or settings.audience)
+                docs = settings.docs_path(audience)
+                nav = self._prepare(settings, audience, docs)
         except DiscloseError as error:
             _log_error(error)
-            raise PluginError(f"disclose: {error}") from None
-        configure(config, settings, rendered, docs, audience)
+            if not (self.serving and docs is not None and (docs / MANIFEST).is_file()):
+                raise PluginError(f"disclose: {error}") from None
+            # Live preview: keep serving the last good tree, and show the errors on every page.
+            errors = _error_lines(error)
+            nav = navigation(Labels(settings.templates_path, settings.language))
+        configure(config, settings, nav, docs, audience, errors)
         return config
 
-    def _prepare(self, settings: Settings) -> tuple[Rendered, Path, str]:
-        audience = check_audience(os.environ.get("DISCLOSE_AUDIENCE") or settings.audience)
+    def _prepare(self, settings: Settings, audience: str, docs: Path) -> list[NavItem]:
         as_of = parse_as_of(os.environ.get("DISCLOSE_AS_OF"))
         rendered = prepare(settings, audience, as_of)
         for warning in rendered.report.warnings:
             log.warning(warning.format())
-        docs = settings.docs_path(audience)
         render_tree(rendered, settings, docs)
-        return rendered, docs, audience
+        return rendered.nav
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a record or a template changes."""
@@ -86,14 +107,23 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
 
 
 def configure(
-    config: MkDocsConfig, settings: Settings, rendered: Rendered, docs: Path, audience: str
+    config: MkDocsConfig,
+    settings: Settings,
+    nav: list[NavItem],
+    docs: Path,
+    audience: str,
+    errors: list[str] | None = None,
 ) -> None:
     """Set docs_dir, nav, language, search and the audience marks on a loaded MkDocs config."""
     config.docs_dir = str(docs)
-    config.nav = [{item.label: item.path} for item in rendered.nav]
+    config.nav = [{item.label: item.path} for item in nav]
     config.theme["language"] = settings.language
     labels = Labels(settings.templates_path, settings.language)
-    config.extra["disclose"] = {"audience": audience, "internal_label": labels("site_internal")}
+    config.extra["disclose"] = {
+        "audience": audience,
+        "internal_label": labels("site_internal"),
+        "errors": errors or [],
+    }
     _configure_search(config, settings.language)
     _guard_site_dir(config, settings, audience)
 
@@ -111,6 +141,13 @@ def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> 
     other = "public" if audience == "internal" else "internal"
     if site_dir == settings.output_path(other).resolve():
         config.site_dir = str(settings.output_path(audience))
+
+
+def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
+    if isinstance(error, ContentError):
+        lines = [d.format() for d in error.diagnostics if d.severity == "error"][:limit]
+        return [*lines, str(error)]
+    return [str(error)]
 
 
 def _log_error(error: DiscloseError) -> None:
@@ -157,23 +194,42 @@ def _run_mkdocs(
         plugin = config.plugins.get("disclose")
         if not isinstance(plugin, DisclosePlugin):
             raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
+        # MkDocs keeps one instance of a plugin with on_startup per process: hand the tree
+        # over for this build only.
         plugin.prepared = (rendered, docs, audience)
-        mkdocs_build(config)
+        try:
+            mkdocs_build(config)
+        finally:
+            plugin.prepared = None
     except Abort as error:
         raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
     except (OSError, ValueError, KeyError) as error:
         raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
 
 
-def _setup_logging() -> None:
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time of each message, not at creation."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _setup_logging(level: int = logging.WARNING) -> None:
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_disclose", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
+    handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
+    if handler is None:
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler.setLevel(logging.WARNING)
-        handler._disclose = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    handler.setLevel(level)
+    logger.setLevel(min(level, logging.INFO))
+    # Material's search segments Han text with jieba, which announces its dictionary on every build.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _swap(new: Path, out: Path) -> None:
@@ -210,8 +266,7 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str) ->
     os.environ["DISCLOSE_AUDIENCE"] = audience
     if as_of:
         os.environ["DISCLOSE_AS_OF"] = as_of
-    _setup_logging()
-    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    _setup_logging(logging.INFO)
     try:
         mkdocs_serve(config_file=str(settings.config_file), dev_addr=address, livereload=True)
     except Abort as error:

@@ -180,8 +180,6 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     # Blank lines in front make every mark, and every line named in a message, a line of the file.
     try:
         return yaml.load("\n" * (first_line - 1) + text, Loader=RecordLoader)
-    except _LoadError:
-        raise
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, first_line) from None
     except yaml.YAMLError as error:
@@ -200,6 +198,9 @@ _SYNTAX_HINTS = {
 
 def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
     mark = error.problem_mark or error.context_mark
+    if "end of stream" in (error.problem or "") and error.context_mark is not None:
+        # The end of the file is no place to fix anything: point at what was left open.
+        mark = error.context_mark
     line = (mark.line + 1) if mark else first_line
     column = (mark.column + 1) if mark else 1
     problem = error.problem or "invalid YAML"

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -55,12 +55,19 @@ class Record:
 
 
 def validate(
-    raw_records: Iterable[RawRecord], settings: Settings, as_of: dt.date
+    raw_records: Iterable[RawRecord], settings: Settings, as_of: dt.date, unreadable: Iterable[str] = ()
 ) -> tuple[list[Record], Report]:
-    """Check every record; return the valid ones and every diagnostic (errors and warnings)."""
+    """Check every record; return the valid ones and every diagnostic (errors and warnings).
+
+    `unreadable` names the ids of files that could not be loaded: references to
+    them are not reported again, since their own file already has an error.
+    """
     report = Report()
-    records = [r for r in (_validate_fields(raw, report) for raw in raw_records) if r is not None]
+    raw_list = list(raw_records)
+    records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
     index = _check_ids(records, report)
+    valid = {r.id for r in records}
+    index.broken = {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
     for record in records:
         _check_record(record, index, settings, as_of, report)
     return records, report
@@ -245,6 +252,7 @@ class _Index:
     by_id: dict[str, Record]
     by_folded: dict[str, Record]
     former: dict[str, Record]
+    broken: set[str] = field(default_factory=set)
 
     def ids_of(self, kind: str) -> list[str]:
         return [r.id for r in self.by_id.values() if kind in ("*", r.kind)]
@@ -334,6 +342,8 @@ def _problem(
 def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
     for path, ref, target_id in iter_refs(record.model):
         target = index.by_id.get(target_id)
+        if target is None and target_id in index.broken:
+            continue  # that file has its own error; one message is enough
         if target is None:
             yield _problem(record, path, _unknown_ref(ref.kind, target_id, index))
         elif ref.kind not in ("*", target.kind):

@@ -5,7 +5,9 @@
 The same arguments always give byte-identical files. The records follow
 content format v1 and pass `disclose validate --as-of 2026-11-27` with no
 errors and no warnings: every event date is on or before that day, and a
-public record's required relations point at public records only.
+public record's required relations point at public records only (optional
+ones, a finding's meeting and a notice's related records, may point at
+internal records, which the public build leaves out).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import yaml
 AS_OF = dt.date(2026, 11, 27)
 START = dt.date(2021, 1, 4)
 MIN_RECORDS = 20
+DAY = dt.timedelta(days=1)
 
 FOLDERS = {
     "team": "teams",
@@ -34,130 +37,72 @@ FOLDERS = {
     "notice": "notices",
 }
 
-# -- word banks: (English, Chinese) ------------------------------------------------------------
+# Shares of internal records, chosen so that about 10% of all records are internal.
+INTERNAL_UNIT = 0.07
+INTERNAL_FINDING = 0.015
+INTERNAL_CASE = 0.4  # discipline violations are kept internal more often
+INTERNAL_RECT = 0.02
+INTERNAL_MEETING = 0.1
+INTERNAL_NOTICE = 0.1
+
+# -- word banks: (English, Chinese) --------------------------------------------------------------
 
 # code, department (en, zh), topic (en, zh)
 DEPARTMENTS = [
-    ("EDU", "Municipal Education Bureau", "市教育局", "Education", "教育"),
-    ("HLTH", "Municipal Health Commission", "市卫生健康委员会", "Health", "卫生健康"),
-    ("TRN", "Municipal Transport Bureau", "市交通运输局", "Transport", "交通运输"),
-    (
-        "HUD",
-        "Municipal Housing and Urban-Rural Development Bureau",
-        "市住房和城乡建设局",
-        "Construction",
-        "建设",
-    ),
-    ("WAT", "Municipal Water Affairs Bureau", "市水务局", "Water Affairs", "水务"),
-    ("CIV", "Municipal Civil Affairs Bureau", "市民政局", "Civil Affairs", "民政"),
-    (
-        "HRSS",
-        "Municipal Human Resources and Social Security Bureau",
-        "市人力资源和社会保障局",
-        "Social Security",
-        "社会保障",
-    ),
-    ("ENV", "Municipal Ecology and Environment Bureau", "市生态环境局", "Environmental", "生态环境"),
-    ("AGR", "Municipal Agriculture and Rural Affairs Bureau", "市农业农村局", "Agricultural", "农业农村"),
-    ("COM", "Municipal Commerce Bureau", "市商务局", "Commerce", "商务"),
-    (
-        "CTS",
-        "Municipal Culture, Tourism and Sports Bureau",
-        "市文化广电旅游体育局",
-        "Culture and Tourism",
-        "文化旅游",
-    ),
-    (
-        "MKT",
-        "Municipal Market Regulation Administration",
-        "市市场监督管理局",
-        "Market Regulation",
-        "市场监管",
-    ),
-    ("EMG", "Municipal Emergency Management Bureau", "市应急管理局", "Emergency Management", "应急管理"),
-    ("STA", "Municipal Statistics Bureau", "市统计局", "Statistics", "统计"),
-    ("FIN", "Municipal Finance Bureau", "市财政局", "Public Finance", "财政"),
-    ("AUD", "Municipal Audit Bureau", "市审计局", "Audit", "审计"),
-    ("JUS", "Municipal Justice Bureau", "市司法局", "Legal Services", "法律服务"),
-    ("VET", "Municipal Veterans Affairs Bureau", "市退役军人事务局", "Veterans Service", "退役军人服务"),
-    ("FOR", "Municipal Forestry and Landscaping Bureau", "市林业和园林局", "Landscaping", "园林绿化"),
-    ("URB", "Municipal Urban Management Bureau", "市城市管理局", "Urban Management", "城市管理"),
-    (
-        "DRC",
-        "Municipal Development and Reform Commission",
-        "市发展和改革委员会",
-        "Development and Reform",
-        "发展改革",
-    ),
-    ("SCI", "Municipal Science and Technology Bureau", "市科学技术局", "Science and Technology", "科技"),
-    (
-        "GSA",
-        "Municipal Government Services Administration",
-        "市政务服务管理局",
-        "Government Services",
-        "政务服务",
-    ),
-    ("MED", "Municipal Medical Security Bureau", "市医疗保障局", "Medical Insurance", "医疗保障"),
-    (
-        "PNR",
-        "Municipal Planning and Natural Resources Bureau",
-        "市规划和自然资源局",
-        "Natural Resources",
-        "自然资源",
-    ),
-    (
-        "IIT",
-        "Municipal Bureau of Industry and Information Technology",
-        "市工业和信息化局",
-        "Industry",
-        "工业",
-    ),
-    ("MOAA", "Municipal Organ Affairs Administration", "市机关事务管理局", "Organ Affairs", "机关事务"),
-    ("GO", "General Office of the Municipal Government", "市政府办公厅", "Government Affairs", "政务"),
-    (
-        "HPF",
-        "Municipal Housing Provident Fund Management Centre",
-        "市住房公积金管理中心",
-        "Provident Fund",
-        "公积金",
-    ),
-    ("PORT", "Municipal Port and Shipping Bureau", "市港航管理局", "Port and Shipping", "港航"),
-]
+    ("EDU", "Municipal Education Bureau", "市教育局", "education", "教育"),
+    ("HLTH", "Municipal Health Commission", "市卫生健康委员会", "health", "卫生健康"),
+    ("TRN", "Municipal Transport Bureau", "市交通运输局", "transport", "交通运输"),
+    ("HUD", "Municipal Housing and Urban-Rural Development Bureau", "市住房和城乡建设局", "construction", "建设"),
+    ("WAT", "Municipal Water Affairs Bureau", "市水务局", "water", "水务"),
+    ("CIV", "Municipal Civil Affairs Bureau", "市民政局", "civil affairs", "民政"),
+    ("HRSS", "Municipal Human Resources and Social Security Bureau", "市人力资源和社会保障局", "social security", "社会保障"),
+    ("ENV", "Municipal Ecology and Environment Bureau", "市生态环境局", "environmental", "生态环境"),
+    ("AGR", "Municipal Agriculture and Rural Affairs Bureau", "市农业农村局", "agricultural", "农业农村"),
+    ("COM", "Municipal Commerce Bureau", "市商务局", "commerce", "商务"),
+    ("CTS", "Municipal Culture, Tourism and Sports Bureau", "市文化广电旅游体育局", "culture and tourism", "文化旅游"),
+    ("MKT", "Municipal Market Regulation Administration", "市市场监督管理局", "market regulation", "市场监管"),
+    ("EMG", "Municipal Emergency Management Bureau", "市应急管理局", "emergency", "应急管理"),
+    ("STA", "Municipal Statistics Bureau", "市统计局", "statistics", "统计"),
+    ("FIN", "Municipal Finance Bureau", "市财政局", "public finance", "财政"),
+    ("AUD", "Municipal Audit Bureau", "市审计局", "audit", "审计"),
+    ("JUS", "Municipal Justice Bureau", "市司法局", "legal", "法律服务"),
+    ("VET", "Municipal Veterans Affairs Bureau", "市退役军人事务局", "veterans", "退役军人服务"),
+    ("FOR", "Municipal Forestry and Landscaping Bureau", "市林业和园林局", "landscaping", "园林绿化"),
+    ("URB", "Municipal Urban Management Bureau", "市城市管理局", "urban management", "城市管理"),
+    ("DRC", "Municipal Development and Reform Commission", "市发展和改革委员会", "development", "发展改革"),
+    ("SCI", "Municipal Science and Technology Bureau", "市科学技术局", "science and technology", "科技"),
+    ("GSA", "Municipal Government Services Administration", "市政务服务管理局", "government services", "政务服务"),
+    ("MED", "Municipal Medical Security Bureau", "市医疗保障局", "medical insurance", "医疗保障"),
+    ("PNR", "Municipal Planning and Natural Resources Bureau", "市规划和自然资源局", "land and planning", "自然资源"),
+    ("IIT", "Municipal Bureau of Industry and Information Technology", "市工业和信息化局", "industry", "工业"),
+    ("MOAA", "Municipal Organ Affairs Administration", "市机关事务管理局", "organ affairs", "机关事务"),
+    ("GO", "General Office of the Municipal Government", "市政府办公厅", "government affairs", "政务"),
+    ("HPF", "Municipal Housing Provident Fund Management Centre", "市住房公积金管理中心", "provident fund", "公积金"),
+    ("PORT", "Municipal Port and Shipping Bureau", "市港航管理局", "port and shipping", "港航"),
+]  # fmt: skip
 
-# Beyond one team per department, teams are stationed at the districts' departments.
+# Beyond one team per municipal department, teams are stationed at the districts' departments.
 DISTRICTS = [
-    ("DC", "Dongcheng District", "东城区"),
-    ("XC", "Xicheng District", "西城区"),
-    ("NS", "Nanshan District", "南山区"),
-    ("BH", "Beihu District", "北湖区"),
-    ("JK", "Jiangkou District", "江口区"),
-    ("QS", "Qingshan District", "青山区"),
-    ("HX", "Hexi District", "河西区"),
-    ("GX", "Gaoxin District", "高新区"),
-]
+    ("DC", "Dongcheng District", "东城区"), ("XC", "Xicheng District", "西城区"),
+    ("NS", "Nanshan District", "南山区"), ("BH", "Beihu District", "北湖区"),
+    ("JK", "Jiangkou District", "江口区"), ("QS", "Qingshan District", "青山区"),
+    ("HX", "Hexi District", "河西区"), ("GX", "Gaoxin District", "高新区"),
+]  # fmt: skip
 
+# unit type (en, zh), index into LEADER_TITLES
 UNIT_TYPES = [
-    ("Service Centre", "服务中心", 0),
-    ("Information Centre", "信息中心", 0),
-    ("Research Institute", "研究院", 1),
-    ("Training Centre", "培训中心", 0),
-    ("Monitoring Station", "监测站", 2),
-    ("Archives", "档案馆", 0),
+    ("Service Centre", "服务中心", 0), ("Information Centre", "信息中心", 0),
+    ("Research Institute", "研究院", 1), ("Training Centre", "培训中心", 0),
+    ("Monitoring Station", "监测站", 2), ("Archives", "档案馆", 0),
     ("Administrative Law Enforcement Detachment", "综合行政执法支队", 3),
-    ("Affairs Service Centre", "事务服务中心", 0),
-    ("Development Centre", "发展中心", 0),
-    ("Testing and Inspection Centre", "检验检测中心", 0),
-    ("Evaluation and Review Centre", "评审中心", 0),
-    ("Project Management Office", "项目管理办公室", 0),
-    ("Publicity and Education Centre", "宣传教育中心", 0),
-    ("Fund Management Centre", "资金管理中心", 0),
-    ("Logistics Service Centre", "后勤服务中心", 0),
-    ("Emergency Command Centre", "应急指挥中心", 0),
-    ("Planning and Design Institute", "规划设计院", 1),
-    ("Data Centre", "数据中心", 0),
-    ("Quality Supervision Station", "质量监督站", 2),
+    ("Affairs Service Centre", "事务服务中心", 0), ("Development Centre", "发展中心", 0),
+    ("Testing and Inspection Centre", "检验检测中心", 0), ("Evaluation and Review Centre", "评审中心", 0),
+    ("Project Management Office", "项目管理办公室", 0), ("Publicity and Education Centre", "宣传教育中心", 0),
+    ("Fund Management Centre", "资金管理中心", 0), ("Logistics Service Centre", "后勤服务中心", 0),
+    ("Emergency Command Centre", "应急指挥中心", 0), ("Planning and Design Institute", "规划设计院", 1),
+    ("Data Centre", "数据中心", 0), ("Quality Supervision Station", "质量监督站", 2),
     ("Assets Management Centre", "资产管理中心", 0),
-]
+]  # fmt: skip
 
 LEADER_TITLES = [
     ("Party Branch Secretary and Director", "党支部书记、主任"),
@@ -167,27 +112,17 @@ LEADER_TITLES = [
 ]
 
 UNIT_ROLES = [
-    (
-        "Handles the {topic} services of the department for the public and enterprises, much of it through outsourced contracts.",
-        "承担{topic}领域面向群众和企业的服务事项，部分业务通过购买服务开展。",
-    ),
-    (
-        "Runs the department's information systems and keeps its statistics and archives.",
-        "负责本系统信息化建设运维，管理统计数据和业务档案。",
-    ),
-    (
-        "Inspects and tests on behalf of the department and charges fees for some of its services.",
-        "受主管部门委托开展检验检测工作，部分服务项目收取费用。",
-    ),
-    (
-        "Manages special funds and the related procurement of the department.",
-        "管理本系统专项资金，组织相关政府采购工作。",
-    ),
-    (
-        "Carries out field work across the city; most of its staff spend weeks away from the office.",
-        "承担全市范围的外业工作，大部分职工长期在一线。",
-    ),
-]
+    ("Handles the {topic} services of the department for the public and enterprises, much of it through outsourced contracts.",
+     "承担{topic}领域面向群众和企业的服务事项，部分业务通过购买服务开展。"),
+    ("Runs the {topic} information systems of the department and keeps its statistics and archives.",
+     "负责{topic}系统信息化建设运维，管理统计数据和业务档案。"),
+    ("Inspects and tests on behalf of the department and charges fees for some of its services.",
+     "受主管部门委托开展{topic}领域检验检测工作，部分服务项目收取费用。"),
+    ("Manages the special {topic} funds and the related procurement of the department.",
+     "管理{topic}专项资金，组织相关政府采购工作。"),
+    ("Carries out {topic} field work across the city; most of its staff spend weeks away from the office.",
+     "承担全市{topic}外业工作，大部分职工长期在一线。"),
+]  # fmt: skip
 
 SURNAMES = [
     ("Wang", "王"), ("Li", "李"), ("Zhang", "张"), ("Liu", "刘"), ("Chen", "陈"), ("Yang", "杨"),
@@ -204,6 +139,7 @@ GIVEN_NAMES = [
     ("Yan", "燕"), ("Bin", "斌"), ("Peng", "鹏"), ("Yun", "云"), ("Feng", "峰"), ("Qiang", "强"), ("Lin", "琳"),
 ]  # fmt: skip
 
+# category -> (weight, titles, what the team found)
 CATEGORIES = {
     "two-responsibilities": (8, [
         ('Pressure of the "two responsibilities" not passed down to the sections', "“两个责任”压力传导不到位"),
@@ -296,56 +232,33 @@ SOURCES = [
 SOURCE_OPENERS = {
     "daily-supervision": ("During daily supervision the team found that", "派驻纪检监察组在日常监督中发现，"),
     "reporting-meeting": ("At the reporting meeting it became clear that", "述责述廉会上反映出，"),
-    "interview": (
-        "In the interview with the top leader the team learned that",
-        "在与主要负责人谈话中了解到，",
-    ),
+    "interview": ("In the interview with the top leader the team learned that", "在与主要负责人谈话中了解到，"),
     "inspection": ("A spot check by the team showed that", "派驻纪检监察组抽查发现，"),
-    "petition": (
-        "A complaint forwarded to the team, and the team's own check, showed that",
-        "经核查群众来信反映的问题，发现",
-    ),
+    "petition": ("A complaint forwarded to the team, and the team's own check, showed that", "经核查群众来信反映的问题，发现"),
     "audit": ("An audit shared with the team found that", "审计部门移送的审计报告显示，"),
-    "other": (
-        "The unit's own self-inspection, reported to the team, showed that",
-        "单位自查并向派驻纪检监察组报告，",
-    ),
-}
+    "other": ("The unit's own self-inspection, reported to the team, showed that", "单位自查并向派驻纪检监察组报告，"),
+}  # fmt: skip
 CONSEQUENCES = [
-    (
-        "The responsibility is felt at the top and hardly at all where the money is paid out.",
-        "责任停留在上层，没有传导到资金支付的环节。",
-    ),
-    (
-        "Rules exist on paper, but nobody checks whether they are followed.",
-        "制度写在纸上，执行情况无人检查。",
-    ),
-    (
-        "The problem is not limited to one person: the unit has no rule on who decides such cases.",
-        "问题不只是个人的，单位对此类事项由谁决定没有规定。",
-    ),
-    (
-        "Without a check by someone outside the section, the risk stays invisible until a case breaks out.",
-        "缺少科室以外的监督，风险在出事之前始终看不见。",
-    ),
-    (
-        "The unit knew of the problem from earlier years but had not treated it as its own.",
-        "单位往年即已知晓该问题，但没有把它当作自己的问题。",
-    ),
+    ("The responsibility is felt at the top and hardly at all where the money is paid out.", "责任停留在上层，没有传导到资金支付的环节。"),
+    ("Rules exist on paper, but nobody checks whether they are followed.", "制度写在纸上，执行情况无人检查。"),
+    ("The problem is not limited to one person: the unit has no rule on who decides such cases.", "问题不只是个人的，单位对此类事项由谁决定没有规定。"),
+    ("Without a check by someone outside the section, the risk stays invisible until a case breaks out.", "缺少科室以外的监督，风险在出事之前始终看不见。"),
+    ("The unit knew of the problem from earlier years but had not treated it as its own.", "单位往年即已知晓该问题，但没有把它当作自己的问题。"),
     ("The amounts are small, but the habit is the point.", "涉及金额不大，但反映出的作风问题值得警惕。"),
-]
+]  # fmt: skip
+# things checked (en, zh with measure word), what was missing (en, zh)
 CHECKED_THINGS = [
     ("vouchers", "张凭证", "an approval record", "审批记录"),
     ("contracts", "份合同", "an acceptance record", "验收记录"),
-    ("reports", "份报告", "a site visit", "现场记录"),
-    ("files", "卷档案", "a signature of the person responsible", "责任人签字"),
+    ("reports", "份报告", "a record of the site visit", "现场记录"),
+    ("files", "卷档案", "the signature of the person responsible", "责任人签字"),
 ]
 INTERNAL_NOTES = [
     ("The person concerned, {name}, was given a talk reminder by the team; the record is in the case file.",
      "已对相关责任人{name}进行谈话提醒，记录存入问题线索档案。"),
     ("About CNY {amount:,} is involved. The case was handed to the case review office on {date}.",
      "涉及金额约{amount:,}元。已于{date}移交案件审理室。"),
-    ("The team checked with the finance section; {name} had approved every one of the payments.",
+    ("The team checked with the finance section: {name} had approved every one of the payments.",
      "经与财务科核实，上述款项均由{name}审批。"),
     ("Passed on by the commission's letters and visits office; the complainant was informed on {date}.",
      "由委信访室转办，已于{date}向反映人反馈。"),
@@ -394,6 +307,12 @@ MEETING_KINDS = [
     ("interview", 15),
     ("other", 10),
 ]
+# How many units report at a meeting of each kind.
+REPORTING_UNITS = {
+    "responsibility-integrity-report": (3, 8),
+    "rectification-review": (2, 5),
+    "interview": (1, 4),
+}
 MEETING_TITLES = {
     "responsibility-integrity-report": (
         "{year} Responsibility and Integrity Reporting Meeting of the Units Directly under the {dept}",
@@ -404,7 +323,7 @@ MEETING_TITLES = {
         "{dept}直属单位问题整改“回头看”会议",
     ),
     "interview": (
-        "Full-coverage Interviews with the Top Leaders of the {dept}'s Units",
+        "Full-coverage Interviews with the Top Leaders of the Units of the {dept}",
         "与{dept}直属单位主要负责人全覆盖谈话",
     ),
     "other": ("Warning Education Meeting of the {dept}", "{dept}警示教育大会"),
@@ -412,7 +331,7 @@ MEETING_TITLES = {
 LOCATIONS = [
     ("Conference Room 3, Municipal Administrative Centre", "市行政中心三号会议室"),
     ("Main Meeting Room of the {dept}", "{dept}大会议室"),
-    ("Party School Lecture Hall", "市委党校报告厅"),
+    ("Lecture Hall of the Municipal Party School", "市委党校报告厅"),
 ]
 SUMMARIES = [
     ("The heads of the party organisations of **{n} units** each gave an account of how they carried out their responsibility for clean government and of their own integrity, and everyone present rated each unit on the spot.",
@@ -444,6 +363,13 @@ TAGS = [
     ("education", "教育"),
     ("second half of the article", "下半篇文章"),
 ]
+STATUS_WORDS = {
+    "verified": ("verified (closed)", "已验收销号"),
+    "completed": ("completed, awaiting acceptance", "已完成待验收"),
+    "long-term": ("long-term", "长期坚持"),
+    "in-progress": ("in progress", "整改中"),
+    "planned": ("planned", "未开始"),
+}
 
 
 # -- records in memory ---------------------------------------------------------------------------
@@ -451,20 +377,21 @@ TAGS = [
 
 @dataclass
 class _Rec:
-    """One record before it is written: kind, id, visibility, main date and its fields."""
+    """One record before it is written: its fields and what other records need to know of it."""
 
     kind: str
     id: str
     public: bool
     zh: bool
     data: dict[str, Any]
-    date: dt.date | None = None
+    date: dt.date = START
     body: str | None = None
     team: str = ""
     unit: str = ""
-    # A team's units, a meeting's reporting units; a unit's meetings.
+    # A team's units, a meeting's reporting units.
     units: list[str] = field(default_factory=list)
-    meetings: list[str] = field(default_factory=list)
+    # The meetings a unit reported at, the findings raised at a meeting.
+    linked: list[str] = field(default_factory=list)
 
 
 def synthesize(out_dir: Path, records: int, seed: int = 1) -> dict[str, int]:
@@ -475,7 +402,7 @@ def synthesize(out_dir: Path, records: int, seed: int = 1) -> dict[str, int]:
         path = out_dir / folder
         if path.exists() and any(path.iterdir()):
             raise FileExistsError(f"{path} is not empty: synthesize into a new folder")
-    generated = _Synth(random.Random(seed), _counts(records)).run()
+    generated = _Synth(random.Random(seed), plan_counts(records)).run()
     counts = dict.fromkeys(FOLDERS, 0)
     for rec in generated:
         _write(out_dir, rec)
@@ -483,12 +410,13 @@ def synthesize(out_dir: Path, records: int, seed: int = 1) -> dict[str, int]:
     return counts
 
 
-def _counts(total: int) -> dict[str, int]:
-    """Records per kind: the fixed proportions first, findings and rectifications share the rest."""
+def plan_counts(total: int) -> dict[str, int]:
+    """Records per kind: teams, units, meetings and notices in fixed proportions, the rest shared."""
     teams = max(2, round(total / 200))
     units = max(2 * teams, round(total / 10))
     meetings = max(1, round(total / 25))
     notices = max(1, round(total / 50))
+    # Findings and rectifications share what is left, so that the total is exactly `total`.
     rest = total - teams - units - meetings - notices
     findings = (rest + 1) // 2
     return {
@@ -529,35 +457,27 @@ class _Synth:
 
     # -- small helpers -----------------------------------------------------------------------
 
-    def _pick(self, pair: tuple[str, str], zh: bool) -> str:
-        return pair[1] if zh else pair[0]
-
     def _weighted(self, choices: list[tuple[str, int]]) -> str:
         return self.rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
     def _day(self, low: dt.date, high: dt.date) -> dt.date:
         """A random day in [low, high] (low when the range is empty)."""
         span = (high - low).days
-        return low + dt.timedelta(days=self.rng.randint(0, span)) if span > 0 else low
+        return low + self.rng.randint(0, span) * DAY if span > 0 else low
 
     def _name(self, zh: bool) -> str:
         surname, given = self.rng.choice(SURNAMES), self.rng.choice(GIVEN_NAMES)
         return surname[1] + given[1] if zh else f"{surname[0]} {given[0]}"
 
-    def _person(self, title: tuple[str, str], zh: bool) -> dict[str, str]:
-        return {"title": self._pick(title, zh), "name": self._name(zh)}
+    def _text(self, bank: list[tuple[str, str]], zh: bool, **values: Any) -> str:
+        return _pick(self.rng.choice(bank), zh).format(**values)
 
-    def _paragraphs(self, parts: list[str], zh: bool) -> str:
-        """Markdown paragraphs; English ones wrapped like hand-written records."""
-        if zh:
-            return "\n\n".join(parts) + "\n"
-        wrapped = [p if p.startswith("- ") else _fill(p) for p in parts]
-        return "\n\n".join(wrapped) + "\n"
+    def _tags(self, data: dict[str, Any], zh: bool) -> None:
+        if self.rng.random() < 0.2:
+            data["tags"] = [_pick(self.rng.choice(TAGS), zh)]
 
-    def _tags(self, zh: bool) -> list[str]:
-        if self.rng.random() < 0.8:
-            return []
-        return [self._pick(self.rng.choice(TAGS), zh)]
+    def _dept(self, team_id: str, zh: bool) -> str:
+        return self.depts[team_id][1 if zh else 0]
 
     def _add(self, rec: _Rec, bucket: list[_Rec]) -> None:
         bucket.append(rec)
@@ -570,71 +490,64 @@ class _Synth:
             code, dept_en, dept_zh, topic_en, topic_zh = DEPARTMENTS[index % len(DEPARTMENTS)]
             round_ = index // len(DEPARTMENTS)
             if round_:
-                district = DISTRICTS[(round_ - 1) % len(DISTRICTS)]
-                suffix = district[0] + (
-                    str((round_ - 1) // len(DISTRICTS) + 1) if round_ > len(DISTRICTS) else ""
-                )
-                code = f"{code}-{suffix}"
-                dept_en = f"{dept_en.replace('Municipal ', '')} of {district[1]}"
-                dept_zh = district[2] + dept_zh.removeprefix("市")
+                district_code, district_en, district_zh = DISTRICTS[(round_ - 1) % len(DISTRICTS)]
+                again = (round_ - 1) // len(DISTRICTS)
+                code = f"{code}-{district_code}{again + 1 if again else ''}"
+                dept_en = f"{dept_en.removeprefix('Municipal ')} of {district_en}"
+                dept_zh = district_zh + dept_zh.removeprefix("市")
+            team_id = f"T-{code}"
+            self.depts[team_id] = (dept_en, dept_zh, topic_en, topic_zh)
             zh = index % 2 == 1
             dept = dept_zh if zh else dept_en
-            data: dict[str, Any] = {"id": f"T-{code}", "visibility": "public"}
+            data: dict[str, Any] = {"id": team_id, "visibility": "public"}
             if zh:
                 data["name"] = f"市纪委监委驻{dept}纪检监察组"
                 data["short_name"] = f"驻{dept}纪检监察组"
             else:
                 data["name"] = f"Discipline Inspection and Supervision Team Stationed at the {dept}"
-                data["short_name"] = f"Team at the {dept.replace('Municipal ', '')}"
+                data["short_name"] = f"Team at the {dept.removeprefix('Municipal ')}"
             data["stationed_at"] = dept
-            # The description, which names the number of units, is added once units exist.
-            self.depts[data["id"]] = (dept_en, dept_zh, topic_en, topic_zh)
-            self._add(_Rec("team", data["id"], True, zh, data, team=code), self.teams)
+            # Teams are public bodies; their description, which counts the units, comes later.
+            self._add(_Rec("team", team_id, True, zh, data, team=code), self.teams)
 
     def _make_units(self) -> None:
-        teams = self.teams
-        # Every team gets two units first (one of them public), the rest are spread unevenly.
-        owners = [t for t in teams for _ in range(2)]
-        weights = [self.rng.uniform(0.5, 1.5) for _ in teams]
-        owners += self.rng.choices(teams, weights=weights, k=self.counts["unit"] - len(owners))
+        rng = self.rng
+        # Every team gets two units, the rest are spread unevenly.
+        owners = [t for t in self.teams for _ in range(2)]
+        weights = [rng.uniform(0.5, 1.5) for _ in self.teams]
+        owners += rng.choices(self.teams, weights=weights, k=self.counts["unit"] - len(owners))
         for index, team in enumerate(owners):
-            dept_en, dept_zh, *topic = self.depts[team.id]
             number = len(team.units) + 1
             kind_en, kind_zh, title_index = UNIT_TYPES[(number - 1) % len(UNIT_TYPES)]
-            round_ = (number - 1) // len(UNIT_TYPES)
+            again = (number - 1) // len(UNIT_TYPES)
             zh = index % 2 == 1
+            dept = self._dept(team.id, zh)
             if zh:
-                name = f"{dept_zh.removesuffix('局')}{topic[1]}{kind_zh}" + (
-                    f"（{round_ + 1}）" if round_ else ""
-                )
+                name = f"{dept}{kind_zh}" + (f"（{again + 1}）" if again else "")
             else:
-                name = f"{topic[0]} {kind_en} of the {dept_en}" + (f" No. {round_ + 1}" if round_ else "")
-            # The first unit of a team stays public, so that public meetings always have one.
-            public = number == 1 or self.rng.random() >= 0.08
+                name = f"{kind_en} of the {dept}" + (f" No. {again + 1}" if again else "")
+            # A team's first unit stays public, so that its public meetings always have a reporter.
+            public = number == 1 or rng.random() >= INTERNAL_UNIT
             data: dict[str, Any] = {
                 "id": f"U-{team.team}-{number:02d}",
                 "visibility": "public" if public else "internal",
                 "name": name,
-                "parent": dept_zh if zh else dept_en,
+                "parent": dept,
                 "team": team.id,
-                "top_leader": self._person(LEADER_TITLES[title_index], zh),
+                "top_leader": {"title": _pick(LEADER_TITLES[title_index], zh), "name": self._name(zh)},
+                "description": _paragraphs(
+                    [self._text(UNIT_ROLES, zh, topic=self.depts[team.id][3 if zh else 2])], zh
+                ),
             }
-            role = self._pick(self.rng.choice(UNIT_ROLES), zh).format(
-                topic=topic[1] if zh else topic[0].lower()
-            )
-            data["description"] = self._paragraphs([role], zh)
-            tags = self._tags(zh)
-            if tags:
-                data["tags"] = tags
+            self._tags(data, zh)
             rec = _Rec("unit", data["id"], public, zh, data, team=team.id)
             team.units.append(rec.id)
             self._add(rec, self.units)
-        for team in teams:
-            self._describe_team(team)
+        for team in self.teams:
+            team.data["description"] = self._team_description(team)
 
-    def _describe_team(self, team: _Rec) -> None:
-        n = len(team.units)
-        dept = team.data["stationed_at"]
+    def _team_description(self, team: _Rec) -> str:
+        n, dept = len(team.units), team.data["stationed_at"]
         if team.zh:
             parts = [
                 f"市纪委监委派驻{dept}的纪检监察组，负责监督{dept}机关及其**{n}个直属单位**。",
@@ -642,78 +555,69 @@ class _Synth:
             ]
         else:
             parts = [
-                f"Sent out by the Municipal Commission for Discipline Inspection and Supervision, the team"
+                "Sent out by the Municipal Commission for Discipline Inspection and Supervision, the team"
                 f" supervises the party organisations of the {dept} and its **{n} directly affiliated units**.",
                 'Much of its work is daily supervision: the team checks whether the pressure of the "two'
                 ' responsibilities" actually reaches the units at the bottom of the chain.',
             ]
-        team.data["description"] = self._paragraphs(parts, team.zh)
+        return _paragraphs(parts, team.zh)
 
     # -- meetings ------------------------------------------------------------------------------
 
     def _make_meetings(self) -> None:
-        made: list[_Rec] = []
+        made = []
         for index in range(self.counts["meeting"]):
-            team = (
-                self.teams[index % len(self.teams)]
-                if index < len(self.teams)
-                else self.rng.choice(self.teams)
-            )
+            # Every team organises at least one meeting.
+            team = self.teams[index] if index < len(self.teams) else self.rng.choice(self.teams)
             made.append(self._meeting(team, index % 2 == 1))
         for rec in _numbered(made, "M", 3):
             self._add(rec, self.meetings)
             for unit in rec.units:
-                self.by_id[unit].meetings.append(rec.id)
+                self.by_id[unit].linked.append(rec.id)
 
     def _meeting(self, team: _Rec, zh: bool) -> _Rec:
         rng = self.rng
         kind = self._weighted(MEETING_KINDS)
-        public = rng.random() >= 0.1
-        date = self._day(START, AS_OF - dt.timedelta(days=3))
+        public = rng.random() >= INTERNAL_MEETING
+        date = self._day(START, AS_OF - 3 * DAY)
         if kind == "responsibility-integrity-report":
             # Annual reporting meetings look back on the year just ended.
-            year = rng.randint(START.year, AS_OF.year)
-            date = min(dt.date(year, rng.randint(1, 3), rng.randint(1, 28)), AS_OF)
-        candidates = [u for u in team.units if self.by_id[u].public] if public else list(team.units)
-        size = {
-            "responsibility-integrity-report": (3, 8),
-            "rectification-review": (2, 5),
-            "interview": (1, 4),
-        }
-        low, high = size.get(kind, (0, 0))
+            date = min(
+                dt.date(rng.randint(START.year, AS_OF.year), rng.randint(1, 3), rng.randint(5, 28)), AS_OF
+            )
+        # A public meeting's reports name public units only (a required relation).
+        candidates = [u for u in team.units if self.by_id[u].public] if public else team.units
+        low, high = REPORTING_UNITS.get(kind, (0, 0))
         units = rng.sample(candidates, min(len(candidates), rng.randint(low, high))) if high else []
-        dept = team.data["stationed_at"]
-        report_year = date.year - 1 if date.month <= 3 else date.year
-        title = self._pick(MEETING_TITLES[kind], zh).format(year=report_year, dept=dept)
+        dept = self._dept(team.id, zh)
+        year = date.year - 1 if date.month <= 3 else date.year
         attendees = rng.randint(20, 80)
         data: dict[str, Any] = {
             "visibility": "public" if public else "internal",
-            "title": title,
+            "title": _pick(MEETING_TITLES[kind], zh).format(year=year, dept=dept),
             "date": date,
             "kind": kind,
             "organizer": team.id,
-            "location": self._pick(rng.choice(LOCATIONS), zh).format(dept=dept),
+            "location": self._text(LOCATIONS, zh, dept=dept),
             "attendees": attendees,
         }
-        tags = self._tags(zh)
-        if tags:
-            data["tags"] = tags
-        summary = [self._pick(s, zh).format(n=max(len(units), 1)) for s in rng.sample(SUMMARIES, 3)]
-        data["summary"] = self._paragraphs(summary, zh)
+        self._tags(data, zh)
+        summary = [_pick(s, zh).format(n=max(len(units), 1)) for s in rng.sample(SUMMARIES, 3)]
+        data["summary"] = _paragraphs(summary, zh)
         if units:
-            data["reports"] = [self._report(self.by_id[u], attendees, zh, report_year) for u in units]
+            data["reports"] = [self._report(self.by_id[u], attendees, zh, year) for u in units]
         return _Rec("meeting", "", public, zh, data, date=date, team=team.id, units=units)
 
     def _report(self, unit: _Rec, attendees: int, zh: bool, year: int) -> dict[str, Any]:
         rng = self.rng
-        leader = unit.data["top_leader"]
         satisfied = rng.randint(attendees // 2, attendees)
         basically = rng.randint(0, attendees - satisfied)
         return {
             "unit": unit.id,
-            "reporter": {"title": leader["title"], "name": leader["name"]},
-            "statement": self._paragraphs([self._pick(rng.choice(STATEMENTS), zh)], zh),
-            "comments": self._paragraphs([self._pick(rng.choice(COMMENTS), zh).format(year=year - 3)], zh),
+            # The unit's top leader reports (the name is an internal field).
+            "reporter": dict(unit.data["top_leader"]),
+            "statement": _paragraphs([self._text(STATEMENTS, zh)], zh),
+            "comments": _paragraphs([self._text(COMMENTS, zh, year=year - 3)], zh),
             "assessment": {
                 "satisfied": satisfied,
                 "basically_satisfied": basically,
@@ -730,6 +634,8 @@ class _Synth:
         made = [self._finding(unit, index % 2 == 1) for index, unit in enumerate(units)]
         for rec in _numbered(made, "F", 4):
             self._add(rec, self.findings)
+            if "meeting" in rec.data:
+                self.by_id[rec.data["meeting"]].linked.append(rec.id)
             if rng.random() < 0.03:
                 # Renumbered when the ledger moved to four-digit numbers: old links keep working.
                 year, number = rec.id.split("-")[1:]
@@ -738,23 +644,23 @@ class _Synth:
     def _finding(self, unit: _Rec, zh: bool) -> _Rec:
         rng = self.rng
         source = self._weighted(SOURCES)
-        meetings = [self.by_id[m] for m in unit.meetings]
-        if source == "interview":
-            meetings = [m for m in meetings if m.data["kind"] == "interview"]
-        meeting = rng.choice(meetings) if meetings and source in ("reporting-meeting", "interview") else None
-        if source == "reporting-meeting" and meeting is None:
-            source = "daily-supervision"
-        found_on = meeting.date if meeting is not None and meeting.date else self._day(START, AS_OF)
-        assert found_on is not None
+        meeting = None
+        if source in ("reporting-meeting", "interview"):
+            meetings = [self.by_id[m] for m in unit.linked]
+            if source == "interview":
+                meetings = [m for m in meetings if m.data["kind"] == "interview"]
+            meeting = rng.choice(meetings) if meetings else None
+            if source == "reporting-meeting" and meeting is None:
+                source = "daily-supervision"
+        found_on = meeting.date if meeting is not None else self._day(START, AS_OF)
         category = rng.choices(list(CATEGORIES), weights=[c[0] for c in CATEGORIES.values()])[0]
         _, titles, details = CATEGORIES[category]
-        severity = rng.choices(["low", "medium", "high"], weights=[3, 5, 2])[0]
-        if category == "discipline-violation":
-            severity = "high"
-        public = unit.public and rng.random() >= (0.5 if category == "discipline-violation" else 0.03)
+        case = category == "discipline-violation"
+        # A public finding needs a public unit; its meeting may be internal (an optional relation).
+        public = unit.public and rng.random() >= (INTERNAL_CASE if case else INTERNAL_FINDING)
         data: dict[str, Any] = {
             "visibility": "public" if public else "internal",
-            "title": self._pick(rng.choice(titles), zh),
+            "title": _pick(rng.choice(titles), zh),
             "unit": unit.id,
         }
         if rng.random() < 0.1:
@@ -764,49 +670,53 @@ class _Synth:
         if meeting is not None:
             data["meeting"] = meeting.id
         data["category"] = category
-        data["severity"] = severity
-        tags = self._tags(zh)
-        if tags:
-            data["tags"] = tags
+        data["severity"] = "high" if case else rng.choices(["low", "medium", "high"], weights=[3, 5, 2])[0]
+        self._tags(data, zh)
         data["description"] = self._finding_text(source, details, zh)
         if rng.random() < 0.3 or not public:
-            note = self._pick(rng.choice(INTERNAL_NOTES), zh)
-            when = min(found_on + dt.timedelta(days=rng.randint(5, 60)), AS_OF)
-            data["internal_notes"] = self._paragraphs(
-                [note.format(name=self._name(zh), amount=rng.randint(3, 300) * 1000, date=when.isoformat())],
+            when = min(found_on + rng.randint(5, 60) * DAY, AS_OF)
+            note = self._text(
+                INTERNAL_NOTES,
                 zh,
+                name=self._name(zh),
+                amount=rng.randint(3, 300) * 1000,
+                date=when.isoformat(),
             )
+            data["internal_notes"] = _paragraphs([note], zh)
         return _Rec("finding", "", public, zh, data, date=found_on, team=unit.team, unit=unit.id)
 
     def _finding_text(self, source: str, details: list[tuple[str, str]], zh: bool) -> str:
         rng = self.rng
-        opener = self._pick(SOURCE_OPENERS[source], zh)
-        detail = self._pick(rng.choice(details), zh)
-        first = f"{opener}{detail}。" if zh else f"{opener} {detail}."
-        parts = [first, self._pick(rng.choice(CONSEQUENCES), zh)]
+        opener = _pick(SOURCE_OPENERS[source], zh)
+        detail = self._text(details, zh)
+        parts = [f"{opener}{detail}。" if zh else f"{opener} {detail}.", self._text(CONSEQUENCES, zh)]
         if rng.random() < 0.4:
             lines = []
-            for _ in range(rng.randint(2, 3)):
-                things_en, things_zh, missing_en, missing_zh = rng.choice(CHECKED_THINGS)
+            for things_en, things_zh, missing_en, missing_zh in rng.sample(CHECKED_THINGS, rng.randint(2, 3)):
                 total = rng.randint(10, 80)
                 bad = rng.randint(1, total // 2)
                 if zh:
-                    lines.append(f"- 抽查{total}{things_zh}，{bad}{things_zh[-1]}缺少{missing_zh}；")
+                    lines.append(f"- 抽查{total}{things_zh}，其中{bad}{things_zh[0]}缺少{missing_zh}；")
                 else:
                     lines.append(f"- {bad} of {total} {things_en} checked had no {missing_en};")
             parts.append("\n".join(lines))
-        return self._paragraphs(parts, zh)
+        return _paragraphs(parts, zh)
 
     # -- rectifications ----------------------------------------------------------------------
 
     def _make_rectifications(self) -> None:
         groups = self._finding_groups(self.counts["rectification"])
-        made = [self._rectification(group, index % 2 == 1) for index, group in enumerate(groups)]
+        seen: set[str] = set()
+        made = []
+        for group in groups:
+            follow_up = group[0].id in seen
+            seen.add(group[0].id)
+            made.append(self._rectification(group, follow_up))
         for rec in _numbered(made, "R", 4):
             self._add(rec, self.rects)
 
     def _finding_groups(self, wanted: int) -> list[list[_Rec]]:
-        """Findings fixed together (same unit), newest left open; follow-up items fill up the count."""
+        """Findings fixed together (same unit); the newest have none yet; follow-ups fill the count."""
         rng = self.rng
         by_unit: dict[str, list[_Rec]] = {}
         for finding in self.findings:
@@ -815,44 +725,42 @@ class _Synth:
         for unit_findings in by_unit.values():
             pending = sorted(unit_findings, key=lambda f: (f.date, f.id))
             while pending:
-                size = 2 if len(pending) > 1 and rng.random() < 0.2 else 1
+                size = 2 if len(pending) > 1 and rng.random() < 0.12 else 1
                 groups.append(pending[:size])
                 pending = pending[size:]
         groups.sort(key=lambda g: (g[-1].date, g[0].id))
-        # The newest findings have no rectification yet.
-        unopened = max(1, len(groups) // 30)
-        groups = groups[:-unopened] if len(groups) > wanted else groups
+        groups = groups[: len(groups) - max(1, len(groups) // 30)]
         while len(groups) > wanted:
             groups.pop(rng.randrange(len(groups)))
-        opened = list(groups)
+        older = groups[: max(1, len(groups) * 3 // 4)]
         while len(groups) < wanted:
-            # A second, follow-up rectification of an older item.
-            groups.append(rng.choice(opened[: max(1, len(opened) * 3 // 4)]))
+            # A second rectification of an older item, when the first did not hold.
+            groups.append(rng.choice(older))
         return groups
 
-    def _rectification(self, group: list[_Rec], zh: bool) -> _Rec:
+    def _rectification(self, group: list[_Rec], follow_up: bool) -> _Rec:
         rng = self.rng
         first = group[0]
+        zh = first.zh
         unit = self.by_id[first.unit]
-        public = all(f.public for f in group) and rng.random() >= 0.02
-        latest = max(f.date for f in group if f.date)
-        opened_on = min(latest + dt.timedelta(days=rng.randint(3, 40)), AS_OF)
+        # Its findings and owner are required relations: a public item needs them public.
+        public = all(f.public for f in group) and rng.random() >= INTERNAL_RECT
+        latest = max(f.date for f in group)
+        delay = rng.randint(180, 720) if follow_up else rng.randint(3, 40)
+        opened_on = min(latest + delay * DAY, AS_OF)
         status, overdue = self._status(opened_on)
         dates = self._rect_dates(opened_on, status, overdue)
         data: dict[str, Any] = {"visibility": "public" if public else "internal"}
-        if rng.random() < 0.7:
-            data["title"] = self._rect_title(first.data["title"], zh)
+        if follow_up or rng.random() < 0.7:
+            data["title"] = _rect_title(first.data["title"], zh, follow_up)
         data["findings"] = [f.id for f in group]
         if rng.random() < 0.3:
             data["owner"] = unit.id
-        leader = unit.data["top_leader"]
-        data["responsible"] = {"title": leader["title"], "name": leader["name"]}
+        data["responsible"] = dict(unit.data["top_leader"])
         data["opened_on"] = opened_on
         data["deadline"] = dates["deadline"]
         data["status"] = status
-        tags = self._tags(zh)
-        if tags:
-            data["tags"] = tags
+        self._tags(data, zh)
         if rng.random() < 0.05:
             data["extra"] = {"ledger_row": rng.randint(1, 400), "source_sheet": f"{unit.team} ledger"}
         data["measures"] = self._measures(opened_on, dates["effective"], status, zh)
@@ -861,7 +769,7 @@ class _Synth:
             data["progress"] = progress
         if dates["changes"]:
             data["deadline_changes"] = [
-                {"date": when, "new_deadline": new, "reason": self._pick(rng.choice(DEADLINE_REASONS), zh)}
+                {"date": when, "new_deadline": new, "reason": self._text(DEADLINE_REASONS, zh)}
                 for when, new in dates["changes"]
             ]
         if "completed_on" in dates:
@@ -870,18 +778,15 @@ class _Synth:
             completed = dates["completed_on"]
             data["verification"] = {
                 "by": unit.team,
-                "date": self._day(completed, min(completed + dt.timedelta(days=90), AS_OF)),
-                "note": self._paragraphs([self._pick(rng.choice(VERIFICATION_NOTES), zh)], zh),
+                "date": self._day(completed, min(completed + 90 * DAY, AS_OF)),
+                "note": _paragraphs([self._text(VERIFICATION_NOTES, zh)], zh),
             }
         return _Rec("rectification", "", public, zh, data, date=opened_on, team=unit.team, unit=unit.id)
 
-    def _rect_title(self, finding_title: str, zh: bool) -> str:
-        return f"整改：{finding_title}" if zh else f"Fix: {finding_title[0].lower()}{finding_title[1:]}"
-
     def _status(self, opened_on: dt.date) -> tuple[str, bool]:
         """A status that fits the item's age, and whether an open item is overdue."""
-        age = (AS_OF - opened_on).days
         rng = self.rng
+        age = (AS_OF - opened_on).days
         if age < 45:
             return rng.choices(["planned", "in-progress"], weights=[6, 4])[0], False
         if age < 365:
@@ -895,27 +800,32 @@ class _Synth:
     def _rect_dates(self, opened_on: dt.date, status: str, overdue: bool) -> dict[str, Any]:
         """Deadline, completion and deadline changes; the effective deadline matches the status."""
         rng = self.rng
-        day = dt.timedelta(days=1)
         if status in ("planned", "in-progress"):
-            if overdue:
-                effective = self._day(opened_on + 30 * day, AS_OF - day)
-            else:
-                effective = AS_OF + rng.randint(10, 300) * day
+            # Overdue: the effective deadline has passed as of AS_OF; otherwise it is still ahead.
+            effective = (
+                self._day(opened_on + 30 * DAY, AS_OF - DAY)
+                if overdue
+                else AS_OF + rng.randint(10, 300) * DAY
+            )
         else:
-            effective = opened_on + rng.randint(45, 400 if status == "long-term" else 300) * day
+            effective = opened_on + rng.randint(45, 400 if status == "long-term" else 300) * DAY
         dates: dict[str, Any] = {"deadline": effective, "effective": effective, "changes": []}
         end = AS_OF
         if status in ("completed", "verified"):
             # Some items are done late; a verified one leaves the team time to check it.
-            last = min(effective + 60 * day, AS_OF - (10 * day if status == "verified" else 0 * day))
-            end = dates["completed_on"] = self._day(min(opened_on + 14 * day, last), last)
+            last = min(effective + 60 * DAY, AS_OF - (10 if status == "verified" else 0) * DAY)
+            end = dates["completed_on"] = self._day(min(opened_on + 14 * DAY, last), last)
         span = (effective - opened_on).days
         wanted = rng.choices([0, 1, 2], weights=[80, 15, 5])[0]
         if wanted and span > 60 and (end - opened_on).days > 10:
             # Earlier deadlines, each replaced by the next one, ending at the effective deadline.
             steps = sorted(rng.sample(range(30, span), wanted))
-            deadlines = [opened_on + s * day for s in steps] + [effective]
-            when = sorted(self._day(opened_on + day, end) for _ in range(wanted))
+            deadlines = [opened_on + s * DAY for s in steps] + [effective]
+            # Each change is decided in the weeks before the deadline it replaces, in date order.
+            when: list[dt.date] = []
+            for replaced in deadlines[:-1]:
+                earliest = max([opened_on + DAY, *when[-1:]])
+                when.append(min(max(replaced - rng.randint(0, 30) * DAY, earliest), end))
             dates["deadline"] = deadlines[0]
             dates["changes"] = list(zip(when, deadlines[1:], strict=True))
         return dates
@@ -926,42 +836,33 @@ class _Synth:
         rng = self.rng
         count = rng.randint(1, 4)
         chosen = rng.sample(MEASURES, count)
-        deadlines = sorted(self._day(opened_on + dt.timedelta(days=7), effective) for _ in chosen)
-        done_upto = {
-            "planned": 0,
-            "completed": count,
-            "verified": count,
-            "in-progress": rng.randint(0, count - 1),
-            "long-term": rng.randint(0, count - 1),
-        }[status]
+        deadlines = sorted(self._day(opened_on + 7 * DAY, effective) for _ in chosen)
+        done = {"planned": 0, "completed": count, "verified": count}.get(status)
+        if done is None:
+            done = rng.randint(0, count - 1)
         measures = []
         for position, (text, deadline) in enumerate(zip(chosen, deadlines, strict=True)):
-            if position < done_upto:
+            if position < done:
                 state = "done"
-            elif status == "planned" or (position > done_upto and rng.random() < 0.5):
+            elif status == "planned" or (position > done and rng.random() < 0.5):
                 state = "planned"
             else:
                 state = "in-progress"
-            measures.append({"text": self._pick(text, zh), "deadline": deadline, "status": state})
+            measures.append({"text": _pick(text, zh), "deadline": deadline, "status": state})
         return measures
 
     def _progress(self, opened_on: dt.date, completed_on: dt.date | None, status: str, zh: bool) -> list[Any]:
         rng = self.rng
         if status == "planned":
             return []
-        end = completed_on or AS_OF
         count = rng.randint(1 if completed_on else 0, 4)
-        dates = sorted(self._day(opened_on, end) for _ in range(count))
+        dates = sorted(self._day(opened_on, completed_on or AS_OF) for _ in range(count))
         if completed_on is not None:
             dates[-1] = completed_on
+        notes = rng.sample(PROGRESS_NOTES, count)
         return [
-            {
-                "date": when,
-                "note": self._paragraphs(
-                    [self._pick(rng.choice(PROGRESS_NOTES), zh).format(n=rng.randint(2, 40))], zh
-                ),
-            }
-            for when in dates
+            {"date": when, "note": _paragraphs([_pick(note, zh).format(n=rng.randint(2, 40))], zh)}
+            for when, note in zip(dates, notes, strict=True)
         ]
 
     # -- notices -------------------------------------------------------------------------------
@@ -974,63 +875,56 @@ class _Synth:
     def _notice(self, zh: bool) -> _Rec:
         rng = self.rng
         kind = self._weighted(NOTICE_KINDS)
-        public = rng.random() >= 0.1
-        # Public notices come from public teams; their related records may be internal (left out).
+        public = rng.random() >= INTERNAL_NOTICE
         team = rng.choice(self.teams)
-        date, related, title, body = self._notice_content(kind, team, zh)
-        data: dict[str, Any] = {
-            "title": title,
-            "date": date,
-            "kind": kind,
-            "issuer": team.id,
-        }
+        meetings = [m for m in self.meetings if m.team == team.id]
+        cases = [f for f in self.findings if f.data["category"] == "discipline-violation"]
+        if kind in ("announcement", "meeting-report") and meetings:
+            meeting = rng.choice(meetings)
+            # Notices about a record are written in its language; they quote its title.
+            zh = meeting.zh
+            if kind == "announcement":
+                date = max(meeting.date - rng.randint(7, 30) * DAY, START)
+                related, (title, body) = [meeting.id], self._announcement(meeting, zh)
+            else:
+                date = min(meeting.date + rng.randint(2, 10) * DAY, AS_OF)
+                raised = meeting.linked[:6]
+                related, (title, body) = [meeting.id, *raised], self._meeting_report(meeting, len(raised), zh)
+        elif kind == "exposure" and cases:
+            # The case itself is often internal: a public notice may still name it as related.
+            case = rng.choice(cases)
+            zh = case.zh
+            date = min(case.date + rng.randint(30, 120) * DAY, AS_OF)
+            related, (title, body) = [case.id], self._exposure(case, zh)
+        else:
+            kind = "progress-report"
+            date = self._day(START + 365 * DAY, AS_OF)
+            items = [r for r in self.rects if r.team == team.id and r.date <= date]
+            related = [r.id for r in rng.sample(items, min(len(items), 8))]
+            title, body = self._progress_report(team, date, items, zh)
+        data: dict[str, Any] = {"title": title, "date": date, "kind": kind, "issuer": team.id}
         if related:
             data["related"] = related
         data["visibility"] = "public" if public else "internal"
-        tags = self._tags(zh)
-        if tags:
-            data["tags"] = tags
+        self._tags(data, zh)
         return _Rec("notice", "", public, zh, data, date=date, body=body, team=team.id)
 
-    def _notice_content(self, kind: str, team: _Rec, zh: bool) -> tuple[dt.date, list[str], str, str]:
-        rng = self.rng
-        dept = team.data["stationed_at"]
-        meetings = [m for m in self.meetings if m.team == team.id]
-        if kind in ("announcement", "meeting-report") and meetings:
-            meeting = rng.choice(meetings)
-            assert meeting.date is not None
-            if kind == "announcement":
-                date = max(meeting.date - dt.timedelta(days=rng.randint(7, 30)), START)
-                return date, [meeting.id], *self._announcement(meeting, dept, zh)
-            date = min(meeting.date + dt.timedelta(days=rng.randint(2, 10)), AS_OF)
-            raised = [f.id for f in self.findings if f.data.get("meeting") == meeting.id][:6]
-            return date, [meeting.id, *raised], *self._meeting_report(meeting, len(raised), zh)
-        if kind == "exposure":
-            cases = [f for f in self.findings if f.data["category"] == "discipline-violation"]
-            if cases:
-                case = rng.choice(cases)
-                assert case.date is not None
-                date = min(case.date + dt.timedelta(days=rng.randint(30, 120)), AS_OF)
-                return date, [case.id], *self._exposure(case, zh)
-        date = self._day(START + dt.timedelta(days=365), AS_OF)
-        items = [r for r in self.rects if r.team == team.id and r.date and r.date <= date]
-        related = [r.id for r in rng.sample(items, min(len(items), 8))]
-        return date, related, *self._progress_report(dept, date, items, zh)
-
-    def _announcement(self, meeting: _Rec, dept: str, zh: bool) -> tuple[str, str]:
-        when = meeting.date
-        assert when is not None
+    def _announcement(self, meeting: _Rec, zh: bool) -> tuple[str, str]:
+        when, name = meeting.date, meeting.data["title"]
+        dept = self._dept(meeting.team, zh)
         if zh:
-            title = f"关于召开{meeting.data['title']}的通知"
+            title = f"关于召开{name}的通知"
             body = [
-                f"根据市纪委监委工作安排，定于**{when.year}年{when.month}月{when.day}日**召开{meeting.data['title']}。",
-                "- 各单位主要负责人现场述责述廉，每人不超过十分钟；\n- 述职报告要讲问题、讲不足，不只讲成绩；\n- 与会人员现场测评。",
-                "请各单位结合日常监督中指出的问题认真准备。",
+                f"根据市纪委监委工作安排，定于**{when.year}年{when.month}月{when.day}日**召开{name}。",
+                "- 各单位主要负责人现场述责述廉，每人不超过十分钟；\n"
+                "- 述职报告要讲问题、讲不足，不只讲成绩；\n"
+                "- 与会人员现场测评。",
+                f"请{dept}各直属单位结合日常监督中指出的问题认真准备。",
             ]
         else:
-            title = f"Arrangements for the {meeting.data['title']}"
+            title = f"Arrangements for the {name}"
             body = [
-                f"Under the work rules of the Municipal Commission for Discipline Inspection and Supervision,"
+                "Under the work rules of the Municipal Commission for Discipline Inspection and Supervision,"
                 f" the meeting will be held on **{when.isoformat()}**. The arrangements are:",
                 "- each top leader reports in person for no more than ten minutes;\n"
                 "- the report must name the unit's own problems, not only its achievements;\n"
@@ -1038,81 +932,109 @@ class _Synth:
                 f"Units of the {dept} should base their reports on the problems the team has raised with"
                 " them in daily supervision during the year.",
             ]
-        return title, self._paragraphs(body, zh)
+        return title, _paragraphs(body, zh)
 
     def _meeting_report(self, meeting: _Rec, problems: int, zh: bool) -> tuple[str, str]:
         reports = meeting.data.get("reports", [])
-        rated = sum(
-            1 for r in reports if r["assessment"]["satisfied"] * 3 > 2 * sum(r["assessment"].values())
-        )
+        liked = sum(1 for r in reports if 3 * r["assessment"]["satisfied"] > 2 * meeting.data["attendees"])
+        name, attendees, when = meeting.data["title"], meeting.data["attendees"], meeting.date
         if zh:
-            title = f"{meeting.data['title']}召开"
-            table = f"| 测评结果 | 单位数 |\n| --- | ---: |\n| “满意”票超过三分之二 | {rated} |\n| 参会单位 | {len(reports)} |"
+            title = f"{name}召开"
+            table = (
+                "| 测评结果 | 单位数 |\n| --- | ---: |\n"
+                f"| “满意”票超过三分之二 | {liked} |\n| 述责述廉单位 | {len(reports)} |"
+            )
             body = [
-                f"{meeting.data['date'].isoformat()}，派驻纪检监察组召开{meeting.data['title']}，{meeting.data['attendees']}人参加。",
+                f"{when.year}年{when.month}月{when.day}日，派驻纪检监察组召开{name}，{attendees}人参加。",
                 table,
                 f"会上指出的{problems}个问题已全部纳入整改台账。",
             ]
         else:
-            title = f"Report on the {meeting.data['title']}"
+            title = f"Report on the {name}"
             table = (
                 "| result | units |\n| --- | ---: |\n"
-                f'| more than two-thirds of votes "satisfied" | {rated} |\n| units reporting | {len(reports)} |'
+                f'| more than two-thirds of votes "satisfied" | {liked} |\n| units reporting | {len(reports)} |'
             )
             body = [
-                f"On {meeting.data['date'].isoformat()} the team held the meeting, with"
-                f" {meeting.data['attendees']} participants. The team's comments went straight to the problems.",
+                f"On {when.isoformat()} the team held the meeting, with {attendees} participants."
+                " The team's comments went straight to the problems.",
                 table,
                 f"The {problems} problems raised have been entered in the rectification ledger with a"
                 " person responsible and a deadline.",
             ]
-        return title, self._paragraphs(body, zh)
+        return title, _paragraphs(body, zh)
 
     def _exposure(self, case: _Rec, zh: bool) -> tuple[str, str]:
         if zh:
             title = f"关于{case.data['title']}问题的通报"
             body = [
                 "某直属单位一名工作人员利用职务便利违反纪律，已受到相应处理。",
-                "1. 各单位要以案为鉴，开展警示教育；\n2. 排查本单位是否存在一人经手钱物的岗位；\n3. 将排查结果报派驻纪检监察组。",
+                "1. 各单位要以案为鉴，开展警示教育；\n2. 排查本单位是否存在一人经手钱物的岗位；\n"
+                "3. 将排查结果报派驻纪检监察组。",
             ]
         else:
             title = f"Exposure of a Case: {case.data['title']}"
             body = [
                 "A staff member of a directly affiliated unit took advantage of the post to break the rules"
-                " of discipline, and has been dealt with accordingly.",
+                " of discipline, and has been dealt with accordingly. The units are asked to:",
                 "1. hold a warning education session on this case;\n"
                 "2. check whether any post handles money or goods alone;\n"
                 "3. report the results to the stationed team.",
             ]
-        return title, self._paragraphs(body, zh)
+        return title, _paragraphs(body, zh)
 
-    def _progress_report(self, dept: str, date: dt.date, items: list[_Rec], zh: bool) -> tuple[str, str]:
-        counts = {s: 0 for s in ("verified", "completed", "long-term", "in-progress", "planned")}
+    def _progress_report(self, team: _Rec, date: dt.date, items: list[_Rec], zh: bool) -> tuple[str, str]:
+        counts = dict.fromkeys(STATUS_WORDS, 0)
         for item in items:
             counts[item.data["status"]] += 1
-        rows = "\n".join(f"| {s} | {n} |" for s, n in counts.items())
-        table = f"| status | items |\n| --- | ---: |\n{rows}\n| **total** | **{len(items)}** |"
+        header = "| 状态 | 事项数 |" if zh else "| status | items |"
+        rows = "\n".join(f"| {_pick(STATUS_WORDS[s], zh)} | {n} |" for s, n in counts.items())
+        total = "合计" if zh else "total"
+        table = f"{header}\n| --- | ---: |\n{rows}\n| **{total}** | **{len(items)}** |"
+        dept = self._dept(team.id, zh)
         if zh:
             title = f"{dept}问题整改进展情况（{date.year}年{date.month}月）"
-            body = [f"截至{date.isoformat()}，台账共有整改事项{len(items)}项。", table]
+            body = [f"截至{date.year}年{date.month}月{date.day}日，台账共有整改事项{len(items)}项。", table]
         else:
             title = f"Progress of Rectification at the {dept}, {date.strftime('%B %Y')}"
             body = [f"As of {date.isoformat()} the ledger holds {len(items)} rectification items.", table]
-        return title, self._paragraphs(body, zh)
+        return title, _paragraphs(body, zh)
+
+
+# -- text helpers --------------------------------------------------------------------------------
+
+
+def _pick(pair: tuple[str, ...], zh: bool) -> str:
+    return pair[1] if zh else pair[0]
+
+
+def _paragraphs(parts: list[str], zh: bool) -> str:
+    """Markdown paragraphs; English prose wrapped like hand-written records, lists and tables kept."""
+    if not zh:
+        parts = [p if "\n" in p or p.startswith(("- ", "| ", "1. ")) else _fill(p) for p in parts]
+    return "\n\n".join(parts) + "\n"
+
+
+def _fill(text: str) -> str:
+    return textwrap.fill(text, width=78, break_long_words=False, break_on_hyphens=False)
+
+
+def _rect_title(finding_title: str, zh: bool, follow_up: bool) -> str:
+    if zh:
+        return f"{'巩固整改' if follow_up else '整改'}：{finding_title}"
+    verb = "Consolidate the fix" if follow_up else "Fix"
+    return f"{verb}: {finding_title[0].lower()}{finding_title[1:]}"
 
 
 def _numbered(records: list[_Rec], prefix: str, width: int) -> list[_Rec]:
     """Give dated records ids like F-2022-0007, numbered per year in date order."""
     ordered = sorted(enumerate(records), key=lambda pair: (pair[1].date, pair[0]))
     per_year: dict[int, int] = {}
-    result = []
     for _, rec in ordered:
-        assert rec.date is not None
         per_year[rec.date.year] = per_year.get(rec.date.year, 0) + 1
         rec.id = f"{prefix}-{rec.date.year}-{per_year[rec.date.year]:0{width}d}"
         rec.data = {"id": rec.id, **rec.data}
-        result.append(rec)
-    return result
+    return [rec for _, rec in ordered]
 
 
 def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dict[str, Any]:
@@ -1124,21 +1046,22 @@ def _insert_after(data: dict[str, Any], after: str, key: str, value: Any) -> dic
     return result
 
 
-def _fill(text: str) -> str:
-    return textwrap.fill(text, width=78, break_long_words=False, break_on_hyphens=False)
-
-
 # -- writing -------------------------------------------------------------------------------------
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line text as literal blocks, as people write records."""
+    """yaml.safe_dump's dumper, writing multi-line text as literal blocks as people write records."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write anchors: a date used by two fields is written out twice."""
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
 
+# On the subclass only: yaml.SafeDumper itself is left as it was.
 _Dumper.add_representer(str, _represent_str)
 
 
@@ -1148,12 +1071,11 @@ def _dump(data: dict[str, Any]) -> str:
 
 def _write(out_dir: Path, rec: _Rec) -> None:
     folder = out_dir / FOLDERS[rec.kind]
-    if rec.kind in ("finding", "rectification") and rec.date is not None:
+    if rec.kind in ("finding", "rectification"):
         folder = folder / str(rec.date.year)
     folder.mkdir(parents=True, exist_ok=True)
     if rec.kind == "notice":
-        text = f"---\n{_dump(rec.data)}---\n{rec.body or ''}"
-        (folder / f"{rec.id}.md").write_text(text, encoding="utf-8")
+        (folder / f"{rec.id}.md").write_text(f"---\n{_dump(rec.data)}---\n{rec.body}", encoding="utf-8")
     else:
         (folder / f"{rec.id}.yaml").write_text(_dump(rec.data), encoding="utf-8")
 
@@ -1161,19 +1083,21 @@ def _write(out_dir: Path, rec: _Rec) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the content tree and print the counts."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="synthesize.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
         "--records", type=int, required=True, help=f"about how many records (at least {MIN_RECORDS})"
     )
-    parser.add_argument("--out", type=Path, required=True, help="content folder to create (must be empty)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="content folder to write (must not hold records)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args(argv)
     try:
         counts = synthesize(args.out, args.records, args.seed)
     except (ValueError, FileExistsError) as error:
         parser.error(str(error))
-    print(", ".join(f"{n} {kind}s" for kind, n in counts.items()) + f" in {args.out}")
+    print(", ".join(f"{n} {FOLDERS[kind]}" for kind, n in counts.items()) + f" in {args.out}")
     return 0
 
 

@@ -72,8 +72,7 @@ def test_index_links_lead_to_record_pages(page: Any, site_url: str) -> None:
 
 def test_search_finds_a_record_by_an_english_word(page: Any, site_url: str) -> None:
     watch = PageWatch(page, site_url)
-    page.goto(site_url)
-    page.goto(site_url)
+    page.goto(site_url, wait_until="networkidle")
     page.keyboard.press("/")  # Material's shortcut that focuses search
     page.keyboard.type("canteen")
     page.wait_for_selector(".md-search-result__item", timeout=10_000)

@@ -194,3 +194,13 @@ def test_python_dash_m_generator_runs() -> None:
     )
     assert completed.returncode == 0
     assert completed.stdout.startswith("disclose ")
+
+
+def test_a_broken_file_is_reported_once_not_by_every_record_naming_it(minimal_project: Project) -> None:
+    minimal_project.write("content/units/U-1.yaml", "name: One\nteam: [T-1\n")
+    result = minimal_project.cli("validate", "--as-of", "2022-07-01")
+    assert result.code == 1
+    assert result.out.splitlines()[-1] == "1 error in 1 file", result.out
+    minimal_project.write("content/units/U-1.yaml", "name: One\nteam: T-1\nvisibility: publik\n")
+    again = minimal_project.cli("validate", "--as-of", "2022-07-01")
+    assert again.out.splitlines()[-1] == "1 error in 1 file", again.out

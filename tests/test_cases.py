@@ -1,0 +1,100 @@
+"""The bad-input catalogue: every folder in tests/cases/ is a tiny project that must fail validation.
+
+A case is `tests/cases/<name>/content/...` (records that are valid except for the one mistake the
+name says) and `expected.txt`, the exact lines `disclose validate` prints for it, summary last.
+A file too big to keep in the repository is committed small and listed in `generate.txt`
+(`<path> <size in bytes>` a line); the test pads it with a YAML comment to that size.
+
+To add a case, write its content, run
+`disclose --config <a project with that content>/mkdocs.yml validate --as-of 2026-11-27`,
+read every line (right file, line and column, a clear fix) and save the output as expected.txt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from conftest import new_project
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+CASES = sorted(path for path in CASES_DIR.iterdir() if path.is_dir())
+AS_OF = "2026-11-27"
+
+PLACE = re.compile(r"^content/\S+:\d+:\d+: ")
+# Problems of the file as a whole, where no line is better than line 1 or none at all.
+WHOLE_FILE = re.compile(
+    r"^content/[^:]+(:1:1)?: "
+    r"(file is [\d,]+ bytes, over the 1 MiB limit|file name '[^']*' is not a valid id)"
+)
+SUMMARY = re.compile(r"^(\d+) errors? in (\d+) files?$")
+
+
+def _expected(case: Path) -> str:
+    return (case / "expected.txt").read_text(encoding="utf-8")
+
+
+def _generate(case: Path, root: Path) -> None:
+    """Pad each file that generate.txt lists to its size, with a trailing YAML comment."""
+    listing = case / "generate.txt"
+    if not listing.exists():
+        return
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        relative, size = line.split()
+        path = root / relative
+        data = path.read_bytes()
+        assert data.endswith(b"\n") and len(data) + 2 <= int(size), f"{listing}: {relative} cannot be padded"
+        path.write_bytes(data + b"#" * (int(size) - len(data) - 1) + b"\n")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_case_prints_exactly_the_expected_diagnostics(case: Path, tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project", content=case / "content")
+    _generate(case, project.root)
+    result = project.cli("validate", "--as-of", AS_OF)
+    expected = _expected(case)
+    diff = "".join(
+        difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            result.out.splitlines(keepends=True),
+            "expected.txt",
+            "printed",
+        )
+    )
+    assert result.out == expected, (
+        f"{case.name}: disclose validate printed other diagnostics than expected.txt\n"
+        f"--- expected.txt ---\n{expected}--- printed (exit {result.code}) ---\n{result.out}"
+        f"--- stderr ---\n{result.err}--- diff ---\n{diff}"
+    )
+    assert result.code == 1, f"{case.name}: exit code {result.code}, expected 1\n{result.out}{result.err}"
+
+
+def test_every_diagnostic_names_its_file_and_line() -> None:
+    bad: list[str] = []
+    for case in CASES:
+        lines = _expected(case).splitlines()
+        summary = SUMMARY.match(lines[-1]) if lines else None
+        if summary is None:
+            bad.append(f"{case.name}: the last line is not a summary like '1 error in 1 file'")
+            continue
+        diagnostics = lines[:-1]
+        errors = [line for line in diagnostics if ": warning: " not in line]
+        if int(summary.group(1)) != len(errors) or not errors:
+            bad.append(f"{case.name}: the summary counts {summary.group(1)} errors, the lines {len(errors)}")
+        bad += [
+            f"{case.name}: {line}"
+            for line in diagnostics
+            if not PLACE.match(line) and not WHOLE_FILE.match(line)
+        ]
+    assert not bad, "diagnostics without a file and line:\n" + "\n".join(bad)
+
+
+def test_the_catalogue_is_complete() -> None:
+    assert len(CASES) >= 25, f"only {len(CASES)} cases in {CASES_DIR}"
+    for case in CASES:
+        assert (case / "content").is_dir(), f"{case.name}: no content/ folder"
+        assert (case / "expected.txt").is_file(), f"{case.name}: no expected.txt"

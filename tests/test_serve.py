@@ -1,0 +1,81 @@
+"""`disclose serve`: a live preview that follows edits and survives broken ones."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import Project
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.fixture
+def server(minimal_project: Project) -> Iterator[tuple[Project, str, Path]]:
+    port = _free_port()
+    log = minimal_project.root / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "generator", "--config", str(minimal_project.root / "mkdocs.yml"),
+                "serve", "--as-of", "2022-07-01", "--dev-addr", f"127.0.0.1:{port}",
+            ],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/findings/F-1/"
+            assert _wait_for(lambda: _fetch(url) is not None), log.read_text()
+            yield minimal_project, url, log
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_serve_regenerates_on_edit_and_keeps_the_last_good_site(server: tuple[Project, str, Path]) -> None:
+    project, url, log = server
+    assert "A finding" in (_fetch(url) or "")
+    finding = project.root / "content" / "findings" / "F-1.yaml"
+    finding.write_text(finding.read_text().replace("title: A finding", "title: An edited finding"))
+    assert _wait_for(lambda: "An edited finding" in (_fetch(url) or "")), log.read_text()
+
+    finding.write_text(finding.read_text().replace("unit: U-1", "unit: [U-1"))
+    assert _wait_for(lambda: "YAML syntax error" in log.read_text()), log.read_text()
+    assert "content/findings/F-1.yaml:" in log.read_text()
+    assert _wait_for(lambda: "data-disclose-errors" in (_fetch(url) or "")), log.read_text()
+    page = _fetch(url) or ""
+    assert "An edited finding" in page, "the last good page should still be served"
+    assert "content/findings/F-1.yaml:" in page and "YAML syntax error" in page
+
+    finding.write_text(finding.read_text().replace("unit: [U-1", "unit: U-1").replace("An edited", "A fixed"))
+    assert _wait_for(lambda: "A fixed finding" in (_fetch(url) or "")), log.read_text()
+    assert "data-disclose-errors" not in (_fetch(url) or "")
