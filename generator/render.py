@@ -135,6 +135,7 @@ class _Renderer:
             "link": _with_context(self._link),
             "index_link": _with_context(self._index_link),
             "status": self._status,
+            "finding_status": self._finding_status,
             "label": self._label,
             "category": self.settings.category_label,
             "pct": _format_percent,
@@ -247,6 +248,13 @@ class _Renderer:
         if model.tags:
             items.append(("tags", _join(model.tags)))
         return items
+
+    def _finding_status(self, record: Record) -> Md:
+        """A finding's state: the status of each of its rectifications, or that none is planned yet."""
+        rects = self.site.rectifications_of(record)
+        if not rects:
+            return escape_text(self.labels("no_rectification"))
+        return Md(" / ".join(self._status(r) for r in rects))
 
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
