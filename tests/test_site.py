@@ -72,6 +72,7 @@ def test_internal_site_is_marked_on_every_page(built: Project) -> None:
 def test_public_site_has_no_internal_banner(built: Project) -> None:
     html = (built.root / "site" / "public" / "index.html").read_text(encoding="utf-8")
     assert "data-disclose-audience" not in html
+    assert "md-banner" not in html, "an empty banner bar is shown on the public site"
     assert "noindex" not in html
     assert not (built.root / "site" / "public" / "robots.txt").exists()
 
