@@ -1,4 +1,4 @@
-"""The `disclose` command: validate, build, serve, render, new."""
+"""The `disclose` command: validate, build, serve, render, stats, new."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from typing import TextIO
 from . import __version__
 from .build import build_site, serve
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, summarize
-from .pipeline import Progress, check, prepare, render_tree
+from .pipeline import Progress, check, linked, prepare, render_tree
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
+from .stats import stats_data, stats_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, required=True, help="folder to write the Markdown into")
     render.add_argument("--strict", action="store_true", help="warnings fail too")
 
+    stats = commands.add_parser("stats", help="headline figures and the per-unit table")
+    _add_as_of(stats)
+    _add_audience(stats)
+    stats.add_argument("--format", choices=("text", "json"), default="text")
+
     new = commands.add_parser("new", help="create a new record file")
     new.add_argument("kind", help="team, unit, meeting, finding, rectification or notice")
     new.add_argument("--id", help="the id (default: the next free one)")
@@ -80,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DiscloseError as error:
         print(f"disclose: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:  # `disclose stats | head`: the reader left, nothing more to say
+        return 1
     except KeyboardInterrupt:
         print("disclose: interrupted; the published site was left as it was", file=sys.stderr)
         return 130
@@ -103,6 +111,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
         _print_diagnostics(rendered.report.warnings)
         render_tree(rendered, settings, args.out, progress)
+        return 0
+    if args.command == "stats":
+        site, _ = linked(settings, audience, parse_as_of(args.as_of))
+        if args.format == "json":
+            print(json.dumps(stats_data(site), ensure_ascii=False, indent=2))
+        else:
+            print(stats_text(site))
         return 0
     if args.command == "serve":
         parse_as_of(args.as_of)

@@ -102,6 +102,11 @@ class Site:
                 return self.title_of(first)
         return record.id
 
+    def short_title_of(self, record: Record) -> str:
+        """A short name where the record has one (a team's short_name), else its title."""
+        short = getattr(record.model, "short_name", None)
+        return str(short) if short else self.title_of(record)
+
     def date_of(self, record: Record) -> dt.date | None:
         """The date a record is sorted and filed by."""
         model = record.model
@@ -169,6 +174,54 @@ class Site:
         if record is None:
             return self.tally(self.of_kind("finding"), self.of_kind("rectification"))
         return self.tally(self.findings_of(record), self.rectifications_of(record))
+
+    def rectifications_for(self, findings: Iterable[Record]) -> list[Record]:
+        """The rectifications addressing any of these findings, newest first, each once."""
+        found: dict[str, Record] = {}
+        for finding in findings:
+            for rect in self.referrers(finding, "rectification"):
+                found.setdefault(rect.id, rect)
+        return self.newest_first(found.values())
+
+    def tally_of_findings(self, findings: list[Record]) -> Tally:
+        """Figures for a set of findings (a year's, a category's) and their rectifications."""
+        return self.tally(findings, self.rectifications_for(findings))
+
+    def open_items(self, rects: Iterable[Record]) -> list[Record]:
+        """Rectifications not yet completed (long-term ones included), soonest deadline first."""
+        still_open = [r for r in rects if r.model.status in (*OPEN_STATUSES, "long-term")]
+        return sorted(still_open, key=lambda r: (self.rect[r.id].effective_deadline, r.id))
+
+    def findings_in(self, year: int | None = None, category: str | None = None) -> list[Record]:
+        """Findings found in a year and/or of a category, newest first."""
+        return [
+            f
+            for f in self.of_kind("finding")
+            if (year is None or f.model.found_on.year == year)
+            and (category is None or f.model.category == category)
+        ]
+
+    def years(self) -> list[int]:
+        """Every year in which something was found, held, completed or published, newest first."""
+        years: set[int] = set()
+        for record in self.records.values():
+            date = self.date_of(record)
+            if date is not None:
+                years.add(date.year)
+            completed = getattr(record.model, "completed_on", None)
+            if completed is not None:
+                years.add(completed.year)
+        return sorted(years, reverse=True)
+
+    def of_year(self, kind: str, year: int) -> list[Record]:
+        """Records of a kind dated in a year (a rectification by its completion date)."""
+        if kind == "rectification":
+            return [
+                r
+                for r in self.of_kind(kind)
+                if r.model.completed_on is not None and r.model.completed_on.year == year
+            ]
+        return [r for r in self.of_kind(kind) if (d := self.date_of(r)) is not None and d.year == year]
 
 
 def link(records: list[Record], as_of: dt.date, audience: str) -> Site:

@@ -49,6 +49,18 @@ def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tup
     return records, report
 
 
+def linked(
+    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
+) -> tuple[Site, Report]:
+    """Load, validate, redact and link one audience's records; raise ContentError on errors."""
+    records, report = check(settings, as_of, progress)
+    if report.errors or (strict and report.warnings):
+        raise ContentError(report.diagnostics)
+    site = link(redact(records, audience), as_of, audience)
+    progress.step(f"linked {len(site.records)} {audience} records")
+    return site, report
+
+
 @dataclass
 class Rendered:
     """One audience's Markdown tree, in memory."""
@@ -63,11 +75,7 @@ def prepare(
     settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
 ) -> Rendered:
     """Everything up to the Markdown pages; raise ContentError on errors (and warnings with strict)."""
-    records, report = check(settings, as_of, progress)
-    if report.errors or (strict and report.warnings):
-        raise ContentError(report.diagnostics)
-    site = link(redact(records, audience), as_of, audience)
-    progress.step(f"linked {len(site.records)} {audience} records")
+    site, report = linked(settings, audience, as_of, strict, progress)
     pages, nav = render(site, settings)
     progress.step(f"rendered {len(pages)} pages")
     return Rendered(site, pages, nav, report)

@@ -18,8 +18,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
-from .link import STATUSES, Site
+from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
 from .schema import KINDS
 from .settings import Settings
@@ -56,6 +57,18 @@ def index_path(kind: str) -> str:
 
 HOME_PATH = "index.md"
 PROGRESS_PATH = "progress/index.md"
+YEARS_PATH = "years/index.md"
+CATEGORIES_PATH = "categories/index.md"
+
+
+def year_path(year: int) -> str:
+    """Where a year's archive page lives."""
+    return f"years/{year}/index.md"
+
+
+def category_path(category: str) -> str:
+    """Where a category's progress page lives."""
+    return f"categories/{category}/index.md"
 
 
 class Labels:
@@ -75,7 +88,9 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     """Every page of the site as Markdown, and the short top-level navigation."""
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
-    pages = [renderer.home(), renderer.progress()]
+    pages = [renderer.home(), renderer.progress(), renderer.years(), renderer.categories()]
+    pages.extend(renderer.year(year) for year in site.years())
+    pages.extend(renderer.category(category) for category in settings.categories)
     for kind in KINDS:
         pages.append(renderer.index(kind))
         pages.extend(renderer.record(record) for record in site.of_kind(kind))
@@ -91,6 +106,7 @@ def navigation(labels: Labels) -> list[NavItem]:
     items.append(NavItem(labels("progress"), PROGRESS_PATH))
     for kind in ("finding", "rectification", "meeting", "unit", "team"):
         items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
+    items.append(NavItem(labels("years"), YEARS_PATH))
     return items
 
 
@@ -126,6 +142,7 @@ class _Renderer:
             autoescape=True,
         )
         self.env.filters["join"] = _join
+        self.env.filters["tally_pair"] = lambda record: (record, site.tally_of(record))
         self.env.globals.update(self._helpers())
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
@@ -140,9 +157,17 @@ class _Renderer:
             "category": self.settings.category_label,
             "pct": _format_percent,
             "title_of": self.site.title_of,
+            "short_title_of": self.site.short_title_of,
             "person": _format_person,
             "raw": Md,
             "common": self._common,
+            "status_chart": self._status_chart,
+            "completion_chart": self._completion_chart,
+            "matrix_chart": matrix_chart,
+            "page_link": _with_context(self._page_link),
+            "year_path": year_path,
+            "category_path": category_path,
+            "timeline": self._timeline,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -166,15 +191,76 @@ class _Renderer:
         overdue = sorted(
             (r for r in rects if site.rect[r.id].overdue), key=lambda r: -site.rect[r.id].days_overdue
         )
+        years = site.years()
         context = {
             "tally": site.tally_of(None),
             "statuses": STATUSES,
             "overdue": overdue,
             "units": [(u, site.tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
             "teams": [(t, site.tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
+            "years": [(y, site.tally_of_findings(site.findings_in(year=y))) for y in years],
+            "categories": [
+                (c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories
+            ],
+            "matrix": self._category_matrix(list(reversed(years))),
         }
         meta = {"title": self.labels("progress"), "search": {"exclude": True}}
         return self._page("progress.md.j2", PROGRESS_PATH, meta, context)
+
+    def years(self) -> Page:
+        site = self.site
+        rows = [
+            (
+                year,
+                site.tally_of_findings(site.findings_in(year=year)),
+                len(site.of_year("meeting", year)),
+                len(site.of_year("rectification", year)),
+            )
+            for year in site.years()
+        ]
+        meta = {"title": self.labels("years"), "search": {"exclude": True}}
+        return self._page("years.md.j2", YEARS_PATH, meta, {"rows": rows})
+
+    def year(self, year: int) -> Page:
+        site = self.site
+        findings = site.findings_in(year=year)
+        context = {
+            "year": year,
+            "tally": site.tally_of_findings(findings),
+            "findings": findings,
+            "meetings": site.of_year("meeting", year),
+            "completed": site.of_year("rectification", year),
+            "notices": site.of_year("notice", year),
+        }
+        meta = {"title": self.labels("year_title", year=year), "search": {"exclude": True}}
+        return self._page("year.md.j2", year_path(year), meta, context)
+
+    def categories(self) -> Page:
+        site = self.site
+        rows = [(c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories]
+        meta = {"title": self.labels("categories"), "search": {"exclude": True}}
+        return self._page("categories.md.j2", CATEGORIES_PATH, meta, {"rows": rows})
+
+    def category(self, category: str) -> Page:
+        site = self.site
+        findings = site.findings_in(category=category)
+        rects = site.rectifications_for(findings)
+        context = {
+            "category_id": category,
+            "tally": site.tally(findings, rects),
+            "findings": findings,
+            "open": site.open_items(rects),
+        }
+        meta = {"title": self.settings.category_label(category), "search": {"exclude": True}}
+        return self._page("category.md.j2", category_path(category), meta, context)
+
+    def _category_matrix(self, years: list[int]) -> dict[str, Any]:
+        counts: dict[tuple[str, str], int] = {}
+        for finding in self.site.of_kind("finding"):
+            key = (self.settings.category_label(finding.model.category), str(finding.model.found_on.year))
+            counts[key] = counts.get(key, 0) + 1
+        rows = [self.settings.category_label(c) for c in self.settings.categories]
+        return {"rows": rows, "columns": [str(y) for y in years], "counts": counts}
 
     def index(self, kind: str) -> Page:
         records = self.site.of_kind(kind)
@@ -205,10 +291,10 @@ class _Renderer:
                 internal=self._internal,
                 **context,
             )
-        except jinja2.TemplateError as error:
-            where = f"{getattr(error, 'filename', None) or template}:{getattr(error, 'lineno', '?')}"
-            message = str(error)[:300]
-            raise BuildError(f"site_templates/{Path(where).name}: template error: {message}") from None
+        except Exception as error:  # a template or a helper it called failed: say where, not how
+            raise BuildError(
+                f"{_template_place(error, template)}: template error: {str(error)[:300]}"
+            ) from None
         return Page(path, _front_matter(meta) + body)
 
     @property
@@ -256,6 +342,45 @@ class _Renderer:
             return escape_text(self.labels("no_rectification"))
         return Md(" / ".join(self._status(r) for r in rects))
 
+    def _page_link(self, context: Any, path: str, text: Any) -> Md:
+        href = posixpath.relpath(path, posixpath.dirname(context["page_path"]))
+        return Md(f"[{escape_text(text)}]({href})")
+
+    def _status_chart(self, chart_id: str, tally: Tally) -> Md:
+        bars = [
+            Bar(self.labels(f"status_{s}"), tally.by_status[s], str(tally.by_status[s]), _STATUS_TONES[s])
+            for s in STATUSES
+        ]
+        bars.append(Bar(self.labels("status_overdue"), tally.overdue, str(tally.overdue), "bad"))
+        return bar_chart(chart_id, self.labels("by_status"), bars)
+
+    def _completion_chart(self, chart_id: str, title: str, rows: list[tuple[Any, Tally]]) -> Md:
+        bars = []
+        for subject, tally in rows:
+            rate = tally.completion_rate
+            if rate is None:
+                continue
+            label = self.site.short_title_of(subject) if isinstance(subject, Record) else str(subject)
+            text = f"{_format_percent(rate)} ({tally.done}/{tally.rectifications - tally.by_status['long-term']})"
+            bars.append(Bar(label, rate, text, "good" if rate >= 1 else "neutral"))
+        return bar_chart(chart_id, title, bars, maximum=1.0) if bars else Md("")
+
+    def _timeline(self, record: Record) -> list[tuple[dt.date, str, Any]]:
+        """A rectification's story, oldest first: opened, progress, deadline changes, completed, verified."""
+        model = record.model
+        events: list[tuple[dt.date, int, str, Any]] = [(model.opened_on, 0, "event_opened", None)]
+        events += [(p.date, 1, "event_progress", render_md_field(p.note)) for p in model.progress]
+        for change in model.deadline_changes:
+            text = self.labels("event_deadline_text", date=change.new_deadline, reason=change.reason)
+            events.append((change.date, 1, "event_deadline", escape_text(text)))
+        if model.completed_on is not None:
+            events.append((model.completed_on, 2, "event_completed", None))
+        if model.verification is not None:
+            note = render_md_field(model.verification.note)
+            events.append((model.verification.date, 3, "event_verified", note))
+        events.sort(key=lambda e: (e[0], e[1]))
+        return [(date, self.labels(key), body) for date, _, key, body in events]
+
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
 
@@ -268,6 +393,31 @@ def _with_context(method: Callable[..., Any]) -> Callable[..., Any]:
         return method(context, *args, **kwargs)
 
     return call
+
+
+_STATUS_TONES = {
+    "planned": "muted",
+    "in-progress": "warn",
+    "completed": "good",
+    "verified": "done",
+    "long-term": "neutral",
+}
+
+
+def _template_place(error: BaseException, template: str) -> str:
+    """`site_templates/NAME:LINE` of the innermost template frame of an error."""
+    place = f"site_templates/{template}"
+    lineno = getattr(error, "lineno", None)
+    name = getattr(error, "filename", None)
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            name, lineno = filename, trace.tb_lineno
+        trace = trace.tb_next
+    if name:
+        place = f"site_templates/{Path(name).name}"
+    return f"{place}:{lineno}" if lineno else place
 
 
 def _by_title(site: Site, records: list[Record]) -> list[Record]:

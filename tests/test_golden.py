@@ -17,6 +17,10 @@ PAGES = {
     "public": [
         "index.md",
         "progress/index.md",
+        "years/index.md",
+        "years/2022/index.md",
+        "categories/index.md",
+        "categories/work-style/index.md",
         "teams/index.md",
         "units/index.md",
         "meetings/index.md",
