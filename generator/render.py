@@ -94,10 +94,34 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     for kind in KINDS:
         pages.append(renderer.index(kind))
         pages.extend(renderer.record(record) for record in site.of_kind(kind))
+    pages.extend(redirects(site, settings.language))
     if site.audience == "internal":
         # The internal site must not be indexed even if it is reachable by mistake.
         pages.append(Page("robots.txt", "User-agent: *\nDisallow: /\n"))
     return pages, navigation(labels)
+
+
+def redirects(site: Site, language: str = "en") -> list[Page]:
+    """A static HTML page at each former id's address that sends the reader to the record's page.
+
+    Plain HTML files in the Markdown tree are copied as they are by any MkDocs-like
+    engine, and a meta refresh works on every static host and from disk.
+    """
+    pages = []
+    for record in site.records.values():
+        folder = KINDS[record.kind].folder
+        for old in record.model.former_ids:
+            target = f"../{record.id}/index.html"
+            html = (
+                f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
+                f"<title>{record.id}</title>"
+                f'<link rel="canonical" href="../{record.id}/">'
+                '<meta name="robots" content="noindex">'
+                f'<meta http-equiv="refresh" content="0; url={target}">'
+                f'</head><body><p><a href="{target}">{record.id}</a></p></body></html>\n'
+            )
+            pages.append(Page(f"{folder}/{old}/index.html", html))
+    return sorted(pages, key=lambda page: page.path)
 
 
 def navigation(labels: Labels) -> list[NavItem]:
