@@ -42,8 +42,19 @@ class _LoadError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
+MAX_DEPTH = 40
+
+
 class RecordLoader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that refuses duplicate keys and keeps dates as text for the validator."""
+    """Safe loader that refuses duplicate keys, aliases and deep nesting, and keeps dates as text."""
+
+    def get_single_data(self) -> Any:
+        """Compose the document, check its shape cheaply, and only then build Python objects."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_shape(node)
+        return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, yaml.Node] = {}
@@ -60,6 +71,29 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse aliases and deep nesting before constructing: an alias bomb ("billion laughs")
+    expands exponentially in every later stage, and deep nesting exhausts the stack."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise _LoadError(
+                *_mark(node),
+                "YAML anchors and aliases (&name, *name) are not allowed in records: write the value out",
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _LoadError(*_mark(node), f"nested more than {MAX_DEPTH} levels deep: flatten the data")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def _construct_date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:

@@ -73,10 +73,29 @@ def validate(
     return records, report
 
 
+# Device names Windows reserves in any folder: a file by such a name cannot be checked out there.
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
+
+
+def file_name_problem(record_id: str) -> str:
+    """Why an id that matches the pattern still cannot be a file name everywhere, or ''."""
+    if record_id.split(".")[0].upper() in _WINDOWS_RESERVED:
+        return f"file name '{record_id}' is a device name reserved on Windows: choose another id"
+    if record_id.endswith("."):
+        return f"file name '{record_id}' ends with '.', which Windows drops: choose another id"
+    return ""
+
+
 # -- one record on its own -------------------------------------------------------------------
 
 
 def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
+    problem = file_name_problem(raw.id)
+    if problem:
+        report.add(Diagnostic(raw.display, 1, 1, message=problem))
+        return None
     if not _ID_RE.match(raw.id):
         report.add(
             Diagnostic(
