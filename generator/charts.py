@@ -119,7 +119,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, parts: l
     return Md(
         f'\n<div class="disclose-chart">'
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" style="max-width:100%;height:auto"'
+        f' width="{width}" height="{height}"'
         f' font-size="{FONT}" fill="currentColor"'
         f' aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'

@@ -31,9 +31,13 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
+# Control characters show as nothing, and Python-Markdown uses STX/ETX as placeholders.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def escape_text(value: object) -> Md:
     """Plain text as inline Markdown that shows exactly that text, on one line."""
-    text = " ".join(str(value).split())
+    text = " ".join(_CONTROL.sub("", str(value)).split())
     text = html.escape(text, quote=False)
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
 
@@ -45,7 +49,7 @@ def escape_cell(value: object) -> Md:
 
 def escape_html(value: object) -> str:
     """Text for HTML and attribute contexts such as front matter titles the theme prints raw."""
-    return html.escape(" ".join(str(value).split()), quote=True)
+    return html.escape(" ".join(_CONTROL.sub("", str(value)).split()), quote=True)
 
 
 class _SafeLinks(Treeprocessor):
