@@ -9,12 +9,15 @@ published one and swaps it in only when the build succeeded.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import logging
 import os
+import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,8 +29,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
-from .errors import BuildError, ContentError, DiscloseError
-from .pipeline import Progress, Rendered, prepare, render_tree
+from .errors import BuildError, ContentError, DiscloseError, UsageError
+from .history import checkout_root, commit_date, export_tree
+from .pipeline import Progress, Rendered, Source, prepare, render_tree
 from .render import Labels, NavItem, navigation
 from .settings import Settings, check_audience, parse_as_of, settings_from_options
 from .write import MANIFEST
@@ -36,6 +40,8 @@ log = logging.getLogger("mkdocs.plugins.disclose")
 
 # The separator Material uses for Chinese, with the zero-width space jieba's segments are joined by.
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
+# Material's offline plugin needs a Web Worker shim on file://; ours is in site_templates/overrides.
+IFRAME_WORKER = "assets/javascripts/iframe-worker.js"
 
 
 class DiscloseConfig(Config):
@@ -125,6 +131,8 @@ def configure(
         "errors": errors or [],
     }
     _configure_search(config, settings.language)
+    if audience == "internal":
+        _configure_offline(config)
     _guard_site_dir(config, settings, audience)
 
 
@@ -133,6 +141,31 @@ def _configure_search(config: MkDocsConfig, language: str) -> None:
         if name.split("/")[-1] == "search" and language == "zh":
             plugin.config["lang"] = ["zh"]
             plugin.config["separator"] = ZH_SEPARATOR
+
+
+def _configure_offline(config: MkDocsConfig) -> None:
+    """Let the internal site be read from disk (file://), search included: Material's offline plugin.
+
+    The plugin turns directory URLs off (a folder on disk does not open its index.html) and inlines the
+    search index into a script. It would also load its Web Worker shim from unpkg.com unless a URL
+    naming iframe-worker is already listed, so our vendored copy goes in first.
+    """
+    polyfills = list(config.extra.get("polyfills") or [])
+    if not any("iframe-worker" in str(url) for url in polyfills):
+        polyfills.append(IFRAME_WORKER)
+    config.extra["polyfills"] = polyfills
+    if any(name.split("/")[-1] == "offline" for name in config.plugins):
+        return  # listed in mkdocs.yml: it runs by itself
+    from material.plugins.offline.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    errors, _ = plugin.load_config({}, config.config_file_path)
+    if errors:
+        raise BuildError(f"Material's offline plugin: {errors}")
+    config.plugins["material/offline"] = plugin
+    # The config event is already under way (this runs inside ours), so apply its settings now;
+    # running them again later changes nothing.
+    plugin.on_config(config)
 
 
 def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> None:
@@ -161,11 +194,16 @@ def _log_error(error: DiscloseError) -> None:
 
 
 def build_site(
-    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress | None = None
+    settings: Settings,
+    audience: str,
+    as_of: dt.date,
+    strict: bool = False,
+    progress: Progress | None = None,
+    source: Source | None = None,
 ) -> Path:
     """Validate, render and build one audience's site; the published folder changes only on success."""
     progress = progress or Progress()
-    rendered = prepare(settings, audience, as_of, strict, progress)
+    rendered = prepare(settings, audience, as_of, strict, progress, source)
     docs = settings.docs_path(audience)
     render_tree(rendered, settings, docs, progress)
     out = settings.output_path(audience)
@@ -181,6 +219,41 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
     progress.step(f"published {out}")
     return out
+
+
+def build_edition(
+    settings: Settings,
+    audience: str,
+    rev: str,
+    as_of: dt.date | None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> Path:
+    """Build the site from the records as committed at `rev`, into site/editions/<rev>/<audience>/.
+
+    The records are read from git objects into a temporary folder: the working
+    tree and the index are not touched. The as-of date defaults to the date of
+    the commit, so an edition is rebuilt with the figures it was published with.
+    """
+    top = checkout_root(settings.root)
+    if top is None:
+        raise UsageError(f"--rev needs a git checkout, and {settings.root} is not in one")
+    content = settings.content_path.resolve()
+    try:
+        in_repo = content.relative_to(top).as_posix()
+    except ValueError:
+        raise UsageError(f"--rev: {content} is outside the git checkout {top}") from None
+    when = as_of or commit_date(top, rev)
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", rev).strip("-.") or "rev"
+    with tempfile.TemporaryDirectory(prefix="disclose-rev-") as folder:
+        export_tree(top, rev, Path(folder), [in_repo])
+        edition = dataclasses.replace(
+            settings,
+            content_dir=str(Path(folder) / in_repo),
+            site_dir=f"{settings.site_dir}/editions/{slug}",
+            build_dir=f"{settings.build_dir}/editions/{slug}",
+        )
+        return build_site(edition, audience, when, strict, progress, Source(content, rev))
 
 
 def _run_mkdocs(

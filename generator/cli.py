@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import build_site, serve
+from .build import build_edition, build_site, serve
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, summarize
 from .pipeline import Progress, check, linked, prepare, render_tree
 from .scaffold import new_record
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_as_of(build)
     _add_audience(build)
     build.add_argument("--strict", action="store_true", help="warnings fail too")
+    build.add_argument(
+        "--rev", help="build the records as committed at this git revision, into site/editions/REV/"
+    )
 
     serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1")
     _add_as_of(serve_cmd)
@@ -103,6 +106,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(path.relative_to(settings.root))
         return 0
     audience = check_audience(args.audience or settings.audience)
+    if args.command == "build" and args.rev:
+        as_of = parse_as_of(args.as_of) if args.as_of else None
+        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress)
+        print(f"built the {audience} site of {args.rev} in {out.relative_to(settings.root)}")
+        return 0
     if args.command == "build":
         out = build_site(settings, audience, parse_as_of(args.as_of), args.strict, progress)
         print(f"built {audience} site in {out.relative_to(settings.root)}")

@@ -6,9 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import median
 from typing import Any
 
+from .history import Change, FileHistory, History
 from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit, iter_refs
 from .validate import Record
 
@@ -68,6 +70,10 @@ class Site:
     _by_kind: dict[str, list[Record]] = field(default_factory=dict)
     _derived: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
     rect: dict[str, RectState] = field(default_factory=dict)
+    history: History | None = None
+    # Where the records were read from, and that folder's path in the git repository.
+    content_dir: Path | None = None
+    history_prefix: str = ""
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, newest first, then by id."""
@@ -164,6 +170,23 @@ class Site:
         if record.kind == "finding":
             return self.referrers(record, "rectification")
         return self._derived.get((f"{record.kind}-rectifications", record.id), [])
+
+    def history_of(self, record: Record) -> FileHistory:
+        """The git history of a record's file ("not yet committed" when there is none)."""
+        if self.history is None or self.content_dir is None:
+            return FileHistory(record.raw.display)
+        try:
+            inside = record.raw.path.relative_to(self.content_dir).as_posix()
+        except ValueError:
+            return FileHistory(record.raw.display)
+        return self.history.for_path(f"{self.history_prefix}{inside}")
+
+    def recent_changes(self, limit: int) -> list[tuple[Change, Record]]:
+        """The latest changes to the records this audience has, newest first."""
+        found = [(c, r) for r in self.records.values() for c in self.history_of(r).changes]
+        order = {change: index for index, change in enumerate(self.history.latest)} if self.history else {}
+        found.sort(key=lambda pair: (order.get(pair[0], len(order)), pair[1].id))
+        return found[:limit]
 
     def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
         """Headline figures over these findings and rectifications."""

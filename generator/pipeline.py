@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import ContentError, Report
+from .history import read_history
 from .link import Site, link
 from .load import load_all
 from .redact import redact
@@ -61,6 +62,27 @@ def linked(
     return site, report
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where the records come from in git: the content folder of the checkout, at a revision."""
+
+    content_dir: Path
+    rev: str = "HEAD"
+
+
+def attach_history(site: Site, settings: Settings, source: Source) -> None:
+    """Give the site the git history of its records' files (one `git log` for the repository)."""
+    history = read_history(settings.root, source.content_dir, source.rev)
+    site.history = history
+    site.content_dir = settings.content_path
+    if history.root is not None:
+        try:
+            relative = source.content_dir.resolve().relative_to(history.root).as_posix()
+        except ValueError:
+            relative = ""
+        site.history_prefix = f"{relative}/" if relative and relative != "." else ""
+
+
 @dataclass
 class Rendered:
     """One audience's Markdown tree, in memory."""
@@ -72,10 +94,17 @@ class Rendered:
 
 
 def prepare(
-    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
+    settings: Settings,
+    audience: str,
+    as_of: dt.date,
+    strict: bool = False,
+    progress: Progress = QUIET,
+    source: Source | None = None,
 ) -> Rendered:
     """Everything up to the Markdown pages; raise ContentError on errors (and warnings with strict)."""
     site, report = linked(settings, audience, as_of, strict, progress)
+    attach_history(site, settings, source or Source(settings.content_path))
+    progress.step("read the git history" if site.history and site.history.available else "no git history")
     pages, nav = render(site, settings)
     progress.step(f"rendered {len(pages)} pages")
     return Rendered(site, pages, nav, report)

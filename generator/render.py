@@ -58,6 +58,8 @@ def index_path(kind: str) -> str:
 HOME_PATH = "index.md"
 PROGRESS_PATH = "progress/index.md"
 YEARS_PATH = "years/index.md"
+CHANGES_PATH = "changes/index.md"
+RECENT_CHANGES = 100
 CATEGORIES_PATH = "categories/index.md"
 
 
@@ -88,7 +90,13 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     """Every page of the site as Markdown, and the short top-level navigation."""
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
-    pages = [renderer.home(), renderer.progress(), renderer.years(), renderer.categories()]
+    pages = [
+        renderer.home(),
+        renderer.progress(),
+        renderer.years(),
+        renderer.categories(),
+        renderer.changes(),
+    ]
     pages.extend(renderer.year(year) for year in site.years())
     pages.extend(renderer.category(category) for category in settings.categories)
     for kind in KINDS:
@@ -108,6 +116,7 @@ def redirects(site: Site, language: str = "en") -> list[Page]:
     engine, and a meta refresh works on every static host and from disk.
     """
     pages = []
+    marker = '<p data-disclose-audience="internal">INTERNAL</p>' if site.audience == "internal" else ""
     for record in site.records.values():
         folder = KINDS[record.kind].folder
         for old in record.model.former_ids:
@@ -118,7 +127,7 @@ def redirects(site: Site, language: str = "en") -> list[Page]:
                 f'<link rel="canonical" href="../{record.id}/">'
                 '<meta name="robots" content="noindex">'
                 f'<meta http-equiv="refresh" content="0; url={target}">'
-                f'</head><body><p><a href="{target}">{record.id}</a></p></body></html>\n'
+                f'</head><body>{marker}<p><a href="{target}">{record.id}</a></p></body></html>\n'
             )
             pages.append(Page(f"{folder}/{old}/index.html", html))
     return sorted(pages, key=lambda page: page.path)
@@ -131,6 +140,7 @@ def navigation(labels: Labels) -> list[NavItem]:
     for kind in ("finding", "rectification", "meeting", "unit", "team"):
         items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
     items.append(NavItem(labels("years"), YEARS_PATH))
+    items.append(NavItem(labels("recent_changes"), CHANGES_PATH))
     return items
 
 
@@ -192,6 +202,7 @@ class _Renderer:
             "year_path": year_path,
             "category_path": category_path,
             "timeline": self._timeline,
+            "history_rows": self._history_rows,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -230,6 +241,22 @@ class _Renderer:
         }
         meta = {"title": self.labels("progress"), "search": {"exclude": True}}
         return self._page("progress.md.j2", PROGRESS_PATH, meta, context)
+
+    def changes(self) -> Page:
+        rows = []
+        for change, record in self.site.recent_changes(RECENT_CHANGES):
+            row = {"date": _day(change.date), "kind": self.labels(f"change_{change.kind}"), "record": record}
+            if self._internal:
+                row |= {
+                    "author": change.author,
+                    "subject": change.subject,
+                    "fields": ", ".join(change.fields),
+                }
+            rows.append(row)
+        history = self.site.history
+        context = {"rows": rows, "available": bool(history and history.available)}
+        meta = {"title": self.labels("recent_changes"), "search": {"exclude": True}}
+        return self._page("changes.md.j2", CHANGES_PATH, meta, context)
 
     def years(self) -> Page:
         site = self.site
@@ -298,8 +325,8 @@ class _Renderer:
             "description": f"{self.labels(record.kind)} {record.id}",
             "search": {"boost": 2},
         }
-        if record.model.tags:
-            meta["tags"] = list(record.model.tags)
+        # The id leads the tags: Material's search weighs tags highest, so a typed id finds its record first.
+        meta["tags"] = [record.id, *record.model.tags]
         context = {"r": record, "m": record.model, "title": title}
         if record.kind == "rectification":
             context["state"] = self.site.rect[record.id]
@@ -357,7 +384,34 @@ class _Renderer:
             items.append(("visibility", self.labels(f"visibility_{model.visibility}")))
         if model.tags:
             items.append(("tags", _join(model.tags)))
+        items.extend(self._git_facts(record))
         return items
+
+    def _git_facts(self, record: Record) -> list[tuple[str, Any]]:
+        history = self.site.history_of(record)
+        if not history.committed:
+            return [("last_changed", self.labels("not_committed"))]
+        first, last = _day(history.first_committed), _day(history.last_changed)
+        if history.uncommitted_changes:
+            last = f"{last} ({self.labels('uncommitted_changes')})"
+        return [("first_committed", first), ("last_changed", last)]
+
+    def _history_rows(self, record: Record) -> list[dict[str, Any]]:
+        """Every change of a record, newest first; only the internal site shows who and why."""
+        if not self._internal:
+            return []
+        changes = reversed(self.site.history_of(record).changes)
+        return [
+            {
+                "date": _day(c.date),
+                "kind": self.labels(f"change_{c.kind}"),
+                "author": c.author,
+                "subject": c.subject,
+                "fields": ", ".join(c.fields),
+                "commit": c.commit[:10],
+            }
+            for c in changes
+        ]
 
     def _finding_status(self, record: Record) -> Md:
         """A finding's state: the status of each of its rectifications, or that none is planned yet."""
@@ -426,6 +480,10 @@ _STATUS_TONES = {
     "verified": "done",
     "long-term": "neutral",
 }
+
+
+def _day(moment: dt.datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
 
 
 def _template_place(error: BaseException, template: str) -> str:
