@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -25,13 +25,11 @@ class Progress:
     """Stage-by-stage progress on stderr, so long work is visibly alive."""
 
     stream: TextIO | None = sys.stderr
-    started: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
 
     def step(self, message: str) -> None:
         """Say what just finished and how long the run has taken."""
         if self.stream is not None:
-            if not self.started:
-                self.started = time.perf_counter()
             elapsed = time.perf_counter() - self.started
             print(f"[{elapsed:6.2f}s] {message}", file=self.stream, flush=True)
 
