@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import ContentError, Report
+from .export import data_files, data_page
+from .feeds import ChangeEvent, changes_feed, notices_feed, record_events
 from .history import read_history
+from .json_schema import schema_pages
 from .link import Site, link
 from .load import load_all
 from .redact import redact
-from .render import NavItem, Page, render
+from .render import RECENT_CHANGES, Labels, NavItem, Page, front_matter, render
 from .settings import Settings
+from .urls import site_urls
 from .validate import Record, validate
 from .write import WriteResult, write_tree
 
@@ -81,6 +85,33 @@ def attach_history(site: Site, settings: Settings, source: Source) -> None:
         site.history_prefix = f"{relative}/" if relative and relative != "." else ""
 
 
+def downloads_and_feeds(site: Site, settings: Settings) -> list[Page]:
+    """Open data (CSV, JSON, the data page), the Atom feeds and the records' JSON Schemas."""
+    urls = site_urls(settings)
+    events = git_events(site, settings) or record_events(site, settings)
+    labels = Labels(settings.templates_path, settings.language)
+    data = data_page(site, settings)
+    data = Page(data.path, front_matter({"title": labels("open_data")}) + data.text)
+    pages = [*data_files(site, settings, urls), data]
+    pages += [
+        notices_feed(site, settings, urls),
+        changes_feed(events, settings, site.as_of, site.audience, urls),
+    ]
+    pages += schema_pages(settings, urls)
+    return pages
+
+
+def git_events(site: Site, settings: Settings) -> list[ChangeEvent]:
+    """The latest changes from git as feed entries: which record, when and what kind of change only."""
+    labels = Labels(settings.templates_path, settings.language)
+    events = []
+    for change, record in site.recent_changes(RECENT_CHANGES):
+        what = labels(f"change_{change.kind}")
+        title = f"{record.id}: {what} — {site.title_of(record)}"
+        events.append(ChangeEvent(change.date, record.kind, record.id, f"git-{change.commit[:12]}", title))
+    return events
+
+
 @dataclass
 class Rendered:
     """One audience's Markdown tree, in memory."""
@@ -104,6 +135,7 @@ def prepare(
     attach_history(site, settings, source or Source(settings.content_path))
     progress.step("read the git history" if site.history and site.history.available else "no git history")
     pages, nav = render(site, settings)
+    pages += downloads_and_feeds(site, settings)
     progress.step(f"rendered {len(pages)} pages")
     return Rendered(site, pages, nav, report)
 

@@ -59,6 +59,7 @@ HOME_PATH = "index.md"
 PROGRESS_PATH = "progress/index.md"
 YEARS_PATH = "years/index.md"
 CHANGES_PATH = "changes/index.md"
+DATA_PATH = "data/index.md"
 RECENT_CHANGES = 100
 CATEGORIES_PATH = "categories/index.md"
 
@@ -141,6 +142,7 @@ def navigation(labels: Labels) -> list[NavItem]:
         items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
     items.append(NavItem(labels("years"), YEARS_PATH))
     items.append(NavItem(labels("recent_changes"), CHANGES_PATH))
+    items.append(NavItem(labels("open_data"), DATA_PATH))
     return items
 
 
@@ -203,6 +205,7 @@ class _Renderer:
             "category_path": category_path,
             "timeline": self._timeline,
             "history_rows": self._history_rows,
+            "downloads": _with_context(self._downloads),
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -346,7 +349,7 @@ class _Renderer:
             raise BuildError(
                 f"{_template_place(error, template)}: template error: {str(error)[:300]}"
             ) from None
-        return Page(path, _front_matter(meta) + body)
+        return Page(path, front_matter(meta) + body)
 
     @property
     def _internal(self) -> bool:
@@ -419,6 +422,14 @@ class _Renderer:
         if not rects:
             return escape_text(self.labels("no_rectification"))
         return Md(" / ".join(self._status(r) for r in rects))
+
+    def _downloads(self, context: Any, kind: str) -> Md:
+        """Links to a kind's CSV files, the JSON of everything and the data page."""
+        from .export import downloads  # export builds on render's paths: import here, not at the top
+
+        links = [self._page_link(context, path, path.rsplit("/", 1)[1]) for path in downloads(kind)]
+        links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
+        return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
 
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
         href = posixpath.relpath(path, posixpath.dirname(context["page_path"]))
@@ -516,7 +527,7 @@ def _format_person(person: Any) -> str:
     return f"{person.title} {person.name}" if person.name else str(person.title)
 
 
-def _front_matter(meta: dict[str, Any]) -> str:
+def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter; text the theme prints raw into HTML is HTML-escaped here."""
     safe = dict(meta)
     for key in ("title", "description"):

@@ -1,0 +1,807 @@
+"""Open data: every kind as CSV and all records as one JSON file, each column documented in en and zh.
+
+The input is one audience's linked site, which the redact stage has already cut
+down (a public site has no internal record and no internal field value). On top
+of that, the columns and JSON keys of internal fields are left out of the public
+build altogether, so its files have the same shape whatever the records hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import __version__
+from .errors import BuildError
+from .link import Site
+from .markup import escape_cell, escape_text
+from .render import Page, record_path
+from .schema import INTERNAL, KINDS
+from .settings import Settings
+from .urls import SiteUrls, site_urls
+from .validate import Record
+
+DATA_DIR = "data"
+JSON_PATH = f"{DATA_DIR}/all.json"
+DATA_PAGE_PATH = f"{DATA_DIR}/index.md"
+# Excel and WPS read a CSV without a BOM in the system's code page, which garbles Chinese.
+BOM = "\ufeff"
+LIST_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Row:
+    """What a column's getter sees: one record and, in a sub-table such as reports, one item of it."""
+
+    site: Site
+    settings: Settings
+    urls: SiteUrls
+    record: Record
+    # In a sub-table: the item of the record this row shows (a report) and its position from 1.
+    item: Any = None
+    position: int = 0
+
+    @property
+    def m(self) -> Any:
+        """The record's fields."""
+        return self.record.model
+
+    def name(self, record_id: str | None) -> str:
+        """The display title of the record with this id, if the audience has it."""
+        target = self.site.get(record_id)
+        return self.site.title_of(target) if target is not None else ""
+
+    def url(self) -> str:
+        """The record page's URL: absolute with a site_url, else relative to the site's root."""
+        path = record_path(self.record.kind, self.record.id)
+        return self.urls.absolute(path) or self.urls.page(path)
+
+
+Getter = Callable[[Row], object]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a CSV file, documented in English and Chinese."""
+
+    name: str
+    en: str
+    zh: str
+    get: Getter
+    # Computed by the generator rather than written in the record (also put under "derived" in JSON).
+    derived: bool = False
+    # An internal field (or one only the internal build shows): never a column of the public build.
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file: where it goes, which records its rows come from, and what a row is."""
+
+    name: str
+    kind: str
+    en: str
+    zh: str
+    # Several rows per record (a meeting's reports); None for one row per record.
+    items: Callable[[Record], Iterable[Any]] | None = None
+
+    @property
+    def path(self) -> str:
+        """The file's path in the site."""
+        return f"{DATA_DIR}/{self.name}.csv"
+
+
+def _join(values: Iterable[object]) -> str:
+    return LIST_SEPARATOR.join(str(v) for v in values)
+
+
+def _ids(records: Iterable[Record]) -> str:
+    return _join(r.id for r in records)
+
+
+def _title_of(row: Row, person: str) -> object:
+    value = getattr(row.item if row.item is not None else row.m, person)
+    return value.title if value is not None else None
+
+
+def _name_of(row: Row, person: str) -> object:
+    value = getattr(row.item if row.item is not None else row.m, person)
+    return value.name if value is not None else None
+
+
+def _team(row: Row) -> str:
+    team = row.site.team_of(row.record)
+    return team.id if team is not None else ""
+
+
+def _team_name(row: Row) -> str:
+    team = row.site.team_of(row.record)
+    return row.site.title_of(team) if team is not None else ""
+
+
+def _owner(row: Row) -> str:
+    owner = row.site.owner_of(row.record)
+    return owner.id if owner is not None else ""
+
+
+def _owner_name(row: Row) -> str:
+    owner = row.site.owner_of(row.record)
+    return row.site.title_of(owner) if owner is not None else ""
+
+
+def _assessment(row: Row, name: str) -> object:
+    assessment = row.item.assessment
+    return getattr(assessment, name) if assessment is not None else None
+
+
+def _extra(row: Row) -> str:
+    return json.dumps(row.m.extra, ensure_ascii=False, sort_keys=True, default=str) if row.m.extra else ""
+
+
+def _tally(name: str) -> Getter:
+    return lambda row: getattr(row.site.tally_of(row.record), name)
+
+
+def _state(name: str) -> Getter:
+    return lambda row: getattr(row.site.rect[row.record.id], name)
+
+
+# -- the columns, kind by kind --------------------------------------------------------------------
+
+_ID = Column(
+    "id",
+    "Record id; also the last part of the page's address.",
+    "记录编号，也是页面地址的最后一段。",
+    lambda r: r.record.id,
+)
+_TAGS = Column("tags", "Tags, separated by ';'.", "标签，以“;”分隔。", lambda r: _join(r.m.tags))
+_FORMER_IDS = Column(
+    "former_ids",
+    "Earlier ids of the record, separated by ';' (old links still lead to it).",
+    "记录曾用编号，以“;”分隔（旧链接仍指向本记录）。",
+    lambda r: _join(r.m.former_ids),
+)
+_VISIBILITY = Column(
+    "visibility",
+    "public or internal.",
+    "公开（public）或内部（internal）。",
+    lambda r: r.m.visibility,
+    internal=True,
+)
+_EXTRA = Column(
+    "extra",
+    "Free-form data of the record, as JSON; never shown on pages.",
+    "记录的自由格式附加数据（JSON），页面不显示。",
+    _extra,
+    internal=True,
+)
+_URL = Column(
+    "url",
+    "Address of the record's page (relative to the site's root unless the site's address is configured).",
+    "记录页面的地址（未配置网站地址时为相对网站根目录的路径）。",
+    Row.url,
+    derived=True,
+)
+
+
+def _tail() -> list[Column]:
+    return [_TAGS, _FORMER_IDS, _VISIBILITY, _EXTRA, _URL]
+
+
+_TALLY = [
+    Column(
+        "findings_total",
+        "Number of findings: of the unit; for a team, those it is responsible for.",
+        "发现问题数：单位为本单位的问题，派驻纪检监察组为其负责的问题。",
+        _tally("findings"),
+        derived=True,
+    ),
+    Column(
+        "rectifications_total",
+        "Number of rectifications.",
+        "整改事项数。",
+        _tally("rectifications"),
+        derived=True,
+    ),
+    Column(
+        "rectifications_done",
+        "Rectifications completed or verified.",
+        "已完成或已验收销号的整改事项数。",
+        _tally("done"),
+        derived=True,
+    ),
+    Column(
+        "rectifications_overdue",
+        "Rectifications overdue as of the build date.",
+        "截至数据日期已超期的整改事项数。",
+        _tally("overdue"),
+        derived=True,
+    ),
+]
+
+COLUMNS: dict[str, list[Column]] = {
+    "team": [
+        _ID,
+        Column("name", "Name of the team.", "派驻纪检监察组名称。", lambda r: r.m.name),
+        Column("short_name", "Short name.", "简称。", lambda r: r.m.short_name),
+        Column(
+            "stationed_at", "Department the team is stationed at.", "派驻单位。", lambda r: r.m.stationed_at
+        ),
+        Column(
+            "description", "Description (Markdown).", "说明（Markdown 格式）。", lambda r: r.m.description
+        ),
+        *_TALLY,
+        *_tail(),
+    ],
+    "unit": [
+        _ID,
+        Column("name", "Name of the supervised unit.", "被监督单位名称。", lambda r: r.m.name),
+        Column("parent", "Department it is directly under.", "主管部门。", lambda r: r.m.parent),
+        Column(
+            "team", "Id of the team that supervises it.", "负责监督的派驻纪检监察组编号。", lambda r: r.m.team
+        ),
+        Column(
+            "team_name",
+            "Name of that team.",
+            "该派驻纪检监察组名称。",
+            lambda r: r.name(r.m.team),
+            derived=True,
+        ),
+        Column(
+            "top_leader_title",
+            "Post of its top leader.",
+            "主要负责人职务。",
+            lambda r: _title_of(r, "top_leader"),
+        ),
+        Column(
+            "top_leader_name",
+            "Name of its top leader (personal data).",
+            "主要负责人姓名（个人信息）。",
+            lambda r: _name_of(r, "top_leader"),
+            internal=True,
+        ),
+        Column(
+            "description", "Description (Markdown).", "说明（Markdown 格式）。", lambda r: r.m.description
+        ),
+        *_TALLY,
+        *_tail(),
+    ],
+    "meeting": [
+        _ID,
+        Column("title", "Title of the meeting.", "会议名称。", lambda r: r.m.title),
+        Column("date", "Date (YYYY-MM-DD).", "日期（YYYY-MM-DD）。", lambda r: r.m.date),
+        Column(
+            "kind",
+            "responsibility-integrity-report, rectification-review, interview or other.",
+            "类型：responsibility-integrity-report（述责述廉）、rectification-review（整改评议）、interview（约谈）或 other（其他）。",
+            lambda r: r.m.kind,
+        ),
+        Column(
+            "organizer",
+            "Id of the organizing team.",
+            "组织会议的派驻纪检监察组编号。",
+            lambda r: r.m.organizer,
+        ),
+        Column(
+            "organizer_name",
+            "Name of that team.",
+            "该派驻纪检监察组名称。",
+            lambda r: r.name(r.m.organizer),
+            derived=True,
+        ),
+        Column("location", "Location.", "地点。", lambda r: r.m.location),
+        Column("attendees", "Number of attendees.", "参会人数。", lambda r: r.m.attendees),
+        Column("summary", "Summary (Markdown).", "会议概要（Markdown 格式）。", lambda r: r.m.summary),
+        Column(
+            "reports",
+            "Number of reports (see reports.csv).",
+            "述责述廉报告数（详见 reports.csv）。",
+            lambda r: len(r.m.reports),
+            derived=True,
+        ),
+        Column(
+            "findings",
+            "Ids of the findings raised at the meeting, separated by ';'.",
+            "会上发现问题的编号，以“;”分隔。",
+            lambda r: _ids(r.site.referrers(r.record, "finding")),
+            derived=True,
+        ),
+        *_tail(),
+    ],
+    "report": [
+        Column("meeting", "Id of the meeting.", "会议编号。", lambda r: r.record.id),
+        Column("meeting_title", "Title of the meeting.", "会议名称。", lambda r: r.m.title, derived=True),
+        Column(
+            "meeting_date",
+            "Date of the meeting (YYYY-MM-DD).",
+            "会议日期（YYYY-MM-DD）。",
+            lambda r: r.m.date,
+            derived=True,
+        ),
+        Column(
+            "position",
+            "Order of the report at the meeting, from 1.",
+            "报告在会上的顺序，从 1 开始。",
+            lambda r: r.position,
+            derived=True,
+        ),
+        Column("unit", "Id of the reporting unit.", "述责述廉单位编号。", lambda r: r.item.unit),
+        Column(
+            "unit_name", "Name of that unit.", "该单位名称。", lambda r: r.name(r.item.unit), derived=True
+        ),
+        Column(
+            "reporter_title",
+            "Post of the person who reported.",
+            "报告人职务。",
+            lambda r: _title_of(r, "reporter"),
+        ),
+        Column(
+            "reporter_name",
+            "Name of the person who reported (personal data).",
+            "报告人姓名（个人信息）。",
+            lambda r: _name_of(r, "reporter"),
+            internal=True,
+        ),
+        Column(
+            "statement", "The report (Markdown).", "报告内容（Markdown 格式）。", lambda r: r.item.statement
+        ),
+        Column(
+            "comments",
+            "The team's on-site comment (Markdown).",
+            "派驻纪检监察组现场点评（Markdown 格式）。",
+            lambda r: r.item.comments,
+        ),
+        Column(
+            "satisfied",
+            "On-site evaluation: votes 'satisfied'.",
+            "现场测评“满意”票数。",
+            lambda r: _assessment(r, "satisfied"),
+        ),
+        Column(
+            "basically_satisfied",
+            "On-site evaluation: votes 'basically satisfied'.",
+            "现场测评“基本满意”票数。",
+            lambda r: _assessment(r, "basically_satisfied"),
+        ),
+        Column(
+            "dissatisfied",
+            "On-site evaluation: votes 'dissatisfied'.",
+            "现场测评“不满意”票数。",
+            lambda r: _assessment(r, "dissatisfied"),
+        ),
+        Column("url", "Address of the meeting's page.", "会议页面地址。", Row.url, derived=True),
+    ],
+    "finding": [
+        _ID,
+        Column("title", "Title of the finding.", "问题标题。", lambda r: r.m.title),
+        Column("unit", "Id of the supervised unit.", "被监督单位编号。", lambda r: r.m.unit),
+        Column("unit_name", "Name of that unit.", "该单位名称。", lambda r: r.name(r.m.unit), derived=True),
+        Column(
+            "team",
+            "Id of the team that found it (given, else the unit's team).",
+            "发现问题的派驻纪检监察组编号（未填写时为该单位的监督组）。",
+            _team,
+            derived=True,
+        ),
+        Column("team_name", "Name of that team.", "该派驻纪检监察组名称。", _team_name, derived=True),
+        Column("found_on", "Date found (YYYY-MM-DD).", "发现日期（YYYY-MM-DD）。", lambda r: r.m.found_on),
+        Column(
+            "source",
+            "daily-supervision, reporting-meeting, interview, inspection, petition, audit or other.",
+            "问题来源：daily-supervision（日常监督）、reporting-meeting（述责述廉会议）、interview（约谈）、"
+            "inspection（检查）、petition（信访）、audit（审计）或 other（其他）。",
+            lambda r: r.m.source,
+        ),
+        Column(
+            "meeting",
+            "Id of the meeting it was raised at, if public.",
+            "提出问题的会议编号（如已公开）。",
+            lambda r: r.m.meeting,
+        ),
+        Column("category", "Category id.", "问题类别编号。", lambda r: r.m.category),
+        Column(
+            "category_label",
+            "Category in the site's language.",
+            "问题类别名称（网站语言）。",
+            lambda r: r.settings.category_label(r.m.category),
+            derived=True,
+        ),
+        Column(
+            "severity",
+            "low, medium or high.",
+            "严重程度：low（低）、medium（中）或 high（高）。",
+            lambda r: r.m.severity,
+        ),
+        Column(
+            "description", "Description (Markdown).", "问题描述（Markdown 格式）。", lambda r: r.m.description
+        ),
+        Column(
+            "internal_notes",
+            "Internal notes (Markdown).",
+            "内部备注（Markdown 格式）。",
+            lambda r: r.m.internal_notes,
+            internal=True,
+        ),
+        Column(
+            "rectifications",
+            "Ids of the rectifications of this finding, separated by ';'.",
+            "针对本问题的整改事项编号，以“;”分隔。",
+            lambda r: _ids(r.site.rectifications_of(r.record)),
+            derived=True,
+        ),
+        *_tail(),
+    ],
+    "rectification": [
+        _ID,
+        Column(
+            "title",
+            "Title (given, else the first finding's).",
+            "整改事项标题（未填写时为第一个问题的标题）。",
+            lambda r: r.site.title_of(r.record),
+            derived=True,
+        ),
+        Column(
+            "findings",
+            "Ids of the findings it fixes, separated by ';'.",
+            "所整改问题的编号，以“;”分隔。",
+            lambda r: _join(r.m.findings),
+        ),
+        Column(
+            "owner",
+            "Id of the unit responsible (given, else the first finding's unit).",
+            "整改责任单位编号（未填写时为第一个问题所属单位）。",
+            _owner,
+            derived=True,
+        ),
+        Column("owner_name", "Name of that unit.", "整改责任单位名称。", _owner_name, derived=True),
+        Column("team", "Id of the owner's team.", "责任单位所属派驻纪检监察组编号。", _team, derived=True),
+        Column("team_name", "Name of that team.", "该派驻纪检监察组名称。", _team_name, derived=True),
+        Column(
+            "responsible_title",
+            "Post of the person responsible.",
+            "整改责任人职务。",
+            lambda r: _title_of(r, "responsible"),
+        ),
+        Column(
+            "responsible_name",
+            "Name of the person responsible (personal data).",
+            "整改责任人姓名（个人信息）。",
+            lambda r: _name_of(r, "responsible"),
+            internal=True,
+        ),
+        Column(
+            "opened_on", "Date opened (YYYY-MM-DD).", "整改启动日期（YYYY-MM-DD）。", lambda r: r.m.opened_on
+        ),
+        Column(
+            "deadline",
+            "Deadline first set (YYYY-MM-DD).",
+            "原定整改时限（YYYY-MM-DD）。",
+            lambda r: r.m.deadline,
+        ),
+        Column(
+            "effective_deadline",
+            "Current deadline: the latest deadline change, else the deadline.",
+            "现行整改时限：最近一次调整后的时限，未调整时为原定时限。",
+            _state("effective_deadline"),
+            derived=True,
+        ),
+        Column(
+            "status",
+            "planned, in-progress, completed, verified (closed) or long-term.",
+            "状态：planned（计划中）、in-progress（整改中）、completed（已完成）、verified（已验收销号）或 long-term（长期坚持）。",
+            lambda r: r.m.status,
+        ),
+        Column(
+            "overdue",
+            "true if planned or in progress and past the current deadline on the build date.",
+            "如状态为计划中或整改中且截至数据日期已超过现行时限，则为 true。",
+            _state("overdue"),
+            derived=True,
+        ),
+        Column(
+            "days_overdue",
+            "Days past the current deadline (0 if not overdue).",
+            "超期天数（未超期为 0）。",
+            _state("days_overdue"),
+            derived=True,
+        ),
+        Column(
+            "measures_done", "Measures done.", "已完成的整改措施数。", _state("measures_done"), derived=True
+        ),
+        Column(
+            "measures_total", "Measures in all.", "整改措施总数。", _state("measures_total"), derived=True
+        ),
+        Column(
+            "completed_on",
+            "Date completed (YYYY-MM-DD).",
+            "整改完成日期（YYYY-MM-DD）。",
+            lambda r: r.m.completed_on,
+        ),
+        Column(
+            "verified_by",
+            "Id of the team that verified and closed it.",
+            "验收销号的派驻纪检监察组编号。",
+            lambda r: r.m.verification.by if r.m.verification else None,
+        ),
+        Column(
+            "verified_on",
+            "Date of the verification (YYYY-MM-DD).",
+            "验收销号日期（YYYY-MM-DD）。",
+            lambda r: r.m.verification.date if r.m.verification else None,
+        ),
+        *_tail(),
+    ],
+    "notice": [
+        _ID,
+        Column("title", "Title of the notice.", "通报标题。", lambda r: r.m.title),
+        Column("date", "Date (YYYY-MM-DD).", "日期（YYYY-MM-DD）。", lambda r: r.m.date),
+        Column(
+            "kind",
+            "announcement, progress-report, exposure or meeting-report.",
+            "类型：announcement（公告）、progress-report（进展通报）、exposure（通报曝光）或 meeting-report（会议报道）。",
+            lambda r: r.m.kind,
+        ),
+        Column("issuer", "Id of the issuing team.", "发布的派驻纪检监察组编号。", lambda r: r.m.issuer),
+        Column(
+            "issuer_name",
+            "Name of that team.",
+            "该派驻纪检监察组名称。",
+            lambda r: r.name(r.m.issuer),
+            derived=True,
+        ),
+        Column(
+            "related",
+            "Ids of related public records, separated by ';'.",
+            "相关公开记录编号，以“;”分隔。",
+            lambda r: _join(r.m.related),
+        ),
+        Column(
+            "body", "Text of the notice (Markdown).", "通报正文（Markdown 格式）。", lambda r: r.record.body
+        ),
+        *_tail(),
+    ],
+}
+
+
+def _reports(record: Record) -> Iterable[Any]:
+    return list(record.model.reports)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("teams", "team", "One row per team.", "每个派驻纪检监察组一行。"),
+        Table("units", "unit", "One row per supervised unit.", "每个被监督单位一行。"),
+        Table("meetings", "meeting", "One row per meeting.", "每次会议一行。"),
+        Table(
+            "reports",
+            "meeting",
+            "One row per report at a meeting, with the on-site evaluation.",
+            "每个单位在会上的述责述廉报告一行，含现场测评结果。",
+            _reports,
+        ),
+        Table("findings", "finding", "One row per finding.", "每个发现问题一行。"),
+        Table("rectifications", "rectification", "One row per rectification.", "每个整改事项一行。"),
+        Table("notices", "notice", "One row per notice.", "每篇通报一行。"),
+    )
+}
+
+
+def _columns_of(table: Table) -> list[Column]:
+    return COLUMNS["report" if table.name == "reports" else table.kind]
+
+
+def columns(table: Table, audience: str) -> list[Column]:
+    """The columns of a table in one audience's build: internal ones only in the internal build."""
+    return [c for c in _columns_of(table) if audience == "internal" or not c.internal]
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+
+def data_files(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
+    """The CSV file of every table and the JSON file of all records, for the site's audience."""
+    _check_audience(site)
+    urls = urls or site_urls(settings)
+    pages = [Page(table.path, table_csv(site, settings, urls, table)) for table in TABLES.values()]
+    pages.append(Page(JSON_PATH, records_json(site, settings, urls)))
+    return pages
+
+
+def _check_audience(site: Site) -> None:
+    """Defence in depth: the redact stage must already have removed every internal record."""
+    if site.audience == "internal":
+        return
+    leaked = sorted(r.id for r in site.records.values() if not r.public)
+    if leaked:
+        raise BuildError(f"internal records in the {site.audience} data files: {', '.join(leaked[:5])}")
+
+
+def table_csv(site: Site, settings: Settings, urls: SiteUrls, table: Table) -> str:
+    """One table as CSV text: a BOM, the header, then one line per row (CRLF, as RFC 4180 says)."""
+    cols = columns(table, site.audience)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(c.name for c in cols)
+    for row in _rows(site, settings, urls, table):
+        writer.writerow(format_cell(c.get(row)) for c in cols)
+    return BOM + buffer.getvalue()
+
+
+def _rows(site: Site, settings: Settings, urls: SiteUrls, table: Table) -> Iterator[Row]:
+    for record in site.of_kind(table.kind):
+        if table.items is None:
+            yield Row(site, settings, urls, record)
+        else:
+            for position, item in enumerate(table.items(record), start=1):
+                yield Row(site, settings, urls, record, item, position)
+
+
+def format_cell(value: object) -> str:
+    """A value as CSV text: dates ISO, booleans true/false, nothing as an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def records_json(site: Site, settings: Settings, urls: SiteUrls) -> str:
+    """Every record of the audience as one JSON document, byte for byte the same for the same input."""
+    document = {
+        "as_of": site.as_of.isoformat(),
+        "audience": site.audience,
+        "generated_by": f"disclose {__version__}",
+        "records": {
+            kind: [_record_json(Row(site, settings, urls, r)) for r in site.of_kind(kind)] for kind in KINDS
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _record_json(row: Row) -> dict[str, Any]:
+    public = row.site.audience != "internal"
+    data: dict[str, Any] = {"id": row.record.id}
+    data.update(_dump(row.m, public, skip={"id"}))
+    if row.record.kind == "notice":
+        data["body"] = row.record.body
+    table = COLUMNS[row.record.kind]
+    data["derived"] = {c.name: _json_value(c.get(row), public) for c in table if c.derived}
+    return data
+
+
+def _dump(model: BaseModel, public: bool, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+    """A model's fields in declaration order; a public build leaves internal fields out entirely."""
+    result: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        if name in skip or (public and INTERNAL in info.metadata):
+            continue
+        result[name] = _json_value(getattr(model, name), public)
+    return result
+
+
+def _json_value(value: Any, public: bool) -> Any:
+    if isinstance(value, BaseModel):
+        return _dump(value, public)
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, public) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v, public) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- documentation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    """One column as the data page documents it."""
+
+    name: str
+    en: str
+    zh: str
+    derived: bool
+    internal: bool
+
+    def text(self, language: str) -> str:
+        """The description in a language (zh, else en)."""
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    """One downloadable file and its columns."""
+
+    name: str
+    path: str
+    kind: str
+    en: str
+    zh: str
+    columns: list[ColumnDoc] = field(default_factory=list)
+
+    def text(self, language: str) -> str:
+        """What a row is, in a language (zh, else en)."""
+        return self.zh if language == "zh" else self.en
+
+
+def table_docs(audience: str) -> list[TableDoc]:
+    """Every CSV file and its columns as one audience's build has them, for the data page."""
+    return [
+        TableDoc(
+            t.name,
+            t.path,
+            t.kind,
+            t.en,
+            t.zh,
+            [ColumnDoc(c.name, c.en, c.zh, c.derived, c.internal) for c in columns(t, audience)],
+        )
+        for t in TABLES.values()
+    ]
+
+
+def downloads(kind: str) -> list[str]:
+    """The data files an index page of `kind` links to: its CSV files, then the JSON of everything."""
+    return [t.path for t in TABLES.values() if t.kind == kind] + [JSON_PATH]
+
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Open data",
+        "intro": "Every record on this site can be downloaded: one CSV file per kind (UTF-8 with a byte"
+        " order mark, so spreadsheet programs read Chinese correctly) and all records in one JSON file."
+        " Lists inside a cell are separated by ';'. Figures are as of {as_of}.",
+        "json": "All records, with their fields as in the content format and the derived values under"
+        " `derived`",
+        "file": "File",
+        "column": "Column",
+        "meaning": "Meaning",
+        "derived": "computed",
+    },
+    "zh": {
+        "title": "开放数据",
+        "intro": "本站全部记录均可下载：每类记录一个 CSV 文件（UTF-8 编码并带字节顺序标记，电子表格软件可正确显示中文），"
+        "全部记录另有一个 JSON 文件。单元格内的多个值以“;”分隔。数据截至 {as_of}。",
+        "json": "全部记录，字段与内容格式一致，派生数据位于 `derived` 之下",
+        "file": "文件",
+        "column": "列名",
+        "meaning": "含义",
+        "derived": "计算所得",
+    },
+}
+
+
+def data_page(site: Site, settings: Settings) -> Page:
+    """A plain data page (downloads and every column) in the site's language; a template may replace it."""
+    language = settings.language if settings.language in _WORDS else "en"
+    words = _WORDS[language]
+    lines = [f"# {words['title']}", "", escape_text(words["intro"].format(as_of=site.as_of.isoformat())), ""]
+    lines += [f"- [all.json](all.json): {words['json']}", ""]
+    for doc in table_docs(site.audience):
+        lines += _table_section(doc, language, words)
+    return Page(DATA_PAGE_PATH, "\n".join(lines))
+
+
+def _table_section(doc: TableDoc, language: str, words: dict[str, str]) -> list[str]:
+    file_name = doc.path.rsplit("/", 1)[1]
+    lines = [
+        f"## {escape_text(file_name)}",
+        "",
+        f"[{escape_text(file_name)}]({file_name}) — {escape_text(doc.text(language))}",
+        "",
+    ]
+    lines += [f"| {words['column']} | {words['meaning']} |", "| --- | --- |"]
+    for column in doc.columns:
+        note = f" ({words['derived']})" if column.derived else ""
+        lines.append(f"| `{column.name}` | {escape_cell(column.text(language) + note)} |")
+    return [*lines, ""]

@@ -1,0 +1,307 @@
+"""Atom feeds: the notices, and the changes to the records, of one audience's site.
+
+Built with feedgenerator (Pelican's maintained copy of Django's feed writer).
+The output is byte-for-byte the same for the same records: every date comes
+from a record, never from the clock, and attributes are written sorted. The
+changes feed takes generic `ChangeEvent`s, so that a history read from git can
+feed it later; for now `record_events` derives them from the records' own dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import feedgenerator  # type: ignore[import-untyped]
+
+from .errors import BuildError
+from .link import Site
+from .markup import escape_text, render_md_field
+from .render import Page, index_path, record_path
+from .schema import Meeting, Notice, Rectification
+from .settings import Settings
+from .urls import SiteUrls, site_urls
+from .validate import Record
+
+FEEDS_DIR = "feeds"
+NOTICES_FEED = f"{FEEDS_DIR}/notices.xml"
+CHANGES_FEED = f"{FEEDS_DIR}/changes.xml"
+MAX_CHANGES = 100
+MAX_NOTICES = 100
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "notices": "Notices",
+        "notices_about": "Integrity-work notices and announcements, newest first.",
+        "changes": "Changes to public records",
+        "changes_internal": "Changes to records (internal)",
+        "changes_about": "Findings recorded, meetings held, and the progress, completion and"
+        " verification of rectifications, newest first.",
+        "finding": "finding recorded",
+        "meeting": "meeting held",
+        "notice": "notice published",
+        "opened": "rectification opened",
+        "progress": "progress note",
+        "deadline_change": "deadline moved to {date}",
+        "completed": "rectification completed",
+        "verified": "verified and closed",
+    },
+    "zh": {
+        "notices": "通报公告",
+        "notices_about": "廉政工作通报和公告，按时间倒序排列。",
+        "changes": "公开记录更新",
+        "changes_internal": "记录更新（内部）",
+        "changes_about": "发现问题、召开会议，以及整改事项的进展、完成和验收销号，按时间倒序排列。",
+        "finding": "发现问题",
+        "meeting": "召开会议",
+        "notice": "发布通报",
+        "opened": "启动整改",
+        "progress": "整改进展",
+        "deadline_change": "整改时限调整为 {date}",
+        "completed": "整改完成",
+        "verified": "验收销号",
+    },
+}
+
+
+def _words(settings: Settings) -> dict[str, str]:
+    return _WORDS.get(settings.language, _WORDS["en"])
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """One dated change to one record: an entry of the changes feed."""
+
+    # A day (from a record's dates) or an aware datetime (from git); a day counts as 00:00 UTC.
+    date: dt.date
+    kind: str
+    record_id: str
+    # Tells this change apart from the record's other changes; part of the entry's permanent id.
+    key: str
+    title: str
+    # Markdown shown as the entry's summary (rendered safely: raw HTML stays text).
+    note: str = ""
+
+
+# -- events from the records' own dates -------------------------------------------------------------
+
+
+def record_events(site: Site, settings: Settings) -> list[ChangeEvent]:
+    """Every dated event in the site's records up to its as-of date, newest first."""
+    words = _words(settings)
+    events = [e for record in site.records.values() for e in _events_of(site, record, words)]
+    return sort_events(e for e in events if e.date <= site.as_of)
+
+
+def sort_events(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
+    """Newest first, then by record id and key, so that equal dates keep one order."""
+    by_record = sorted(events, key=lambda e: (e.record_id, e.key))
+    return sorted(by_record, key=lambda e: _utc(e.date), reverse=True)  # stable: ties keep that order
+
+
+_Make = Callable[..., ChangeEvent]
+
+
+def _events_of(site: Site, record: Record, words: dict[str, str]) -> Iterator[ChangeEvent]:
+    model = record.model
+    title = site.title_of(record)
+
+    def event(date: dt.date, key: str, what: str, note: str | None = None) -> ChangeEvent:
+        return ChangeEvent(date, record.kind, record.id, key, f"{record.id}: {what} — {title}", note or "")
+
+    if record.kind == "finding":
+        yield event(model.found_on, "found", words["finding"], model.description)
+    elif isinstance(model, (Meeting, Notice)):
+        yield event(model.date, record.kind, words[record.kind], getattr(model, "summary", None))
+    elif isinstance(model, Rectification):
+        yield from _rectification_events(model, event, words)
+
+
+def _rectification_events(model: Rectification, event: _Make, words: dict[str, str]) -> Iterator[ChangeEvent]:
+    yield event(model.opened_on, "opened", words["opened"])
+    for entry, key in zip(model.progress, _dated_keys("progress", model.progress), strict=True):
+        yield event(entry.date, key, words["progress"], entry.note)
+    for change, key in zip(
+        model.deadline_changes, _dated_keys("deadline", model.deadline_changes), strict=True
+    ):
+        what = words["deadline_change"].format(date=change.new_deadline.isoformat())
+        yield event(change.date, key, what, escape_text(change.reason))
+    if model.completed_on is not None and model.status in ("completed", "verified"):
+        yield event(model.completed_on, "completed", words["completed"])
+    if model.verification is not None:
+        yield event(model.verification.date, "verified", words["verified"], model.verification.note)
+
+
+def _dated_keys(prefix: str, entries: Iterable[Any]) -> list[str]:
+    """Keys by date ("progress-2022-02-25", then "-2" for a second entry that day), so that adding
+    an entry in the middle of a log leaves the other entries' ids, and feed readers' copies, alone."""
+    seen: Counter[dt.date] = Counter()
+    keys = []
+    for entry in entries:
+        seen[entry.date] += 1
+        count = seen[entry.date]
+        keys.append(f"{prefix}-{entry.date.isoformat()}" + (f"-{count}" if count > 1 else ""))
+    return keys
+
+
+# -- feeds ------------------------------------------------------------------------------------------
+
+
+def feed_pages(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
+    """Both feeds of the site's audience."""
+    _check_audience(site)
+    urls = urls or site_urls(settings)
+    events = record_events(site, settings)
+    changes = changes_feed(events, settings, site.as_of, site.audience, urls)
+    return [notices_feed(site, settings, urls), changes]
+
+
+def _check_audience(site: Site) -> None:
+    """Defence in depth: the redact stage must already have removed every internal record."""
+    if site.audience == "internal":
+        return
+    leaked = sorted(r.id for r in site.records.values() if not r.public)
+    if leaked:
+        raise BuildError(f"internal records in the {site.audience} feeds: {', '.join(leaked[:5])}")
+
+
+def notices_feed(site: Site, settings: Settings, urls: SiteUrls) -> Page:
+    """One entry per notice, newest first, with its body as HTML."""
+    words = _words(settings)
+    notices = site.of_kind("notice")[:MAX_NOTICES]
+    updated = max((_utc(r.model.date) for r in notices), default=_utc(site.as_of))
+    head = (words["notices"], words["notices_about"], index_path("notice"))
+    feed = _new_feed(settings, urls, NOTICES_FEED, head, updated)
+    for record in notices:
+        path = record_path("notice", record.id)
+        feed.add_item(
+            title=_clean(site.title_of(record)),
+            link=urls.link(path, NOTICES_FEED),
+            description=None,
+            content=_clean(_html(record.body or "", path, urls)),
+            pubdate=_utc(record.model.date),
+            updateddate=_utc(record.model.date),
+            unique_id=_entry_id(settings, urls, path),
+            categories=[record.model.kind],
+        )
+    return Page(NOTICES_FEED, _write(feed))
+
+
+def changes_feed(
+    events: Iterable[ChangeEvent],
+    settings: Settings,
+    as_of: dt.date,
+    audience: str,
+    urls: SiteUrls | None = None,
+) -> Page:
+    """The latest changes (at most MAX_CHANGES), newest first, each linking to its record's page."""
+    words = _words(settings)
+    urls = urls or site_urls(settings)
+    latest = sort_events(events)[:MAX_CHANGES]
+    title = words["changes_internal"] if audience == "internal" else words["changes"]
+    updated = max((_utc(e.date) for e in latest), default=_utc(as_of))
+    feed = _new_feed(settings, urls, CHANGES_FEED, (title, words["changes_about"], "index.md"), updated)
+    for event in latest:
+        path = record_path(event.kind, event.record_id)
+        feed.add_item(
+            title=_clean(event.title),
+            link=urls.link(path, CHANGES_FEED),
+            description=_clean(_html(event.note, path, urls)) or None,
+            updateddate=_utc(event.date),
+            unique_id=_entry_id(settings, urls, path, event.key),
+            categories=[event.kind],
+        )
+    return Page(CHANGES_FEED, _write(feed))
+
+
+class _AtomFeed(feedgenerator.Atom1Feed):  # type: ignore[misc]
+    """Atom 1.0 whose `updated` is given, never read from the clock."""
+
+    def __init__(self, *args: Any, updated: dt.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.updated = updated
+
+    def latest_post_date(self) -> dt.datetime:
+        """The feed's `updated`: the newest entry's date, or the as-of date of an empty feed."""
+        return self.updated
+
+
+def _new_feed(
+    settings: Settings, urls: SiteUrls, feed_path: str, head: tuple[str, str, str], updated: dt.datetime
+) -> _AtomFeed:
+    """An empty feed; `head` is its title, its subtitle and the page it stands for."""
+    title, about, page = head
+    return _AtomFeed(
+        updated=updated,
+        title=_clean(f"{settings.site_name} — {title}"),
+        link=urls.link(page, feed_path),
+        description="",
+        subtitle=_clean(about),
+        language=settings.language,
+        # Atom wants an author for every entry; the site speaks for all of them.
+        author_name=_clean(settings.site_name),
+        feed_url=urls.absolute(feed_path),
+        feed_guid=_entry_id(settings, urls, feed_path),
+    )
+
+
+def _write(feed: _AtomFeed) -> str:
+    return str(feed.writeString("utf-8")) + "\n"
+
+
+def _utc(value: dt.date) -> dt.datetime:
+    """A day as 00:00 UTC, a datetime in UTC; naive, since feedgenerator writes a naive time with a "Z"."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _entry_id(settings: Settings, urls: SiteUrls, path: str, key: str = "") -> str:
+    """A permanent id: the page's URL when the site's address is known, else a name-based UUID URN."""
+    fragment = f"#{key}" if key else ""
+    absolute = urls.absolute(path)
+    if absolute is not None:
+        return absolute + fragment
+    # Atom ids must be absolute IRIs; without an address, derive one from the site's name and the path.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"disclose:{settings.site_name}/{path}{fragment}").urn
+
+
+# -- text -------------------------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot carry; feedgenerator raises on them, a stray one must not stop a build.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_HREF = re.compile(r'href="([^"]*)"')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _html(markdown_text: str, page_path: str, urls: SiteUrls) -> str:
+    """Markdown as safe HTML whose relative links still work from the feed's folder."""
+    rendered = str(render_md_field(markdown_text)).strip()
+    return _HREF.sub(lambda m: f'href="{_rebase(m.group(1), page_path, urls)}"', rendered)
+
+
+def _rebase(href: str, page_path: str, urls: SiteUrls) -> str:
+    """A link written relative to a record's page, made relative to the feeds' folder (or absolute)."""
+    value = html.unescape(href)
+    if not value or _SCHEME.match(value) or value.startswith(("/", "//")):
+        return href
+    target, _, fragment = value.partition("#")
+    # Relative to the page's Markdown file, as MkDocs reads it (its URL is in the same folder).
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), target)) if target else page_path
+    if joined.startswith(".."):
+        return href  # leaves the site: nothing sensible to point at, keep what was written
+    if target.endswith("/") and not joined.endswith("/"):
+        joined += "/"
+    linked = urls.link(joined, f"{FEEDS_DIR}/feed.xml")
+    return html.escape(linked + (f"#{fragment}" if fragment else ""), quote=True)

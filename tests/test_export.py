@@ -1,0 +1,385 @@
+"""Open data: CSV files (UTF-8 with BOM) and one JSON file, with no internal record or field in public."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, Project
+from sites import AS_OF, linked_site, planted_project, sample_site, settings_of
+
+from generator.errors import BuildError
+from generator.export import (
+    BOM,
+    COLUMNS,
+    JSON_PATH,
+    TABLES,
+    data_files,
+    data_page,
+    downloads,
+    table_docs,
+)
+from generator.render import Page
+from generator.urls import SiteUrls
+from generator.write import write_tree
+
+INTERNAL_COLUMNS = {
+    "internal_notes",
+    "top_leader_name",
+    "reporter_name",
+    "responsible_name",
+    "extra",
+    "visibility",
+}
+
+HEADERS = {
+    "data/teams.csv": "id,name,short_name,stationed_at,description,findings_total,rectifications_total,"
+    "rectifications_done,rectifications_overdue,tags,former_ids,url",
+    "data/units.csv": "id,name,parent,team,team_name,top_leader_title,description,findings_total,"
+    "rectifications_total,rectifications_done,rectifications_overdue,tags,former_ids,url",
+    "data/meetings.csv": "id,title,date,kind,organizer,organizer_name,location,attendees,summary,reports,"
+    "findings,tags,former_ids,url",
+    "data/reports.csv": "meeting,meeting_title,meeting_date,position,unit,unit_name,reporter_title,statement,"
+    "comments,satisfied,basically_satisfied,dissatisfied,url",
+    "data/findings.csv": "id,title,unit,unit_name,team,team_name,found_on,source,meeting,category,"
+    "category_label,severity,description,rectifications,tags,former_ids,url",
+    "data/rectifications.csv": "id,title,findings,owner,owner_name,team,team_name,responsible_title,opened_on,"
+    "deadline,effective_deadline,status,overdue,days_overdue,measures_done,measures_total,completed_on,"
+    "verified_by,verified_on,tags,former_ids,url",
+    "data/notices.csv": "id,title,date,kind,issuer,issuer_name,related,body,tags,former_ids,url",
+}
+
+T_GO = (
+    "Discipline Inspection and Supervision Team Stationed at the General Office of the Municipal Government"
+)
+
+
+def _files(audience: str) -> dict[str, str]:
+    site, settings = sample_site(audience)
+    return {page.path: page.text for page in data_files(site, settings)}
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    assert text.startswith(BOM)
+    return list(csv.DictReader(io.StringIO(text[len(BOM) :], newline="")))
+
+
+def _row(text: str, key: str, value: str) -> dict[str, str]:
+    matches = [row for row in _rows(text) if row[key] == value]
+    assert len(matches) == 1, f"{key}={value}: {len(matches)} rows"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def public() -> dict[str, str]:
+    return _files("public")
+
+
+@pytest.fixture(scope="module")
+def internal() -> dict[str, str]:
+    return _files("internal")
+
+
+def test_every_table_and_the_json_file_are_written(public: dict[str, str]) -> None:
+    assert sorted(public) == sorted([*HEADERS, JSON_PATH])
+
+
+@pytest.mark.parametrize("path", sorted(HEADERS))
+def test_public_headers_are_exactly_the_documented_columns(public: dict[str, str], path: str) -> None:
+    first_line = public[path].split("\r\n", 1)[0]
+    assert first_line == BOM + HEADERS[path]
+
+
+def test_internal_build_adds_the_internal_columns(internal: dict[str, str]) -> None:
+    headers = {
+        path: text.split("\r\n", 1)[0].removeprefix(BOM).split(",")
+        for path, text in internal.items()
+        if path.endswith(".csv")
+    }
+    assert headers["data/findings.csv"][12:15] == ["description", "internal_notes", "rectifications"]
+    assert "responsible_name" in headers["data/rectifications.csv"]
+    assert "top_leader_name" in headers["data/units.csv"]
+    assert "reporter_name" in headers["data/reports.csv"]
+    assert all({"visibility", "extra"} <= set(h) for p, h in headers.items() if p != "data/reports.csv")
+
+
+def test_a_rectification_row(public: dict[str, str]) -> None:
+    row = _row(public["data/rectifications.csv"], "id", "R-2022-001")
+    assert row == {
+        "id": "R-2022-001",
+        "title": "Rebuild the reminder system and start regular analysis of staff conduct at the Official"
+        " Vehicle Service Centre",
+        "findings": "F-2022-001;F-2022-002",
+        # No owner in the file: the first finding's unit.
+        "owner": "U-MOAA-01",
+        "owner_name": "Municipal Official Vehicle Service Centre",
+        "team": "T-GO",
+        "team_name": T_GO,
+        "responsible_title": "Party Branch Secretary and Director",
+        "opened_on": "2022-01-28",
+        "deadline": "2022-06-30",
+        "effective_deadline": "2022-06-30",
+        "status": "verified",
+        "overdue": "false",
+        "days_overdue": "0",
+        "measures_done": "3",
+        "measures_total": "3",
+        "completed_on": "2022-06-20",
+        "verified_by": "T-GO",
+        "verified_on": "2022-07-15",
+        "tags": "",
+        "former_ids": "",
+        "url": "rectifications/R-2022-001/",
+    }
+
+
+def test_an_overdue_rectification_counts_its_days(public: dict[str, str]) -> None:
+    overdue = [row for row in _rows(public["data/rectifications.csv"]) if row["overdue"] == "true"]
+    assert overdue, "the sample content has an overdue rectification"
+    for row in overdue:
+        assert row["status"] in ("planned", "in-progress")
+        assert row["effective_deadline"] < AS_OF.isoformat()
+        assert int(row["days_overdue"]) > 0
+
+
+def test_a_finding_row(public: dict[str, str]) -> None:
+    row = _row(public["data/findings.csv"], "id", "F-2022-001")
+    assert row["title"] == "Routine management, education and reminder systems need improvement"
+    assert (row["unit"], row["unit_name"]) == ("U-MOAA-01", "Municipal Official Vehicle Service Centre")
+    assert (row["team"], row["team_name"]) == ("T-GO", T_GO)
+    assert (row["found_on"], row["source"], row["meeting"]) == (
+        "2022-01-14",
+        "reporting-meeting",
+        "M-2021-001",
+    )
+    assert (row["category"], row["category_label"]) == (
+        "cadre-supervision",
+        "Education, management and supervision of cadres",
+    )
+    assert row["severity"] == "medium"
+    assert row["description"].startswith(
+        "The centre's rules on dispatch, fuel cards and vehicle use exist on paper, but\n"
+    )
+    assert row["rectifications"] == "R-2022-001"
+    assert row["url"] == "findings/F-2022-001/"
+
+
+def test_reports_have_one_row_per_report_with_the_assessment(public: dict[str, str]) -> None:
+    rows = [row for row in _rows(public["data/reports.csv"]) if row["meeting"] == "M-2021-001"]
+    assert [row["position"] for row in rows] == [str(n) for n in range(1, 9)]
+    first = rows[0]
+    assert (first["unit"], first["reporter_title"]) == ("U-MOAA-01", "Party Branch Secretary and Director")
+    assert (first["satisfied"], first["basically_satisfied"], first["dissatisfied"]) == ("31", "13", "2")
+    meeting = _row(public["data/meetings.csv"], "id", "M-2021-001")
+    assert meeting["reports"] == "8"
+    assert meeting["findings"] == "F-2022-001;F-2022-002"
+
+
+def test_a_notice_row_carries_its_body(public: dict[str, str]) -> None:
+    row = _row(public["data/notices.csv"], "id", "N-2022-001")
+    assert row["related"] == "M-2021-001;F-2022-001;F-2022-002"
+    assert row["body"].startswith("On 14 January the team stationed at the General Office")
+    assert "| result | institutions |" in row["body"]
+
+
+def test_rows_follow_the_site_order_newest_first(public: dict[str, str]) -> None:
+    site, _ = sample_site("public")
+    for table in TABLES.values():
+        if table.items is None:
+            ids = [row["id"] for row in _rows(public[table.path])]
+            assert ids == [r.id for r in site.of_kind(table.kind)], table.name
+
+
+def test_json_holds_every_record_of_the_audience(public: dict[str, str]) -> None:
+    site, _ = sample_site("public")
+    document = json.loads(public[JSON_PATH])
+    assert list(document) == ["as_of", "audience", "generated_by", "records"]
+    assert (document["as_of"], document["audience"]) == ("2026-11-27", "public")
+    assert document["generated_by"].startswith("disclose ")
+    for kind, items in document["records"].items():
+        assert [item["id"] for item in items] == [r.id for r in site.of_kind(kind)], kind
+    rect = next(r for r in document["records"]["rectification"] if r["id"] == "R-2022-001")
+    assert (
+        rect["title"]
+        == "Rebuild the reminder system and start regular analysis of staff conduct at the Official Vehicle Service Centre"
+    )
+    assert rect["verification"] == {
+        "by": "T-GO",
+        "date": "2022-07-15",
+        "note": "Accepted at the rectification review meeting after the team compared the\n"
+        "records with its own spot check of April and May dispatch records.\n",
+    }
+    assert rect["responsible"] == {"title": "Party Branch Secretary and Director"}
+    assert rect["derived"]["effective_deadline"] == "2022-06-30"
+    assert (rect["derived"]["overdue"], rect["derived"]["measures_done"], rect["derived"]["owner"]) == (
+        False,
+        3,
+        "U-MOAA-01",
+    )
+    notice = next(n for n in document["records"]["notice"] if n["id"] == "N-2022-001")
+    assert notice["body"].startswith("On 14 January")
+
+
+def test_public_json_has_no_key_of_an_internal_field(public: dict[str, str]) -> None:
+    keys: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            keys.update(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(json.loads(public[JSON_PATH])["records"])
+    assert not keys & {"internal_notes", "extra"}
+    # `name` is a field of teams and units, but of no person: persons keep only their title.
+    people = re.findall(r'"(?:top_leader|reporter|responsible)": (\{[^}]*\})', public[JSON_PATH])
+    assert people and all('"name"' not in p for p in people)
+
+
+def test_output_is_deterministic(public: dict[str, str]) -> None:
+    assert _files("public") == public
+
+
+def test_bom_survives_writing_and_chinese_round_trips(
+    tmp_path: Path, make_project: Callable[..., Project]
+) -> None:
+    project = make_project(language="zh")
+    for path, text in MINIMAL.items():
+        project.write(path, text)
+    project.write(
+        "content/findings/F-1.yaml",
+        """
+        visibility: public
+        title: 公务用车管理制度执行不到位，“三重一大”事项未经集体决策
+        unit: U-1
+        found_on: 2022-01-10
+        source: daily-supervision
+        category: work-style
+        description: |
+          车辆调度记录不全；油卡使用未经审核。
+        """,
+    )
+    settings = settings_of(project.root)
+    site = linked_site(settings, "public")
+    pages = data_files(site, settings)
+    write_tree(pages, tmp_path / "out")
+    data = (tmp_path / "out" / "data" / "findings.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0]["title"] == "公务用车管理制度执行不到位，“三重一大”事项未经集体决策"
+    assert rows[0]["category_label"] == "作风建设"
+    assert rows[0]["description"] == "车辆调度记录不全；油卡使用未经审核。\n"
+    document = json.loads((tmp_path / "out" / JSON_PATH).read_text(encoding="utf-8"))
+    # ensure_ascii=False: the file holds the characters, not \\u escapes.
+    assert "公务用车" in (tmp_path / "out" / JSON_PATH).read_text(encoding="utf-8")
+    assert document["records"]["finding"][0]["title"].startswith("公务用车")
+
+
+def test_urls_are_absolute_with_a_site_address() -> None:
+    site, settings = sample_site("public")
+    pages = {p.path: p.text for p in data_files(site, settings, SiteUrls("https://example.org/disclosure/"))}
+    row = _row(pages["data/findings.csv"], "id", "F-2022-001")
+    assert row["url"] == "https://example.org/disclosure/findings/F-2022-001/"
+
+
+# -- nothing internal in the public build ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[dict[str, dict[str, str]], list[str], list[str]]:
+    project, canaries, internal_names = planted_project(tmp_path_factory.mktemp("planted"))
+    settings = settings_of(project.root)
+    built = {}
+    for audience in ("public", "internal"):
+        site = linked_site(settings, audience)
+        built[audience] = {p.path: p.text for p in data_files(site, settings)}
+    return built, canaries, internal_names
+
+
+def test_internal_data_carries_the_canaries(
+    planted: tuple[dict[str, dict[str, str]], list[str], list[str]],
+) -> None:
+    """Proves the scan below can see them."""
+    built, canaries, _ = planted
+    everything = "".join(built["internal"].values())
+    missing = [c for c in canaries if c not in everything]
+    assert missing == []
+
+
+def test_public_data_has_no_canary_and_no_internal_record(
+    planted: tuple[dict[str, dict[str, str]], list[str], list[str]],
+) -> None:
+    built, canaries, internal_names = planted
+    hits = [
+        (path, needle)
+        for path, text in built["public"].items()
+        for needle in canaries + internal_names
+        if needle in text
+    ]
+    assert hits == []
+
+
+def test_public_csv_has_no_internal_column(
+    planted: tuple[dict[str, dict[str, str]], list[str], list[str]],
+) -> None:
+    built, _, _ = planted
+    for path, text in built["public"].items():
+        if path.endswith(".csv"):
+            assert not set(text.split("\r\n", 1)[0].removeprefix(BOM).split(",")) & INTERNAL_COLUMNS, path
+
+
+def test_an_internal_record_in_a_public_site_is_refused(project: Project) -> None:
+    for path, text in MINIMAL.items():
+        project.write(path, text)
+    project.write("content/teams/T-2.yaml", "name: Two\nstationed_at: X\n")
+    settings = settings_of(project.root)
+    site = linked_site(settings, "internal")
+    site.audience = "public"  # as if the redact stage had been skipped
+    with pytest.raises(BuildError, match="internal records in the public data files: T-2"):
+        data_files(site, settings)
+
+
+# -- documentation ---------------------------------------------------------------------------------
+
+
+def test_every_column_is_documented_in_english_and_chinese() -> None:
+    for table, columns in COLUMNS.items():
+        names = [c.name for c in columns]
+        assert len(names) == len(set(names)), table
+        for column in columns:
+            assert column.en.strip() and column.zh.strip(), (table, column.name)
+            assert re.search(r"[\u4e00-\u9fff]", column.zh), (table, column.name)
+
+
+def test_table_docs_follow_the_audience() -> None:
+    public = {doc.name: [c.name for c in doc.columns] for doc in table_docs("public")}
+    internal = {doc.name: [c.name for c in doc.columns] for doc in table_docs("internal")}
+    assert {f"data/{name}.csv": ",".join(cols) for name, cols in public.items()} == HEADERS
+    assert "internal_notes" in internal["findings"]
+
+
+def test_data_page_documents_every_column() -> None:
+    site, settings = sample_site("public")
+    page = data_page(site, settings)
+    assert isinstance(page, Page) and page.path == "data/index.md"
+    for doc in table_docs("public"):
+        assert f"]({doc.path.removeprefix('data/')})" in page.text
+        for column in doc.columns:
+            assert f"| `{column.name}` |" in page.text
+    assert "](all.json)" in page.text
+
+
+def test_downloads_of_an_index_page() -> None:
+    assert downloads("meeting") == ["data/meetings.csv", "data/reports.csv", "data/all.json"]
+    assert downloads("finding") == ["data/findings.csv", "data/all.json"]
