@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic
+from .parallel import fork_map
 from .schema import KINDS, Kind, type_name
 
 MAX_BYTES = 1024 * 1024
@@ -129,13 +130,17 @@ def load_all(
     """Load every record file; return the records read and one diagnostic per unreadable file."""
     records: list[RawRecord] = []
     problems: list[Diagnostic] = []
-    for kind, path in files if files is not None else discover(content_dir):
-        record = load_file(kind, path, display_path(path, root))
+    jobs = [(kind, path, display_path(path, root)) for kind, path in (files or discover(content_dir))]
+    for record in fork_map(_load_job, jobs):
         if isinstance(record, Diagnostic):
             problems.append(record)
         else:
             records.append(record)
     return records, problems
+
+
+def _load_job(job: tuple[Kind, Path, str]) -> RawRecord | Diagnostic:
+    return load_file(*job)
 
 
 def display_path(path: Path, root: Path) -> str:

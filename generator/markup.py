@@ -9,6 +9,7 @@ images into links (no picture is ever loaded from another host).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -37,7 +38,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def escape_text(value: object) -> Md:
     """Plain text as inline Markdown that shows exactly that text, on one line."""
-    text = " ".join(_CONTROL.sub("", str(value)).split())
+    return _escape_text(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escape_text(value: str) -> Md:
+    # Cached: names, labels and ids repeat on many pages.
+    text = " ".join(_CONTROL.sub("", value).split())
     text = html.escape(text, quote=False)
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
 
@@ -111,11 +118,28 @@ def _new_markdown() -> markdown.Markdown:
 _MARKDOWN = _new_markdown()
 
 
+# Text with none of these needs no Markdown parser: it is paragraphs of plain prose.
+_MARKDOWN_SYNTAX = re.compile(
+    r"[\\`*_\[\]<>#!|&~=:{}\t\r\x85\u2028\u2029\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|  \n|^\s*([-+]|\d+[.)])\s|^ ",
+    re.M,
+)
+
+
+def _plain_paragraphs(value: str) -> str | None:
+    """What Python-Markdown makes of plain prose, without running it; None if the text has syntax."""
+    if _MARKDOWN_SYNTAX.search(value):
+        return None
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", value.strip("\n")) if p.strip()]
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
 def render_md_field(value: str | None) -> Md:
     """An (md) field as an HTML block for a Markdown page: raw HTML in it is shown as text."""
     if not value or not value.strip():
         return Md("")
-    _MARKDOWN.reset()
-    body = _MARKDOWN.convert(value)
+    body = _plain_paragraphs(value)
+    if body is None:
+        _MARKDOWN.reset()
+        body = _MARKDOWN.convert(value)
     # A blank line before and after keeps the block apart from the page's own Markdown.
     return Md(f'\n<div class="disclose-md" markdown="0">\n{body}\n</div>\n')

@@ -8,7 +8,8 @@ escape a plain-text field.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
+from .parallel import fork_map
 from .schema import KINDS
 from .settings import Settings
 from .validate import Record
@@ -102,12 +104,30 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     pages.extend(renderer.category(category) for category in settings.categories)
     for kind in KINDS:
         pages.append(renderer.index(kind))
-        pages.extend(renderer.record(record) for record in site.of_kind(kind))
+    pages.extend(render_records(renderer, [r for kind in KINDS for r in site.of_kind(kind)]))
     pages.extend(redirects(site, settings.language))
     if site.audience == "internal":
         # The internal site must not be indexed even if it is reachable by mistake.
         pages.append(Page("robots.txt", "User-agent: *\nDisallow: /\n"))
     return pages, navigation(labels)
+
+
+_renderer: _Renderer | None = None
+
+
+def _render_record(record: Record) -> Page:
+    assert _renderer is not None
+    return _renderer.record(record)
+
+
+def render_records(renderer: _Renderer, records: list[Record]) -> list[Page]:
+    """One page per record, on both cores for a large site (the pages are independent)."""
+    global _renderer
+    _renderer = renderer
+    try:
+        return fork_map(_render_record, records)
+    finally:
+        _renderer = None
 
 
 def redirects(site: Site, language: str = "en") -> list[Page]:
@@ -362,11 +382,11 @@ class _Renderer:
         if record is None:
             return escape_text(target or "") if text is None else escape_text(text)
         shown = self.site.title_of(record) if text is None else text
-        href = posixpath.relpath(record_path(record.kind, record.id), posixpath.dirname(context["page_path"]))
+        href = _relative(context["page_path"], record_path(record.kind, record.id))
         return Md(f"[{escape_text(shown)}]({href})")
 
     def _index_link(self, context: Any, kind: str) -> Md:
-        href = posixpath.relpath(index_path(kind), posixpath.dirname(context["page_path"]))
+        href = _relative(context["page_path"], index_path(kind))
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
 
     def _status(self, record: Record) -> Md:
@@ -432,7 +452,7 @@ class _Renderer:
         return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
 
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
-        href = posixpath.relpath(path, posixpath.dirname(context["page_path"]))
+        href = _relative(context["page_path"], path)
         return Md(f"[{escape_text(text)}]({href})")
 
     def _status_chart(self, chart_id: str, tally: Tally) -> Md:
@@ -493,6 +513,11 @@ _STATUS_TONES = {
 }
 
 
+def _relative(page_path: str, target: str) -> str:
+    """A link from one generated page to another; both are paths from the root of the tree."""
+    return "../" * page_path.count("/") + target
+
+
 def _day(moment: dt.datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
 
@@ -535,5 +560,28 @@ def front_matter(meta: dict[str, Any]) -> str:
             safe[key] = escape_html(safe[key])
     if "tags" in safe:
         safe["tags"] = [escape_html(tag) for tag in safe["tags"]]
-    dumped = yaml.safe_dump(safe, allow_unicode=True, sort_keys=True, width=1000)
-    return f"---\n{dumped}---\n\n"
+    return f"---\n{_yaml_lines(safe)}---\n\n"
+
+
+def _yaml_lines(mapping: dict[str, Any], indent: str = "") -> str:
+    """Simple YAML for front matter: JSON scalars are valid YAML, and far quicker than a YAML dumper."""
+    lines = []
+    for key in sorted(mapping):
+        value = mapping[key]
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:\n{_yaml_lines(value, indent + '  ')}")
+        elif isinstance(value, list):
+            items = "".join(f"{indent}- {_yaml_scalar(item)}\n" for item in value)
+            lines.append(f"{indent}{key}:\n{items}")
+        else:
+            lines.append(f"{indent}{key}: {_yaml_scalar(value)}\n")
+    return "".join(lines)
+
+
+# Characters YAML does not allow in a document, even inside quotes: written as \u escapes.
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_scalar(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -7,7 +7,6 @@ ever written outside the output folder.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,9 +79,9 @@ def _write_if_changed(out_dir: Path, path: str, data: bytes) -> bool:
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    # A plain write: the tree is a build product rewritten whole on every run, and renaming
+    # thousands of temporary files costs more than all the rest of the write stage.
+    target.write_bytes(data)
     return True
 
 

@@ -126,3 +126,51 @@ def test_md_block_survives_the_page_markdown() -> None:
 )
 def test_safe_url(url: str, expected: str | None) -> None:
     assert safe_url(url) == expected
+
+
+def _corpus() -> list[str]:
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    texts: list[str] = json.loads((root / "tests/fixtures/blns/blns.json").read_text(encoding="utf-8"))
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted((root / "content").rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    texts += [
+        "one\n\ntwo\nlines",
+        "trailing  \nbreak",
+        "  indented",
+        "1. list",
+        "- list",
+        "a\u2029b",
+        "tab\there",
+    ]
+    return texts
+
+
+def test_plain_prose_fast_path_matches_python_markdown() -> None:
+    """Plain prose skips the Markdown parser; the HTML must be what the parser would make."""
+    from generator import markup
+
+    used = 0
+    for text in _corpus():
+        fast = markup._plain_paragraphs(text)
+        if fast is None:
+            continue
+        used += 1
+        markup._MARKDOWN.reset()
+        assert fast == markup._MARKDOWN.convert(text), repr(text)
+    assert used > 50

@@ -1,0 +1,59 @@
+"""Use both cores for work that is independent per item (loading files, rendering pages).
+
+Workers are forked, so they see the parent's state (the linked site, the
+template environment) without pickling it; only each item's result travels
+back. Small jobs, or platforms without fork, run in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 400
+
+# The function the forked workers call: set just before the pool forks.
+_job: Callable[[Any], Any] | None = None
+
+
+def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
+    assert _job is not None
+    return [_job(item) for item in chunk]
+
+
+def workers() -> int:
+    """How many processes to use: DISCLOSE_WORKERS, else the CPUs this process may run on."""
+    wanted = os.environ.get("DISCLOSE_WORKERS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`[function(item) for item in items]`, in order, spread over forked worker processes."""
+    count = workers()
+    # Forking while other threads run (a live-preview server, say) can copy a held lock into the child.
+    alone = threading.active_count() == 1
+    if (
+        count < 2
+        or len(items) < MIN_ITEMS
+        or not alone
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [function(item) for item in items]
+    global _job
+    _job = function
+    try:
+        size = max(50, len(items) // (count * 4))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            results = pool.map(_run_chunk, chunks)
+    finally:
+        _job = None
+    return [result for chunk in results for result in chunk]
