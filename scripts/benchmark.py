@@ -1,0 +1,265 @@
+"""Measure the generator at city scale and print every figure the performance targets name.
+
+    .venv/bin/python scripts/benchmark.py                 # N = 1,000 and 10,000
+    .venv/bin/python scripts/benchmark.py --records 50000 --skip-mkdocs   # memory at 50,000
+
+For each N it synthesizes a content tree (scripts/synthesize.py), then measures,
+each in a fresh process so that peak memory is that run's own:
+
+- the generator stage: load + validate + link + render + write, records/s;
+- a full `disclose build`: seconds per page, average page size, search index
+  bytes per record, peak memory;
+- a plain `mkdocs build` (no disclose plugin) of the same already-rendered
+  Markdown tree, side by side, and the ratio of the two;
+- regenerating the Markdown after editing one record (what `disclose serve`
+  does on a change);
+- with Chromium available, the time from typing a query to the first search
+  result.
+
+Figures are printed, never asserted: this machine is shared and noisy. Run it
+on a quiet machine and read the CPU times beside the wall-clock ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from synthesize import synthesize  # noqa: E402
+
+AS_OF = "2026-11-27"
+PYTHON = sys.executable
+
+
+@dataclass
+class Run:
+    """Wall time, CPU time (user + system, children included) and peak memory of one process."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    output: str
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command to completion and measure it with wait4 (its own peak RSS, not the machine's)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+    )
+    assert process.stdout is not None
+    output = process.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{output[-3000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+
+
+def make_project(folder: Path, records: int) -> Path:
+    """A project folder with the repository's configuration and templates and N synthetic records."""
+    project = folder / f"n{records}"
+    project.mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "site_templates", project / "site_templates")
+    synthesize(project / "content", records)
+    return project
+
+
+GENERATOR = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    from pathlib import Path
+    from generator.pipeline import prepare, render_tree
+    from generator.settings import load_settings
+    settings = load_settings(Path(sys.argv[1]) / "mkdocs.yml")
+    start = time.perf_counter()
+    rendered = prepare(settings, "public", dt.date.fromisoformat(sys.argv[2]))
+    render_tree(rendered, settings, Path(sys.argv[3]))
+    print(f"{time.perf_counter() - start:.3f}")
+    """
+)
+
+
+def generator_stage(project: Path, out: Path) -> Run:
+    """load + validate + link + render + write into a fresh folder."""
+    shutil.rmtree(out, ignore_errors=True)
+    return run([PYTHON, "-c", GENERATOR, str(project), AS_OF, str(out)], project)
+
+
+def full_build(project: Path) -> Run:
+    """`disclose build` as a user runs it."""
+    shutil.rmtree(project / "site", ignore_errors=True)
+    shutil.rmtree(project / ".build", ignore_errors=True)
+    return run([PYTHON, "-m", "generator", "-q", "build", "--as-of", AS_OF], project)
+
+
+def plain_mkdocs(project: Path) -> Run:
+    """`mkdocs build` of the tree `disclose build` rendered, without the disclose plugin."""
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "disclose" in p)]
+    config["docs_dir"] = str(project / ".build" / "public" / "docs")
+    config["site_dir"] = str(project / "plain-site")
+    config["theme"]["custom_dir"] = str(project / "site_templates" / "overrides")
+    config["nav"] = _nav(project)
+    plain = project / "plain-mkdocs.yml"
+    plain.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    shutil.rmtree(project / "plain-site", ignore_errors=True)
+    return run([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(plain)], project)
+
+
+def _nav(project: Path) -> list[dict[str, str]]:
+    from generator.render import Labels, navigation
+
+    labels = Labels(project / "site_templates", "en")
+    return [{item.label: item.path} for item in navigation(labels)]
+
+
+def serve_regeneration(project: Path) -> float:
+    """Seconds to regenerate the Markdown tree after one record changed (what a live preview waits for)."""
+    record = next((project / "content" / "findings").rglob("*.yaml"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("title:", "title: Edited —", 1), encoding="utf-8")
+    out = project / ".build" / "public" / "docs"
+    timing = run([PYTHON, "-c", GENERATOR, str(project), AS_OF, str(out)], project)
+    record.write_text(text, encoding="utf-8")
+    return float(timing.output.strip().splitlines()[-1])
+
+
+def site_figures(site: Path, records: int) -> dict[str, float]:
+    """Average page size and search index size of a built site."""
+    pages = list(site.rglob("*.html"))
+    total = sum(p.stat().st_size for p in pages)
+    index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size if index.exists() else 0
+    return {"pages": len(pages), "avg_page": total / len(pages), "index_per_record": index_bytes / records}
+
+
+def search_latency(site: Path, query: str) -> float | None:
+    """Seconds from typing a query to the first result in Chromium, or None without a browser."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    sys.path.insert(0, str(REPO / "tests"))
+    from browser import launched, served
+
+    with served(site) as url, launched() as browser:
+        page = browser.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.keyboard.press("/")
+        start = time.perf_counter()
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item", timeout=60_000)
+        return time.perf_counter() - start
+
+
+def measure(folder: Path, records: int, skip_mkdocs: bool) -> dict[str, Any]:
+    """Every figure for one N."""
+    project = make_project(folder, records)
+    figures: dict[str, Any] = {"records": records}
+    stage = generator_stage(project, project / "tree")
+    figures |= {
+        "generator_wall": stage.wall,
+        "generator_cpu": stage.cpu,
+        "generator_rate": records / stage.wall,
+        "generator_peak_mb": stage.peak_mb,
+    }
+    figures["serve_regeneration"] = serve_regeneration(project)
+    if skip_mkdocs:
+        return figures
+    build = full_build(project)
+    site = site_figures(project / "site" / "public", records)
+    plain = plain_mkdocs(project)
+    figures |= {
+        "build_wall": build.wall,
+        "build_cpu": build.cpu,
+        "build_peak_mb": build.peak_mb,
+        "build_per_page": build.wall / site["pages"],
+        "plain_wall": plain.wall,
+        "plain_cpu": plain.cpu,
+        "ratio": build.wall / plain.wall,
+        **site,
+    }
+    figures["search_first_result"] = search_latency(project / "site" / "public", "supervision")
+    return figures
+
+
+def report(all_figures: list[dict[str, Any]]) -> str:
+    """The figures as a table, one column per N."""
+    rows = [
+        ("records", "{:,}"),
+        ("generator_rate", "{:,.0f} records/s (generator stage, wall)"),
+        ("generator_wall", "{:.2f} s wall"),
+        ("generator_cpu", "{:.2f} s CPU"),
+        ("generator_peak_mb", "{:,.0f} MB peak (generator)"),
+        ("serve_regeneration", "{:.2f} s to regenerate after one edit"),
+        ("build_wall", "{:.1f} s full disclose build"),
+        ("build_per_page", "{:.4f} s per page"),
+        ("plain_wall", "{:.1f} s plain mkdocs build of the same tree"),
+        ("ratio", "{:.2f} x (disclose build / plain mkdocs)"),
+        ("pages", "{:,} HTML pages"),
+        ("avg_page", "{:,.0f} bytes average page"),
+        ("index_per_record", "{:,.0f} search index bytes per record"),
+        ("build_peak_mb", "{:,.0f} MB peak (full build)"),
+        ("search_first_result", "{:.2f} s to the first search result in Chromium"),
+    ]
+    lines = []
+    for key, form in rows:
+        cells = [form.format(f[key]) if f.get(key) is not None else "-" for f in all_figures]
+        lines.append(" | ".join(cells))
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """A line describing where the figures were taken."""
+    load = os.getloadavg()[0]
+    return f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average {load:.1f}"
+
+
+def main() -> None:
+    """Parse the arguments, measure, print."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--skip-mkdocs", action="store_true", help="generator stage only (for large N)")
+    parser.add_argument("--keep", type=Path, help="keep the projects in this folder")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="disclose-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        figures = []
+        for records in args.records:
+            print(f"measuring N = {records:,} ...", file=sys.stderr, flush=True)
+            figures.append(measure(folder, records, args.skip_mkdocs))
+        print(machine())
+        print(report(figures))
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        if len(figures) >= 2 and "avg_page" in figures[0] and "avg_page" in figures[-1]:
+            growth = figures[-1]["avg_page"] / figures[0]["avg_page"]
+            print(
+                f"average page size at {figures[-1]['records']:,} is {growth:.3f} x that at {figures[0]['records']:,}"
+            )
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
