@@ -117,7 +117,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, parts: l
     """One line of SVG, so that Markdown keeps it as a single raw HTML block."""
     body = "".join(parts)
     return Md(
-        f'\n<div class="disclose-chart">'
+        f'\n<div class="disclose-chart" data-search-exclude>'
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}"'
         f' font-size="{FONT}" fill="currentColor"'
