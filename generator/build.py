@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import gc
 import logging
 import os
 import re
@@ -206,6 +207,9 @@ def build_site(
     rendered = prepare(settings, audience, as_of, strict, progress, source)
     docs = settings.docs_path(audience)
     render_tree(rendered, settings, docs, progress)
+    # MkDocs allocates heavily; the records and pages still alive would be traversed by every
+    # garbage collection it triggers. Freeze them out of the collector's sight for the build.
+    gc.freeze()
     out = settings.output_path(audience)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _lock(out.parent / f".{audience}.lock"):
@@ -217,6 +221,7 @@ def build_site(
             _swap(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+            gc.unfreeze()
     progress.step(f"published {out}")
     return out
 
