@@ -18,6 +18,15 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE_AS_OF = "2026-11-27"
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Browser tests skip without Chromium, all under one summary line (a hook's skip, unlike a
+    fixture's, is reported where it is raised); with DISCLOSE_REQUIRE_BROWSER=1 they fail."""
+    if item.get_closest_marker("browser"):
+        from browser import require_browser
+
+        require_browser()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",
