@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -43,6 +44,8 @@ log = logging.getLogger("mkdocs.plugins.disclose")
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
 # Material's offline plugin needs a Web Worker shim on file://; ours is in site_templates/overrides.
 IFRAME_WORKER = "assets/javascripts/iframe-worker.js"
+# With `search: pagefind`, Pagefind skips what Material's search is told to skip, and heading anchors.
+PAGEFIND_EXCLUDE = "[data-search-exclude], .headerlink"
 
 
 class DiscloseConfig(Config):
@@ -54,6 +57,7 @@ class DiscloseConfig(Config):
     build_dir = config_options.Type(str, default=".build")
     site_dir = config_options.Type(str, default="site")
     categories = config_options.Optional(config_options.Type(dict))
+    search = config_options.Type(str, default="material")
 
 
 class DisclosePlugin(BasePlugin[DiscloseConfig]):
@@ -103,6 +107,11 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         render_tree(rendered, settings, docs)
         return rendered.nav
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """With `search: pagefind`, index the built site (`disclose build` swaps it in only after this)."""
+        if (config.extra.get("disclose") or {}).get("search") == "pagefind":
+            index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a record or a template changes."""
         options = {k: v for k, v in self.config.items() if v is not None}
@@ -130,8 +139,11 @@ def configure(
         "audience": audience,
         "internal_label": labels("site_internal"),
         "errors": errors or [],
+        "search": settings.search,
     }
     _configure_search(config, settings.language)
+    if settings.search == "pagefind":
+        _disable_material_search(config)
     if audience == "internal":
         _configure_offline(config)
     _guard_site_dir(config, settings, audience)
@@ -142,6 +154,38 @@ def _configure_search(config: MkDocsConfig, language: str) -> None:
         if name.split("/")[-1] == "search" and language == "zh":
             plugin.config["lang"] = ["zh"]
             plugin.config["separator"] = ZH_SEPARATOR
+
+
+def _disable_material_search(config: MkDocsConfig) -> None:
+    """Pagefind replaces Material's search: switch the plugin off (no lunr index, no search box).
+
+    Its own `enabled` switch, which each of its events checks, rather than taking it out of
+    config.plugins, whose events were registered when it was added.
+    """
+    for name, plugin in config.plugins.items():
+        if name.split("/")[-1] == "search":
+            plugin.config["enabled"] = False
+
+
+def index_pagefind(site: Path, keep_index_url: bool = False) -> None:
+    """Write Pagefind's index, script and UI into site/pagefind/, from the built HTML.
+
+    Only what templates mark is indexed: the article of record pages (data-pagefind-body, see
+    site_templates/overrides/main.html), less what Material's search is told to skip. The binary
+    ships in the pagefind[extended] wheel (extended: it segments Chinese); nothing is downloaded.
+    """
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise PluginError("search: pagefind needs Pagefind: pip install 'pagefind[extended]'")
+    args = [str(binary), "--site", str(site), "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
+    if keep_index_url:  # results name index.html, as the site's own links do (the internal site)
+        args.append("--keep-index-url")
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+        output = (result.stderr + result.stdout).strip()[-2000:]
+        raise PluginError(f"Pagefind could not index {site} (exit code {result.returncode}): {output}")
 
 
 def _configure_offline(config: MkDocsConfig) -> None:

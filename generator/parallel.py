@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -20,6 +21,12 @@ MIN_ITEMS = 400
 
 # The function the forked workers call: set just before the pool forks.
 _job: Callable[[Any], Any] | None = None
+
+
+def _worker_signals() -> None:
+    """Workers die quietly when the pool ends them; the parent alone reports an interruption."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
@@ -52,7 +59,7 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     try:
         size = max(50, len(items) // (count * 4))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals) as pool:
             results = pool.map(_run_chunk, chunks)
     finally:
         _job = None

@@ -14,6 +14,8 @@ from .errors import UsageError
 
 AUDIENCES = ("public", "internal")
 LANGUAGES = ("en", "zh")
+# Material's built-in search (lunr, the default), or Pagefind for large sites (generator/build.py).
+SEARCH_ENGINES = ("material", "pagefind")
 
 DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
     "two-responsibilities": {
@@ -45,6 +47,7 @@ class Settings:
     site_dir: str = "site"
     categories: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_CATEGORIES))
     config_file: Path | None = None
+    search: str = "material"
 
     @property
     def content_path(self) -> Path:
@@ -127,7 +130,7 @@ def plugin_options(plugins: Any) -> dict[str, Any]:
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
-    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories"}
+    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise UsageError(
@@ -138,6 +141,11 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
     if language not in LANGUAGES:
         raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")
     audience = check_audience(str(options.get("audience", "public")))
+    search = str(options.get("search", "material"))
+    if search not in SEARCH_ENGINES:
+        raise UsageError(
+            f"{config_file}: plugins.disclose.search must be one of {', '.join(SEARCH_ENGINES)}, not '{search}'"
+        )
     return Settings(
         root=config_file.parent,
         site_name=str(site_name or Settings.site_name),
@@ -148,6 +156,7 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         site_dir=str(options.get("site_dir", "site")),
         categories=_categories(config_file, options.get("categories")),
         config_file=config_file,
+        search=search,
     )
 
 

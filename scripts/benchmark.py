@@ -14,7 +14,9 @@ each in a fresh process so that peak memory is that run's own:
 - regenerating the Markdown after editing one record (what `disclose serve`
   does on a change);
 - with Chromium available, the time from typing a query to the first search
-  result.
+  result;
+- the same for Pagefind: a second full build with `search: pagefind`, and its
+  time to the first result.
 
 Figures are printed, never asserted: this machine is shared and noisy. Run it
 on a quiet machine and read the CPU times beside the wall-clock ones.
@@ -150,7 +152,17 @@ def site_figures(site: Path, records: int) -> dict[str, float]:
     return {"pages": len(pages), "avg_page": total / len(pages), "index_per_record": index_bytes / records}
 
 
-def search_latency(site: Path, query: str) -> float | None:
+def pagefind_build(project: Path) -> Run:
+    """`disclose build` again, with `search: pagefind` under plugins.disclose."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  - disclose:\n", "  - disclose:\n      search: pagefind\n", 1), encoding="utf-8"
+    )
+    return full_build(project)
+
+
+def search_latency(site: Path, query: str, result: str = ".md-search-result__item") -> float | None:
     """Seconds from typing a query to the first result in Chromium, or None without a browser."""
     if not Path("/usr/bin/chromium").exists():
         return None
@@ -163,7 +175,7 @@ def search_latency(site: Path, query: str) -> float | None:
         page.keyboard.press("/")
         start = time.perf_counter()
         page.keyboard.type(query)
-        page.wait_for_selector(".md-search-result__item", timeout=60_000)
+        page.wait_for_selector(result, timeout=60_000)
         return time.perf_counter() - start
 
 
@@ -195,6 +207,11 @@ def measure(folder: Path, records: int, skip_mkdocs: bool) -> dict[str, Any]:
         **site,
     }
     figures["search_first_result"] = search_latency(project / "site" / "public", "supervision")
+    pagefind = pagefind_build(project)
+    figures["pagefind_build_wall"] = pagefind.wall
+    figures["pagefind_first_result"] = search_latency(
+        project / "site" / "public", "supervision", ".pagefind-ui__result-link"
+    )
     return figures
 
 
@@ -216,6 +233,8 @@ def report(all_figures: list[dict[str, Any]]) -> str:
         ("index_per_record", "{:,.0f} search index bytes per record"),
         ("build_peak_mb", "{:,.0f} MB peak (full build)"),
         ("search_first_result", "{:.2f} s to the first search result in Chromium"),
+        ("pagefind_build_wall", "{:.1f} s full disclose build with search: pagefind"),
+        ("pagefind_first_result", "{:.2f} s to the first Pagefind result in Chromium"),
     ]
     lines = []
     for key, form in rows:
