@@ -66,14 +66,17 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
     def __init__(self) -> None:
         self.prepared: tuple[Rendered, Path, str] | None = None
         self.serving = False
+        self.deploying = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a live preview (the instance then lives across rebuilds)."""
         self.serving = command == "serve"
+        self.deploying = command == "gh-deploy"
 
     def on_shutdown(self) -> None:
         """The instance may be reused by a later build in this process."""
         self.serving = False
+        self.deploying = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Point MkDocs at the generated Markdown tree and apply the settings that follow from ours."""
@@ -96,6 +99,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             # Live preview: keep serving the last good tree, and show the errors on every page.
             errors = _error_lines(error)
             nav = navigation(Labels(settings.templates_path, settings.language))
+        if self.deploying and audience == "internal":
+            raise PluginError("disclose: refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
         configure(config, settings, nav, docs, audience, errors)
         return config
 
@@ -363,7 +368,7 @@ def _swap(new: Path, out: Path) -> None:
         os.replace(out, old)
     try:
         os.replace(new, out)
-    except OSError:
+    except BaseException:  # an error, or Ctrl-C / SIGTERM between the two renames: put the old one back
         if had_old:
             os.replace(old, out)
         raise

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -77,11 +81,39 @@ def _add_audience(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audience", help=f"{' or '.join(AUDIENCES)} (default from mkdocs.yml: public)")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 content or build error, 2 usage error)."""
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that `finally` blocks (a build's staging folder) still run."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Python's default SIGTERM ends the process at once; turn it into an interrupt while we run."""
+    if threading.current_thread() is not threading.main_thread():  # only there can it be caught
+        yield
+        return
+    owner = os.getpid()
+
+    def terminated(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker inherited this; its pool ends it with SIGTERM
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
     try:
-        args = _parser().parse_args(argv)
-        return _dispatch(args)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 content or build error, 2 usage error,
+    130 interrupted, 143 terminated)."""
+    try:
+        with _sigterm_as_interrupt():
+            args = _parser().parse_args(argv)
+            return _dispatch(args)
     except ContentError as error:
         _print_diagnostics(error.diagnostics)
         print(f"disclose: {error}", file=sys.stderr)
@@ -91,9 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except BrokenPipeError:  # `disclose stats | head`: the reader left, nothing more to say
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print("disclose: interrupted; the published site was left as it was", file=sys.stderr)
-        return 130
+        return 143 if isinstance(interrupt, _Terminated) else 130
 
 
 def _dispatch(args: argparse.Namespace) -> int:

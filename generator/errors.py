@@ -21,7 +21,7 @@ class Diagnostic:
 
     def format(self) -> str:
         """The one-line text form used on the terminal."""
-        place = self.path
+        place = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
         if self.line:
             place += f":{self.line}"
             if self.column:

@@ -6,6 +6,7 @@ semantic error found later asks `locate()` to compose that one file again.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -154,13 +155,15 @@ def display_path(path: Path, root: Path) -> str:
 def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
     """Read one record file, or say exactly why it cannot be read."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # never more: the size limit also bounds memory
+            size = max(len(raw), os.fstat(handle.fileno()).st_size)
     except OSError as error:
         return Diagnostic(display, message=f"cannot read file: {error.strerror}")
-    if len(raw) > MAX_BYTES:
+    if size > MAX_BYTES:
         return Diagnostic(
             display,
-            message=f"file is {len(raw):,} bytes, over the 1 MiB limit: split it or move"
+            message=f"file is {size:,} bytes, over the 1 MiB limit: split it or move"
             " bulky data out of the record",
         )
     text = _decode(raw, display)
@@ -263,12 +266,20 @@ def locate(record: RawRecord, path: tuple[str | int, ...], key: bool = False) ->
     yaml_text = record.text
     if record.body is not None:
         yaml_text, _, _ = split_front_matter(record.text)
-    try:
-        node = yaml.compose(yaml_text, Loader=_BaseLoader)
-    except yaml.YAMLError:
+    node = _compose(yaml_text)
+    if node is None:
         return record.yaml_line, 1
     line, column = _node_place(node, path, key)
     return line + record.yaml_line - 1, column
+
+
+@functools.lru_cache(maxsize=8)
+def _compose(yaml_text: str) -> Any:
+    """The node tree of a file, composed once however many of its errors need a line number."""
+    try:
+        return yaml.compose(yaml_text, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return None
 
 
 def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int, int]:

@@ -49,14 +49,19 @@ def _check_text(value: str) -> str:
 def _check_id(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank", "must not be empty: give an id")
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise PydanticCustomError(
             "bad_id",
-            "'{value}' is not a valid id: use 1 to 80 letters, digits, '.', '_' or '-',"
+            "{value} is not a valid id: use 1 to 80 letters, digits, '.', '_' or '-',"
             " starting with a letter or digit",
-            {"value": value},
+            {"value": quote(value)},
         )
     return value
+
+
+def quote(value: str) -> str:
+    """A value for a message: in quotes, or escaped when it holds characters one cannot see."""
+    return f"'{value}'" if value.isprintable() else repr(value)
 
 
 def _parse_date(value: Any) -> Any:

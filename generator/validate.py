@@ -22,6 +22,7 @@ from .schema import (
     Meeting,
     Rectification,
     iter_refs,
+    quote,
     type_name,
 )
 from .settings import Settings
@@ -82,9 +83,9 @@ _WINDOWS_RESERVED = frozenset(
 def file_name_problem(record_id: str) -> str:
     """Why an id that matches the pattern still cannot be a file name everywhere, or ''."""
     if record_id.split(".")[0].upper() in _WINDOWS_RESERVED:
-        return f"file name '{record_id}' is a device name reserved on Windows: choose another id"
+        return f"file name {quote(record_id)} is a device name reserved on Windows: choose another id"
     if record_id.endswith("."):
-        return f"file name '{record_id}' ends with '.', which Windows drops: choose another id"
+        return f"file name {quote(record_id)} ends with '.', which Windows drops: choose another id"
     return ""
 
 
@@ -96,13 +97,13 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
     if problem:
         report.add(Diagnostic(raw.display, 1, 1, message=problem))
         return None
-    if not _ID_RE.match(raw.id):
+    if not _ID_RE.fullmatch(raw.id):
         report.add(
             Diagnostic(
                 raw.display,
                 1,
                 1,
-                message=f"file name '{raw.id}' is not a valid id: rename the file to 1 to 80 letters,"
+                message=f"file name {quote(raw.id)} is not a valid id: rename the file to 1 to 80 letters,"
                 " digits, '.', '_' or '-', starting with a letter or digit",
             )
         )
@@ -308,6 +309,12 @@ def _report_duplicate(record: Record, other: Record, report: Report) -> None:
 
 def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
     for position, old in enumerate(record.model.former_ids):
+        problem = file_name_problem(old)
+        if problem:  # a former id becomes a folder of the site, like an id
+            line, column = locate(record.raw, ("former_ids", position))
+            message = problem.replace("file name", "former id", 1)
+            report.add(Diagnostic(record.display, line, column, f"former_ids[{position}]", message))
+            continue
         folded = old.casefold()
         live = index.by_folded.get(folded)
         clash = live or index.former.get(folded)

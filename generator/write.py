@@ -32,11 +32,21 @@ def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: Path | None = N
     """Write pages (and static files) into out_dir; refuse two pages on one path."""
     files = _collect(pages, static_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for folder in sorted({(out_dir / path).parent for path in files}):
-        folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for folder in sorted({(out_dir / path).parent for path in files}):
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(
+            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
+        ) from None
     # File system calls release the GIL: a few threads keep the disk busy instead of waiting on it.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        changed = list(pool.map(lambda item: _write_if_changed(out_dir, *item), files.items()))
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            changed = list(pool.map(lambda item: _write_if_changed(out_dir, *item), files.items()))
+    except OSError as error:
+        raise BuildError(
+            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
+        ) from None
     written = [path for path, did in zip(files, changed, strict=True) if did]
     removed = _remove_stale(out_dir, set(files))
     _write_manifest(out_dir, files)

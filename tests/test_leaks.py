@@ -2,14 +2,19 @@
 
 Canaries are planted in every internal record (ids, titles, every text field)
 and in every internal field of public records; the public build is then
-scanned byte by byte, every file of it, and must contain none of them.
+scanned byte by byte, every file of it (and what the build printed), and must
+contain none of them.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import gzip
 import shutil
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -131,35 +136,53 @@ def _collect_canaries(value: Any) -> list[str]:
     return []
 
 
+class Planted(NamedTuple):
+    """The built project, its canaries, the internal ids and titles, and what the public build printed."""
+
+    project: Project
+    canaries: list[str]
+    internal_names: list[str]
+    public_log: str
+
+
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, list[str], list[str]]:
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Planted:
     root = tmp_path_factory.mktemp("leaks")
     content = root / "content"
     shutil.copytree(REPO / "content", content)
     canaries, internal_names = _plant(content)
     project = new_project(root / "p", content)
-    for audience in ("public", "internal"):
-        result = project.cli("build", "--as-of", SAMPLE_AS_OF, "--audience", audience)
-        assert result.code == 0, result.err
-    return project, canaries, internal_names
+    # A process of its own, not quiet: every line anything prints on stdout or stderr (progress, MkDocs'
+    # log, libraries writing to the file descriptors directly) is output of the public build too.
+    public = subprocess.run(
+        [sys.executable, "-m", "generator", "--config", str(project.root / "mkdocs.yml"), "build",
+         "--as-of", SAMPLE_AS_OF, "--audience", "public"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert public.returncode == 0, public.stdout
+    result = project.cli("build", "--as-of", SAMPLE_AS_OF, "--audience", "internal")
+    assert result.code == 0, result.err
+    return Planted(project, canaries, internal_names, public.stdout)
 
 
-def _scan(folder: Path, needles: list[str]) -> list[tuple[str, str]]:
+def _scan(folder: Path, needles: list[str], seen: list[str] | None = None) -> list[tuple[str, str]]:
+    """(file, needle) for every needle found in a file under folder; `seen` collects the files read."""
     hits = []
     encoded = [(n, n.encode("utf-8")) for n in needles]
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             data = path.read_bytes()
             if path.suffix == ".gz":
-                import gzip
-
                 data = gzip.decompress(data)
-            hits.extend((str(path.relative_to(folder)), n) for n, b in encoded if b in data)
+            relative = path.relative_to(folder).as_posix()
+            if seen is not None:
+                seen.append(relative)
+            hits.extend((relative, n) for n, b in encoded if b in data)
     return hits
 
 
-def test_canaries_were_planted_in_every_kind_of_place(planted: tuple[Project, list[str], list[str]]) -> None:
-    _, canaries, internal_names = planted
+def test_canaries_were_planted_in_every_kind_of_place(planted: Planted) -> None:
+    _, canaries, internal_names, _ = planted
     assert len(canaries) > 100
     assert any("NOTESZZ" in c for c in canaries) and any("EXTRAZZ" in c for c in canaries)
     assert any("TOPLEADERNAMEZZ" in c for c in canaries) and any("RESPONSIBLENAMEZZ" in c for c in canaries)
@@ -167,28 +190,60 @@ def test_canaries_were_planted_in_every_kind_of_place(planted: tuple[Project, li
     assert len(internal_names) >= 12
 
 
-def test_internal_build_carries_the_canaries(planted: tuple[Project, list[str], list[str]]) -> None:
+def test_internal_build_carries_the_canaries(planted: Planted) -> None:
     """Proves the scan can see them: the internal site has (almost) all of them."""
-    project, canaries, _ = planted
+    project, canaries, _, _ = planted
     found = {n for _, n in _scan(project.root / "site" / "internal", canaries)}
     missing = [c for c in canaries if c not in found and "EXTRA" not in c]
     assert missing == [], f"internal site misses {missing[:5]}"
 
 
-def test_public_site_has_no_canary(planted: tuple[Project, list[str], list[str]]) -> None:
-    project, canaries, _ = planted
-    hits = _scan(project.root / "site" / "public", canaries)
+def test_public_site_has_no_canary(planted: Planted) -> None:
+    project, canaries, _, _ = planted
+    seen: list[str] = []
+    hits = _scan(project.root / "site" / "public", canaries, seen)
     assert hits == [], f"internal data in the public site: {hits[:10]}"
+    # Every kind of output was among the files scanned, not only the HTML pages.
+    missing = [
+        pattern
+        for pattern in (
+            "data/*.csv",
+            "data/all.json",
+            "feeds/notices.xml",
+            "feeds/changes.xml",
+            "schemas/*.schema.json",
+            "404.html",
+            "sitemap.xml",
+            "sitemap.xml.gz",
+            "search/search_index.json",
+        )
+        if not any(fnmatch.fnmatch(path, pattern) for path in seen)
+    ]
+    assert missing == [], f"the scan did not see {missing}"
+    assert len([p for p in seen if p.startswith("data/") and p.endswith(".csv")]) == 7, seen
+    redirects = [
+        p for p in seen if b'http-equiv="refresh"' in (project.root / "site" / "public" / p).read_bytes()
+    ]
+    assert "findings/F-2021-01/index.html" in redirects, "the scan did not see the former id's redirect page"
 
 
-def test_public_markdown_tree_has_no_canary(planted: tuple[Project, list[str], list[str]]) -> None:
-    project, canaries, _ = planted
+def test_public_build_log_has_no_canary(planted: Planted) -> None:
+    """What the public build printed (progress, warnings, MkDocs' log) names no internal data either."""
+    _, canaries, internal_names, log = planted
+    assert "published" in log and "MkDocs built" in log, log  # the log was captured, not quiet
+    needles = canaries + [n for n in internal_names if n != "None"]
+    hits = [needle for needle in needles if needle in log]
+    assert hits == [], f"internal data in the public build's output: {hits[:10]}"
+
+
+def test_public_markdown_tree_has_no_canary(planted: Planted) -> None:
+    project, canaries, _, _ = planted
     hits = _scan(project.root / ".build" / "public", canaries)
     assert hits == [], f"internal data in the public Markdown: {hits[:10]}"
 
 
-def test_public_site_names_no_internal_record(planted: tuple[Project, list[str], list[str]]) -> None:
-    project, _, internal_names = planted
+def test_public_site_names_no_internal_record(planted: Planted) -> None:
+    project, _, internal_names, _ = planted
     needles = [n for n in internal_names if n != "None"]
     hits = _scan(project.root / "site" / "public", needles)
     hits += _scan(project.root / ".build" / "public", needles)
