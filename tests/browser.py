@@ -181,6 +181,8 @@ def axe_violations(page: Any) -> list[str]:
     """axe-core's serious and critical violations of WCAG 2.1 AA on the page, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Colours are measured as drawn: let fades (search results, the header) finish first.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:5]]}"

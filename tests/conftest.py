@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,6 +148,35 @@ def minimal_project(project: Project) -> Project:
     for path, text in MINIMAL.items():
         project.write(path, text)
     return project
+
+
+# -- Chromium, shared by the browser test modules --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium for one test module (skips, or fails in CI, without one)."""
+    from browser import launched, require_browser
+
+    require_browser()
+    with launched() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def context(browser: Any) -> Iterator[Any]:
+    """One browser context (cookies, storage) shared by a module's tests."""
+    shared = browser.new_context()
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    """A fresh tab for one test."""
+    tab = context.new_page()
+    yield tab
+    tab.close()
 
 
 @pytest.fixture(autouse=True)

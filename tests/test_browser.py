@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from browser import SAMPLE_PAGES, PageKind, PageWatch, built_site, launched, require_browser, search, served
+from browser import SAMPLE_PAGES, PageKind, PageWatch, built_site, require_browser, search, served
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -19,26 +19,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     with served(built_site(tmp_path_factory.mktemp("browser") / "p", REPO / "content")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def context(browser: Any) -> Iterator[Any]:
-    shared = browser.new_context()
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from browser import (
     PageKind,
     axe_violations,
     built_site,
-    launched,
     require_browser,
     search,
     served,
@@ -51,26 +50,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     internal = built_site(root / "internal", REPO / "content", audience="internal")
     with served(public) as public_url, served(internal) as internal_url:
         yield {"public": public_url, "internal": internal_url}
-
-
-@pytest.fixture(scope="module")
-def browser(sites: dict[str, str]) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
-def context(browser: Any) -> Iterator[Any]:
-    shared = browser.new_context()
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 @pytest.mark.parametrize("kind", SAMPLE_PAGES, ids=lambda kind: kind.name)

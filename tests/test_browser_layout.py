@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import SAMPLE_PAGES, PageKind, built_site, launched, pdf_text, require_browser, served
+from browser import SAMPLE_PAGES, PageKind, built_site, pdf_text, require_browser, served
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -41,30 +41,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture(scope="module")
-def context(browser: Any) -> Iterator[Any]:
-    shared = browser.new_context()
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 @pytest.mark.parametrize("kind", SAMPLE_PAGES, ids=lambda kind: kind.name)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import PageWatch, built_site, launched, require_browser, search
+from browser import PageWatch, built_site, require_browser, search
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -21,24 +21,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(site: Path) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
 def context(browser: Any) -> Iterator[Any]:
     # No network at all: anything that is not on disk fails the test.
     shared = browser.new_context(offline=True)
     yield shared
     shared.close()
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 def test_pages_and_links_work_from_disk(page: Any, site: Path) -> None:

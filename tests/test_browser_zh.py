@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser import PageWatch, axe_violations, built_site, launched, require_browser, search, served
+from browser import PageWatch, axe_violations, built_site, require_browser, search, served
 from conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -22,23 +22,10 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="module")
 def context(browser: Any) -> Iterator[Any]:
     shared = browser.new_context(locale="zh-CN")
     yield shared
     shared.close()
-
-
-@pytest.fixture
-def page(context: Any) -> Iterator[Any]:
-    tab = context.new_page()
-    yield tab
-    tab.close()
 
 
 @pytest.mark.parametrize(

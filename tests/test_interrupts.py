@@ -151,12 +151,20 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Proj
     yield project, published
 
 
+def _default_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _build_process(project: Project, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as output:
         return subprocess.Popen(
             [sys.executable, "-m", "generator", "--config", str(project.root / "mkdocs.yml"), "build",
              "--as-of", SAMPLE_AS_OF],
             stdout=output, stderr=subprocess.STDOUT,
+            # A shell starting a job in the background makes it ignore SIGINT, and Python keeps an
+            # ignored SIGINT ignored: give the build the default back so Ctrl-C means what it says.
+            preexec_fn=_default_signals,
         )  # fmt: skip
 
 
@@ -177,8 +185,9 @@ def _wait_for(condition: Any, process: subprocess.Popen[bytes], limit: float = 6
 def test_signal_mid_build_keeps_the_published_site(
     big_project: tuple[Project, dict[str, bytes]], tmp_path: Path, signal_number: int, code: int
 ) -> None:
-    project, published = big_project
+    project, _ = big_project
     site = project.root / "site" / "public"
+    published = _snapshot(site)  # as this test finds it, whatever an earlier test left
     log = tmp_path / "build.log"
     process = _build_process(project, log)
     try:
@@ -208,8 +217,9 @@ def test_the_build_after_an_interrupted_one_publishes(
     """The lock is free again and the changed record comes through (so the interrupted builds would
     have changed the site had they finished). In a process of its own, whose every line is read: its
     forked workers (400 files are enough for a pool) inherit the SIGTERM handler and must end quietly."""
-    project, published = big_project
+    project, _ = big_project
     site = project.root / "site" / "public"
+    published = _snapshot(site)  # as this test finds it, whatever an earlier test left
     log = tmp_path / "build.log"
     process = _build_process(project, log)
     try:
