@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from browser import PageWatch, built_site, launched, require_browser, served
+from browser import PageWatch, built_site, require_browser, served
 from test_hostile import TRICKS, USABLE
 
 pytestmark = pytest.mark.browser
@@ -82,19 +82,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile_browser")
     with served(built_site(root / "p", _content(root / "content"))) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[Any]:
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 def _without_search_index(page: Any, site_url: str) -> None:

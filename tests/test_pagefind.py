@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import PageWatch, axe_violations, launched, require_browser, served
+from browser import PageWatch, axe_violations, require_browser, served
 from conftest import REPO, SAMPLE_AS_OF, Project, new_project
 
 ZH_CONTENT = REPO / "tests" / "fixtures" / "zh_site" / "content"
@@ -116,20 +116,6 @@ def zh_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = pagefind_project(tmp_path_factory.mktemp("pagefind-zh") / "p", ZH_CONTENT, language="zh")
     with served(build(project)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_browser()
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 def pagefind_search(page: Any, text: str) -> list[str]:
