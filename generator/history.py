@@ -118,7 +118,9 @@ class History:
         return list(self.latest[: max(limit, 0)])
 
 
-def read_history(repo_root: Path, content_dir: Path, rev: str = "HEAD") -> History:
+def read_history(
+    repo_root: Path, content_dir: Path, rev: str = "HEAD", cache: HistoryCache | None = None
+) -> History:
     """Read the history of every file under `content_dir` as of `rev` (RevisionError if unknown)."""
     place = _locate(repo_root)
     if isinstance(place, str):
@@ -130,12 +132,36 @@ def read_history(repo_root: Path, content_dir: Path, rev: str = "HEAD") -> Histo
     commit = _resolve(root, rev)
     if commit is None and rev != "HEAD":
         raise _unknown_revision(root, rev)
-    commits = _read_log(root, commit, scope) if commit is not None else []
-    if isinstance(commits, str):
-        return History(False, root, commit, shallow, note=commits)
-    replay, fields = _follow(root, commits)
+    key = (root, scope, commit, shallow)
+    if cache is not None and cache.key == key and cache.replayed is not None:
+        replay, fields = cache.replayed
+    else:
+        commits = _read_log(root, commit, scope) if commit is not None else []
+        if isinstance(commits, str):
+            return History(False, root, commit, shallow, note=commits)
+        replay, fields = _follow(root, commits)
     status = _read_status(root, scope) if _at_head(root, rev, commit) else _Status()
-    return _assemble(root, commit, shallow, replay, fields, status)
+    if cache is not None and cache.key == key and cache.status == status and cache.history is not None:
+        return cache.history
+    history = _assemble(root, commit, shallow, replay, fields, status)
+    if cache is not None:
+        cache.key, cache.replayed, cache.status, cache.history = key, (replay, fields), status, history
+    return history
+
+
+@dataclass
+class HistoryCache:
+    """The replayed log of the last read, kept while the commit stays the same.
+
+    A live preview reads the history after every edit: with the same commit, only
+    `git status` runs again, and the same History object comes back when that did
+    not change either (so later stages can tell nothing moved by identity).
+    """
+
+    key: tuple[Any, ...] | None = None
+    replayed: tuple[_Replay, dict[int, tuple[str, ...]]] | None = None
+    status: _Status | None = None
+    history: History | None = None
 
 
 def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("content",)) -> None:

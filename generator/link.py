@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
@@ -15,6 +16,8 @@ from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit, iter_r
 from .validate import Record
 
 OPEN_STATUSES = ("planned", "in-progress")
+# What a page reads when it reads every record (recent changes, the list of years).
+ALL_KEY = "kind:*"
 STATUSES = ("planned", "in-progress", "completed", "verified", "long-term")
 
 
@@ -74,9 +77,35 @@ class Site:
     # Where the records were read from, and that folder's path in the git repository.
     content_dir: Path | None = None
     history_prefix: str = ""
+    # While a page renders: every record id and kind key it read (see `reading`).
+    _reads: set[str] | None = None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[set[str]]:
+        """Collect what the code inside reads: the ids of the records it was handed,
+        `to:<id>` for the records that name a record (its reverse relations), and
+        `kind:<kind>` for a whole kind (a list, a count). A page that read none of the keys
+        an edit changed (see `changes`) renders the same text, so a live preview can skip it."""
+        reads: set[str] = set()
+        outer, self._reads = self._reads, reads
+        try:
+            yield reads
+        finally:
+            self._reads = outer
+            if outer is not None:
+                outer |= reads
+
+    def _read(self, key: str) -> None:
+        if self._reads is not None:
+            self._reads.add(key)
+
+    def _read_all(self, records: Iterable[Record]) -> None:
+        if self._reads is not None:
+            self._reads.update(r.id for r in records)
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, newest first, then by id."""
+        self._read(kind_key(kind))
         return self._by_kind.get(kind, [])
 
     def newest_first(self, records: Iterable[Record]) -> list[Record]:
@@ -85,18 +114,25 @@ class Site:
 
     def get(self, record_id: str | None) -> Record | None:
         """The record with this id, if the audience has it."""
-        return self.records.get(record_id) if record_id else None
+        if not record_id:
+            return None
+        self._read(record_id)  # also when missing: the page changes if it appears
+        return self.records.get(record_id)
 
     def all(self, record_ids: Iterable[str]) -> list[Record]:
         """The records with these ids that the audience has, in the given order."""
-        return [r for r in (self.records.get(i) for i in record_ids) if r is not None]
+        return [r for r in (self.get(i) for i in record_ids) if r is not None]
 
     def referrers(self, record: Record, kind: str) -> list[Record]:
         """Records of `kind` that name `record` in any relation, newest first."""
-        return [r for r in self._backlinks.get(record.id, []) if r.kind == kind]
+        self._read(relations_key(record.id))
+        found = [r for r in self._backlinks.get(record.id, []) if r.kind == kind]
+        self._read_all(found)
+        return found
 
     def title_of(self, record: Record) -> str:
         """The record's display title (a rectification defaults to its first finding's)."""
+        self._read(record.id)
         model = record.model
         for name in ("title", "name"):
             value = getattr(model, name, None)
@@ -110,6 +146,7 @@ class Site:
 
     def short_title_of(self, record: Record) -> str:
         """A short name where the record has one (a team's short_name), else its title."""
+        self._read(record.id)
         short = getattr(record.model, "short_name", None)
         return str(short) if short else self.title_of(record)
 
@@ -124,6 +161,7 @@ class Site:
 
     def team_of(self, record: Record) -> Record | None:
         """A unit's team, a finding's team (default: its unit's), a rectification's owner's team."""
+        self._read(record.id)
         model = record.model
         if isinstance(model, Unit):
             return self.get(model.team)
@@ -153,6 +191,7 @@ class Site:
 
     def owner_of(self, record: Record) -> Record | None:
         """A rectification's owner: given, else its first finding's unit."""
+        self._read(record.id)
         model = record.model
         if model.owner:
             return self.get(model.owner)
@@ -162,17 +201,26 @@ class Site:
     def findings_of(self, record: Record) -> list[Record]:
         """Findings of a unit, of a team (through the finding's team), or raised at a meeting."""
         if record.kind == "team":
-            return self._derived.get(("team-findings", record.id), [])
+            return self._derived_of("team-findings", record)
         return self.referrers(record, "finding")
 
     def rectifications_of(self, record: Record) -> list[Record]:
         """Rectifications of a finding, owned by a unit, or under a team."""
         if record.kind == "finding":
             return self.referrers(record, "rectification")
-        return self._derived.get((f"{record.kind}-rectifications", record.id), [])
+        return self._derived_of(f"{record.kind}-rectifications", record)
+
+    def _derived_of(self, relation: str, record: Record) -> list[Record]:
+        # Derived through defaults (a finding's team through its unit): `changes` names the
+        # effective ends of an edited record's relations, before and after.
+        self._read(relations_key(record.id))
+        found = self._derived.get((relation, record.id), [])
+        self._read_all(found)
+        return found
 
     def history_of(self, record: Record) -> FileHistory:
         """The git history of a record's file ("not yet committed" when there is none)."""
+        self._read(record.id)
         if self.history is None or self.content_dir is None:
             return FileHistory(record.raw.display)
         try:
@@ -183,6 +231,7 @@ class Site:
 
     def recent_changes(self, limit: int) -> list[tuple[Change, Record]]:
         """The latest changes to the records this audience has, newest first."""
+        self._read(ALL_KEY)
         found = [(c, r) for r in self.records.values() for c in self.history_of(r).changes]
         order = {change: index for index, change in enumerate(self.history.latest)} if self.history else {}
         found.sort(key=lambda pair: (order.get(pair[0], len(order)), pair[1].id))
@@ -226,6 +275,7 @@ class Site:
 
     def years(self) -> list[int]:
         """Every year in which something was found, held, completed or published, newest first."""
+        self._read(ALL_KEY)
         years: set[int] = set()
         for record in self.records.values():
             date = self.date_of(record)
@@ -261,6 +311,49 @@ def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
             site.rect[record.id] = derive_state(record.model, as_of)
     _link_effective(site)
     return site
+
+
+def changes(before: Site, after: Site) -> set[str]:
+    """The read keys (see `Site.reading`) whose value differs between two linkings of a site.
+
+    A record that was added, removed or edited (or whose git history changed) gives its id,
+    the relations key of every record it is related to before and after, its kind's key
+    and the key of everything. Stages that keep unchanged records as the same objects make this
+    a pass of identity checks.
+    """
+    history_moved = before.history is not after.history
+    keys: set[str] = set()
+    for record_id in before.records.keys() | after.records.keys():
+        old, new = before.records.get(record_id), after.records.get(record_id)
+        if old is new and not history_moved:
+            continue
+        if old == new and (old is None or before.history_of(old) == after.history_of(old)):
+            continue
+        keys.add(record_id)
+        for site, record in ((before, old), (after, new)):
+            if record is not None:
+                keys.update(relations_key(other) for other in _related(site, record))
+                keys.update((kind_key(record.kind), ALL_KEY))
+    if history_moved and _latest(before) != _latest(after):
+        keys.add(ALL_KEY)
+    return keys
+
+
+def _related(site: Site, record: Record) -> set[str]:
+    """Every id a record is related to: the ids it names, and the effective team and owner."""
+    related = {target for _, _, target in iter_refs(record.model)}
+    if record.kind in ("finding", "rectification"):
+        for other in (
+            site.team_of(record),
+            site.owner_of(record) if record.kind == "rectification" else None,
+        ):
+            if other is not None:
+                related.add(other.id)
+    return related
+
+
+def _latest(site: Site) -> tuple[Change, ...]:
+    return site.history.latest if site.history else ()
 
 
 def _link_effective(site: Site) -> None:
@@ -311,6 +404,16 @@ def _days_from_finding(site: Site, model: Rectification) -> int:
 
 def _reverse_date(value: dt.date | None) -> int:
     return -(value.toordinal() if value else 0)
+
+
+def kind_key(kind: str) -> str:
+    """The read key of a whole kind: any change to a record of the kind changes what was read."""
+    return f"kind:{kind}"
+
+
+def relations_key(record_id: str) -> str:
+    """The read key of a record's reverse relations: which records name it (directly or by default)."""
+    return f"to:{record_id}"
 
 
 def kinds() -> list[str]:

@@ -12,16 +12,16 @@ from typing import TextIO
 from .errors import ContentError, Report
 from .export import data_files, data_page
 from .feeds import ChangeEvent, changes_feed, notices_feed, record_events
-from .history import read_history
+from .history import HistoryCache, read_history
 from .json_schema import schema_pages
-from .link import Site, link
+from .link import Site, changes, link
 from .load import load_all
 from .redact import redact
-from .render import RECENT_CHANGES, Labels, NavItem, Page, front_matter, render
+from .render import RECENT_CHANGES, Labels, NavItem, Page, RenderedPages, front_matter, render_pages
 from .settings import Settings
 from .urls import site_urls
 from .validate import Record, validate
-from .write import WriteResult, write_tree
+from .write import WriteResult, write_changes, write_tree
 
 
 @dataclass
@@ -72,9 +72,9 @@ class Source:
     rev: str = "HEAD"
 
 
-def attach_history(site: Site, settings: Settings, source: Source) -> None:
+def attach_history(site: Site, settings: Settings, source: Source, cache: HistoryCache | None = None) -> None:
     """Give the site the git history of its records' files (one `git log` for the repository)."""
-    history = read_history(settings.root, source.content_dir, source.rev)
+    history = read_history(settings.root, source.content_dir, source.rev, cache)
     site.history = history
     site.content_dir = settings.content_path
     if history.root is not None:
@@ -134,10 +134,10 @@ def prepare(
     site, report = linked(settings, audience, as_of, strict, progress)
     attach_history(site, settings, source or Source(settings.content_path))
     progress.step("read the git history" if site.history and site.history.available else "no git history")
-    pages, nav = render(site, settings)
-    pages += downloads_and_feeds(site, settings)
+    rendered = render_pages(site, settings)
+    pages = rendered.pages + downloads_and_feeds(site, settings)
     progress.step(f"rendered {len(pages)} pages")
-    return Rendered(site, pages, nav, report)
+    return Rendered(site, pages, rendered.nav, report)
 
 
 def render_tree(
@@ -147,3 +147,57 @@ def render_tree(
     result = write_tree(rendered.pages, out_dir, settings.templates_path / "static")
     progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}")
     return result
+
+
+@dataclass
+class Preview:
+    """A live preview's memory between rebuilds: re-render only what an edit changed.
+
+    The first update renders and writes everything. Later ones check the records again,
+    link them, compare the linked site with the last one (`link.changes`) and render only the
+    pages that read a changed record (`render.render_pages`); only those files are written.
+    A change of the as-of date, the settings or the templates renders everything again.
+    """
+
+    settings: Settings
+    audience: str
+    history: HistoryCache = field(default_factory=HistoryCache)
+    last: Rendered | None = None
+    _pages: RenderedPages | None = None
+    _inputs: tuple[object, ...] | None = None
+
+    def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
+        """Bring the Markdown tree in `out_dir` up to date; raise ContentError (and keep it) on errors."""
+        site, report = linked(self.settings, self.audience, as_of, progress=progress)
+        attach_history(site, self.settings, Source(self.settings.content_path), self.history)
+        inputs = (as_of, self.settings, _templates_stamp(self.settings.templates_path))
+        incremental = self.last is not None and self._pages is not None and inputs == self._inputs
+        keys = changes(self.last.site, site) if incremental and self.last is not None else None
+        pages = render_pages(site, self.settings, self._pages if keys is not None else None, keys)
+        progress.step(f"rendered {len(pages.fresh)} of {len(pages.pages)} pages")
+        data = downloads_and_feeds(site, self.settings) if keys is None or keys else self._data()
+        rendered = Rendered(site, pages.pages + data, pages.nav, report)
+        if keys is None:
+            result = render_tree(rendered, self.settings, out_dir, progress)
+        else:
+            # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
+            maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
+            assert self.last is not None
+            gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
+            result = write_changes(rendered.pages, out_dir, maybe, gone)
+        self.last, self._pages, self._inputs = rendered, pages, inputs
+        return result
+
+    def _data(self) -> list[Page]:
+        assert self.last is not None and self._pages is not None
+        return self.last.pages[len(self._pages.pages) :]
+
+
+def _templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every template file: a changed template renders all."""
+    stamp = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)

@@ -8,6 +8,7 @@ escape a plain-text field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -91,37 +92,91 @@ class Labels:
 
 def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     """Every page of the site as Markdown, and the short top-level navigation."""
+    rendered = render_pages(site, settings)
+    return rendered.pages, rendered.nav
+
+
+@dataclass
+class RenderedPages:
+    """The pages of one render, with what each page read (page path to read keys, see `Site.reading`)."""
+
+    pages: list[Page]
+    nav: list[NavItem]
+    reads: dict[str, frozenset[str]]
+    fresh: frozenset[str] = frozenset()
+
+
+def render_pages(
+    site: Site,
+    settings: Settings,
+    previous: RenderedPages | None = None,
+    changed: set[str] | None = None,
+) -> RenderedPages:
+    """Render the site; with `previous` and `changed`, only the pages that read a changed key.
+
+    A page is a function of the records it read (the templates and settings being the same):
+    every other page of `previous` is reused as it was. `changed` None renders everything.
+    """
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
-    pages = [
-        renderer.home(),
-        renderer.progress(),
-        renderer.years(),
-        renderer.categories(),
-        renderer.changes(),
-    ]
-    pages.extend(renderer.year(year) for year in site.years())
-    pages.extend(renderer.category(category) for category in settings.categories)
-    for kind in KINDS:
-        pages.append(renderer.index(kind))
-    pages.extend(render_records(renderer, [r for kind in KINDS for r in site.of_kind(kind)]))
+    old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
+    reads = previous.reads if previous else {}
+    changed = changed or set()
+
+    def stale(path: str) -> bool:
+        return path not in old or path not in reads or not reads[path].isdisjoint(changed)
+
+    jobs = _page_jobs(renderer)
+    all_records = [r for kind in KINDS for r in site.of_kind(kind)]
+    fresh: dict[str, tuple[Page, frozenset[str]]] = {}
+    for path, make in jobs:
+        if stale(path):
+            with site.reading() as seen:
+                fresh[path] = (make(), frozenset(seen))
+    records = [r for r in all_records if stale(record_path(r.kind, r.id))]
+    for page, keys in render_records(renderer, records):
+        fresh[page.path] = (page, keys)
+    pages: list[Page] = []
+    new_reads: dict[str, frozenset[str]] = {}
+    for path in [path for path, _ in jobs] + [record_path(r.kind, r.id) for r in all_records]:
+        page, keys = fresh[path] if path in fresh else (old[path], reads[path])
+        pages.append(page)
+        new_reads[path] = keys
     pages.extend(redirects(site, settings.language))
     if site.audience == "internal":
         # The internal site must not be indexed even if it is reachable by mistake.
         pages.append(Page("robots.txt", "User-agent: *\nDisallow: /\n"))
-    return pages, navigation(labels)
+    return RenderedPages(pages, navigation(labels), new_reads, frozenset(fresh))
+
+
+def _page_jobs(renderer: _Renderer) -> list[tuple[str, Callable[[], Page]]]:
+    """Every page that is not a record's, by path, with the call that renders it."""
+    site, settings = renderer.site, renderer.settings
+    jobs: list[tuple[str, Callable[[], Page]]] = [
+        (HOME_PATH, renderer.home),
+        (PROGRESS_PATH, renderer.progress),
+        (YEARS_PATH, renderer.years),
+        (CATEGORIES_PATH, renderer.categories),
+        (CHANGES_PATH, renderer.changes),
+    ]
+    jobs += [(year_path(y), functools.partial(renderer.year, y)) for y in site.years()]
+    jobs += [(category_path(c), functools.partial(renderer.category, c)) for c in settings.categories]
+    jobs += [(index_path(kind), functools.partial(renderer.index, kind)) for kind in KINDS]
+    return jobs
 
 
 _renderer: _Renderer | None = None
 
 
-def _render_record(record: Record) -> Page:
+def _render_record(record: Record) -> tuple[Page, frozenset[str]]:
     assert _renderer is not None
-    return _renderer.record(record)
+    with _renderer.site.reading() as read:
+        page = _renderer.record(record)
+    return page, frozenset(read)
 
 
-def render_records(renderer: _Renderer, records: list[Record]) -> list[Page]:
-    """One page per record, on both cores for a large site (the pages are independent)."""
+def render_records(renderer: _Renderer, records: list[Record]) -> list[tuple[Page, frozenset[str]]]:
+    """One page per record with what it read, on both cores for a large site (the pages are independent)."""
     global _renderer
     _renderer = renderer
     try:

@@ -53,6 +53,36 @@ def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: Path | None = N
     return WriteResult(written, removed, len(files) - len(written))
 
 
+def write_changes(pages: list[Page], out_dir: Path, maybe_changed: set[str], gone: set[str]) -> WriteResult:
+    """Update a tree `write_tree` wrote: only pages in `maybe_changed` can differ from disk.
+
+    The live preview's write. The other pages are known to be on disk as they are, so they
+    are neither read nor written; `gone` names the pages no longer generated, removed here.
+    """
+    folded: dict[str, str] = {}
+    for page in pages:
+        other = folded.setdefault(_checked_path(page.path).casefold(), page.path)
+        if other != page.path:
+            return write_tree(pages, out_dir)  # let the full write name the collision
+    written: list[str] = []
+    try:
+        for page in pages:
+            if page.path in maybe_changed:
+                (out_dir / page.path).parent.mkdir(parents=True, exist_ok=True)
+                if _write_if_changed(out_dir, page.path, page.text.encode("utf-8")):
+                    written.append(page.path)
+    except OSError as error:
+        raise BuildError(
+            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
+        ) from None
+    listed = _read_manifest(out_dir)
+    keep = (listed - gone) | {page.path for page in pages}
+    removed = _remove_stale(out_dir, keep)
+    if keep != listed:
+        _write_manifest(out_dir, dict.fromkeys(keep, b""))
+    return WriteResult(written, removed, len(pages) - len(written))
+
+
 def _collect(pages: Iterable[Page], static_dir: Path | None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     folded: dict[str, str] = {}
