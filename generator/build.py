@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from mkdocs.plugins import BasePlugin
 
 from .errors import BuildError, ContentError, DiscloseError, UsageError
 from .history import checkout_root, commit_date, export_tree
-from .pipeline import Progress, Rendered, Source, prepare, render_tree
+from .pipeline import Preview, Progress, Rendered, Source, prepare, render_tree
 from .render import Labels, NavItem, navigation
 from .settings import Settings, check_audience, parse_as_of, settings_from_options
 from .write import MANIFEST
@@ -65,13 +66,18 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
 
     def __init__(self) -> None:
         self.prepared: tuple[Rendered, Path, str] | None = None
+        # A live preview keeps what it rendered between rebuilds, to re-render only what an edit changed.
+        self.preview: Preview | None = None
         self.serving = False
         self.deploying = False
+        self.dirty = False
+        self.shown_errors: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a live preview (the instance then lives across rebuilds)."""
         self.serving = command == "serve"
         self.deploying = command == "gh-deploy"
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
         """The instance may be reused by a later build in this process."""
@@ -99,6 +105,9 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             # Live preview: keep serving the last good tree, and show the errors on every page.
             errors = _error_lines(error)
             nav = navigation(Labels(settings.templates_path, settings.language))
+        if self.dirty and docs is not None and errors != self.shown_errors:
+            _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
+        self.shown_errors = errors
         if self.deploying and audience == "internal":
             raise PluginError("disclose: refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
         configure(config, settings, nav, docs, audience, errors)
@@ -106,11 +115,23 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
 
     def _prepare(self, settings: Settings, audience: str, docs: Path) -> list[NavItem]:
         as_of = parse_as_of(os.environ.get("DISCLOSE_AS_OF"))
-        rendered = prepare(settings, audience, as_of)
-        for warning in rendered.report.warnings:
-            log.warning(warning.format())
-        render_tree(rendered, settings, docs)
-        return rendered.nav
+        if not self.serving:
+            rendered = prepare(settings, audience, as_of)
+            _log_warnings(rendered)
+            render_tree(rendered, settings, docs)
+            return rendered.nav
+        preview = self.preview
+        if preview is None or preview.settings != settings or preview.audience != audience:
+            preview = self.preview = Preview(settings, audience)
+        started = time.perf_counter()
+        result = preview.update(as_of, docs)
+        assert preview.last is not None
+        _log_warnings(preview.last)
+        log.info(
+            f"disclose: regenerated the Markdown in {time.perf_counter() - started:.2f} s"
+            f" ({len(result.written)} files written, {len(result.removed)} removed)"
+        )
+        return preview.last.nav
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """With `search: pagefind`, index the built site (`disclose build` swaps it in only after this)."""
@@ -231,6 +252,17 @@ def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
         lines = [d.format() for d in error.diagnostics if d.severity == "error"][:limit]
         return [*lines, str(error)]
     return [str(error)]
+
+
+def _touch_pages(docs: Path) -> None:
+    """Mark every Markdown page as changed, so a dirty rebuild renders each of them again."""
+    for page in docs.rglob("*.md"):
+        os.utime(page)
+
+
+def _log_warnings(rendered: Rendered) -> None:
+    for warning in rendered.report.warnings:
+        log.warning(warning.format())
 
 
 def _log_error(error: DiscloseError) -> None:
@@ -386,8 +418,12 @@ def _lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def serve(settings: Settings, audience: str, as_of: str | None, address: str) -> None:
-    """Live preview through MkDocs' server; the plugin regenerates the tree on every change."""
+def serve(settings: Settings, audience: str, as_of: str | None, address: str, dirty: bool = False) -> None:
+    """Live preview through MkDocs' server; the plugin regenerates what changed on every edit.
+
+    With `dirty`, MkDocs too rebuilds only the pages whose Markdown file changed (the plugin
+    writes only those), instead of every page.
+    """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     os.environ["DISCLOSE_AUDIENCE"] = audience
@@ -395,6 +431,11 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str) ->
         os.environ["DISCLOSE_AS_OF"] = as_of
     _setup_logging(logging.INFO)
     try:
-        mkdocs_serve(config_file=str(settings.config_file), dev_addr=address, livereload=True)
+        mkdocs_serve(
+            config_file=str(settings.config_file),
+            dev_addr=address,
+            livereload=True,
+            build_type="dirty" if dirty else None,
+        )
     except Abort as error:
         raise BuildError(str(error)) from None

@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--dev-addr", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"
     )
+    serve_cmd.add_argument(
+        "--dirty",
+        action="store_true",
+        help="after an edit, let MkDocs rebuild only the pages whose Markdown changed"
+        " (fast on a large site; search then covers only those pages until a restart)",
+    )
 
     render = commands.add_parser("render", help="write the Markdown tree only")
     _add_as_of(render)
@@ -162,7 +168,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         parse_as_of(args.as_of)
         _validate_or_raise(settings, parse_as_of(args.as_of))
-        serve(settings, audience, args.as_of, args.dev_addr)
+        serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
 

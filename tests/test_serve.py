@@ -40,15 +40,15 @@ def _wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
     return False
 
 
-@pytest.fixture
-def server(minimal_project: Project) -> Iterator[tuple[Project, str, Path]]:
+@pytest.fixture(params=[[], ["--dirty"]], ids=["full", "dirty"])
+def server(minimal_project: Project, request: pytest.FixtureRequest) -> Iterator[tuple[Project, str, Path]]:
     port = _free_port()
     log = minimal_project.root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "generator", "--config", str(minimal_project.root / "mkdocs.yml"),
-                "serve", "--as-of", "2022-07-01", "--dev-addr", f"127.0.0.1:{port}",
+                "serve", "--as-of", "2022-07-01", "--dev-addr", f"127.0.0.1:{port}", *request.param,
             ],
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
