@@ -65,7 +65,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
     """Runs the pipeline for `mkdocs build`/`serve`, or takes the tree `disclose build` made."""
 
     def __init__(self) -> None:
-        self.prepared: tuple[Rendered, Path, str] | None = None
+        self.prepared: tuple[list[NavItem], Path, str] | None = None
         # A live preview keeps what it rendered between rebuilds, to re-render only what an edit changed.
         self.preview: Preview | None = None
         self.serving = False
@@ -92,8 +92,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
             if self.prepared is not None:  # `disclose build` rendered the tree already
-                rendered, docs, audience = self.prepared
-                nav = rendered.nav
+                nav, docs, audience = self.prepared
             else:
                 audience = check_audience(os.environ.get("DISCLOSE_AUDIENCE") or settings.audience)
                 docs = settings.docs_path(audience)
@@ -288,8 +287,12 @@ def build_site(
     rendered = prepare(settings, audience, as_of, strict, progress, source)
     docs = settings.docs_path(audience)
     render_tree(rendered, settings, docs, progress)
-    # MkDocs allocates heavily; the records and pages still alive would be traversed by every
-    # garbage collection it triggers. Freeze them out of the collector's sight for the build.
+    nav, count = rendered.nav, len(rendered.pages)
+    # The records and pages are on disk now: let them go before MkDocs holds every page in memory.
+    del rendered
+    gc.collect()
+    # MkDocs allocates heavily; what is still alive would be traversed by every garbage
+    # collection it triggers. Freeze it out of the collector's sight for the build.
     gc.freeze()
     out = settings.output_path(audience)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -297,8 +300,8 @@ def build_site(
         staging = out.parent / f".{audience}.new-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            _run_mkdocs(settings, rendered, docs, audience, staging, strict)
-            progress.step(f"MkDocs built {len(rendered.pages)} pages")
+            _run_mkdocs(settings, nav, docs, audience, staging, strict)
+            progress.step(f"MkDocs built {count} pages")
             _swap(staging, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -343,7 +346,7 @@ def build_edition(
 
 
 def _run_mkdocs(
-    settings: Settings, rendered: Rendered, docs: Path, audience: str, site_dir: Path, strict: bool
+    settings: Settings, nav: list[NavItem], docs: Path, audience: str, site_dir: Path, strict: bool
 ) -> None:
     from mkdocs.config import load_config
 
@@ -355,7 +358,7 @@ def _run_mkdocs(
             raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
         # MkDocs keeps one instance of a plugin with on_startup per process: hand the tree
         # over for this build only.
-        plugin.prepared = (rendered, docs, audience)
+        plugin.prepared = (nav, docs, audience)
         try:
             mkdocs_build(config)
         finally:

@@ -11,8 +11,10 @@ each in a fresh process so that peak memory is that run's own:
   bytes per record, peak memory;
 - a plain `mkdocs build` (no disclose plugin) of the same already-rendered
   Markdown tree, side by side, and the ratio of the two;
-- regenerating the Markdown after editing one record (what `disclose serve`
-  does on a change);
+- the live preview after editing one record: seconds to regenerate the Markdown
+  (pipeline.Preview, as `disclose serve` runs it), pages re-rendered, files
+  rewritten; and with `disclose serve --dirty` running, seconds from saving the
+  edit to the served page showing it;
 - with Chromium available, the time from typing a query to the first search
   result;
 - the same for Pagefind: a second full build with `search: pagefind`, and its
@@ -132,15 +134,96 @@ def _nav(project: Path) -> list[dict[str, str]]:
     return [{item.label: item.path} for item in navigation(labels)]
 
 
-def serve_regeneration(project: Path) -> float:
-    """Seconds to regenerate the Markdown tree after one record changed (what a live preview waits for)."""
-    record = next((project / "content" / "findings").rglob("*.yaml"))
+PREVIEW = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    from pathlib import Path
+    from generator.pipeline import Preview
+    from generator.settings import load_settings
+    settings = load_settings(Path(sys.argv[1]) / "mkdocs.yml")
+    preview = Preview(settings, "public")
+    as_of, out, record = dt.date.fromisoformat(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+    preview.update(as_of, out)
     text = record.read_text(encoding="utf-8")
     record.write_text(text.replace("title:", "title: Edited —", 1), encoding="utf-8")
-    out = project / ".build" / "public" / "docs"
-    timing = run([PYTHON, "-c", GENERATOR, str(project), AS_OF, str(out)], project)
-    record.write_text(text, encoding="utf-8")
-    return float(timing.output.strip().splitlines()[-1])
+    try:
+        start = time.perf_counter()
+        result = preview.update(as_of, out)
+        print(f"{time.perf_counter() - start:.3f} {len(preview._pages.fresh)} {len(result.written)}")
+    finally:
+        record.write_text(text, encoding="utf-8")
+    """
+)
+
+
+def _edited_record(project: Path) -> Path:
+    """A public finding from the middle of the tree: the edit shows on the public site."""
+    findings = sorted((project / "content" / "findings").rglob("*.yaml"))
+    public = [p for p in findings if yaml.safe_load(p.read_text(encoding="utf-8"))["visibility"] == "public"]
+    return public[len(public) // 2]
+
+
+def serve_regeneration(project: Path) -> tuple[float, int, int]:
+    """Seconds for the live preview to bring the Markdown up to date after one record changed,
+    with the pages it rendered and the files it wrote (what MkDocs then rebuilds)."""
+    out = project / "preview-tree"
+    shutil.rmtree(out, ignore_errors=True)
+    timing = run(
+        [PYTHON, "-c", PREVIEW, str(project), AS_OF, str(out), str(_edited_record(project))], project
+    )
+    seconds, rendered, written = timing.output.strip().splitlines()[-1].split()
+    return float(seconds), int(rendered), int(written)
+
+
+def serve_to_browser(project: Path) -> float | None:
+    """`disclose serve --dirty`: seconds from saving an edit to the served page showing it."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    record = _edited_record(project)
+    url = f"http://127.0.0.1:{port}/findings/{record.stem}/"
+    args = [
+        PYTHON,
+        "-m",
+        "generator",
+        "serve",
+        "--dirty",
+        "--as-of",
+        AS_OF,
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+    ]
+    log = (project / "serve.log").open("w")
+    server = subprocess.Popen(args, cwd=project, stdout=log, stderr=subprocess.STDOUT)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            return ""
+
+    text = record.read_text(encoding="utf-8")
+    try:
+        deadline = time.monotonic() + 1800
+        while not page() and time.monotonic() < deadline:
+            time.sleep(1)
+        time.sleep(3)  # let the watcher settle after the first build
+        start = time.perf_counter()
+        record.write_text(text.replace("title:", "title: Served edit —", 1), encoding="utf-8")
+        while "Served edit —" not in page():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        return time.perf_counter() - start
+    finally:
+        record.write_text(text, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
 
 
 def site_figures(site: Path, records: int) -> dict[str, float]:
@@ -190,9 +273,11 @@ def measure(folder: Path, records: int, skip_mkdocs: bool) -> dict[str, Any]:
         "generator_rate": records / stage.wall,
         "generator_peak_mb": stage.peak_mb,
     }
-    figures["serve_regeneration"] = serve_regeneration(project)
+    seconds, rendered, written = serve_regeneration(project)
+    figures |= {"serve_regeneration": seconds, "serve_rendered": rendered, "serve_written": written}
     if skip_mkdocs:
         return figures
+    figures["serve_to_browser"] = serve_to_browser(project)
     build = full_build(project)
     site = site_figures(project / "site" / "public", records)
     plain = plain_mkdocs(project)
@@ -223,7 +308,10 @@ def report(all_figures: list[dict[str, Any]]) -> str:
         ("generator_wall", "{:.2f} s wall"),
         ("generator_cpu", "{:.2f} s CPU"),
         ("generator_peak_mb", "{:,.0f} MB peak (generator)"),
-        ("serve_regeneration", "{:.2f} s to regenerate after one edit"),
+        ("serve_regeneration", "{:.2f} s for the preview to regenerate after one edit"),
+        ("serve_rendered", "{:,} pages re-rendered for that edit"),
+        ("serve_written", "{:,} files rewritten for that edit"),
+        ("serve_to_browser", "{:.2f} s from saving the edit to the page served (serve --dirty)"),
         ("build_wall", "{:.1f} s full disclose build"),
         ("build_per_page", "{:.4f} s per page"),
         ("plain_wall", "{:.1f} s plain mkdocs build of the same tree"),
