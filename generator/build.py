@@ -132,6 +132,19 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         )
         return preview.last.nav
 
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        """In `disclose build`, drop a page's Markdown once it is HTML: MkDocs holds every page
+        until the end, and the source is not read again (titles come from the front matter)."""
+        if self.prepared is not None and page.meta.get("title"):
+            page.markdown = ""
+        return html
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """In `disclose build`, drop a page's HTML body once its file is rendered (search has read it)."""
+        if self.prepared is not None and page.meta.get("title"):
+            page.content = None
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """With `search: pagefind`, index the built site (`disclose build` swaps it in only after this)."""
         if (config.extra.get("disclose") or {}).get("search") == "pagefind":
