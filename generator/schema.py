@@ -116,6 +116,16 @@ Count = Annotated[int, Field(ge=0)]
 Visibility = Literal["public", "internal"]
 
 
+def _empty(factory: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    """A fresh empty list or mapping as a field's default.
+
+    Pydantic deep-copies a mutable default (`= []`) for every instance it builds: a third of
+    validation time at 10,000 records. A factory is called instead; the JSON Schema still
+    states the default.
+    """
+    return Field(default_factory=factory, json_schema_extra={"default": factory()})
+
+
 class Strict(BaseModel):
     """No type coercion, no unknown keys."""
 
@@ -127,9 +137,9 @@ class Common(Strict):
 
     id: Id | None = None
     visibility: Visibility = "internal"
-    tags: list[Text] = []
-    former_ids: list[Id] = []
-    extra: Annotated[dict[str, Any], INTERNAL] = {}
+    tags: list[Text] = _empty(list)
+    former_ids: list[Id] = _empty(list)
+    extra: Annotated[dict[str, Any], INTERNAL] = _empty(dict)
 
 
 class Person(Strict):
@@ -189,7 +199,7 @@ class Meeting(Common):
     location: Text | None = None
     attendees: Count | None = None
     summary: Markdown | None = None
-    reports: list[Report] = []
+    reports: list[Report] = _empty(list)
 
 
 Source = Literal[
@@ -264,9 +274,9 @@ class Rectification(Common):
     opened_on: Date
     deadline: Date
     status: Status
-    measures: list[Measure] = []
-    progress: list[Progress] = []
-    deadline_changes: list[DeadlineChange] = []
+    measures: list[Measure] = _empty(list)
+    progress: list[Progress] = _empty(list)
+    deadline_changes: list[DeadlineChange] = _empty(list)
     completed_on: Date | None = None
     verification: Verification | None = None
 
@@ -281,7 +291,7 @@ class Notice(Common):
     date: Date
     kind: NoticeKind = "announcement"
     issuer: Annotated[Id | None, Ref("team", optional=True)] = None
-    related: list[Annotated[Id, Ref("*", optional=True)]] = []
+    related: list[Annotated[Id, Ref("*", optional=True)]] = _empty(list)
 
 
 @dataclass(frozen=True)
