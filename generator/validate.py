@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
-from .load import RawRecord, locate
+from .load import RawRecord, gc_paused, locate
 from .schema import (
     EVENT_DATE_FIELDS,
     ID_PATTERN,
@@ -65,12 +65,13 @@ def validate(
     """
     report = Report()
     raw_list = list(raw_records)
-    records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
-    index = _check_ids(records, report)
-    valid = {r.id for r in records}
-    index.broken = {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
-    for record in records:
-        _check_record(record, index, settings, as_of, report)
+    with gc_paused():
+        records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
+        index = _check_ids(records, report)
+        valid = {r.id for r in records}
+        index.broken = {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
+        for record in records:
+            _check_record(record, index, settings, as_of, report)
     return records, report
 
 
