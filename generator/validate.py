@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from .schema import (
     Finding,
     Meeting,
     Rectification,
+    Ref,
+    RefPath,
+    field_plans,
     iter_refs,
     quote,
     type_name,
@@ -53,6 +57,16 @@ class Record:
     def body(self) -> str | None:
         """A notice's Markdown body."""
         return self.raw.body
+
+    @functools.cached_property
+    def ref_places(self) -> tuple[tuple[RefPath, Ref, str], ...]:
+        """Every reference in the record, (path, marker, target id) in field order; found once."""
+        return tuple(iter_refs(self.model))
+
+    @functools.cached_property
+    def refs(self) -> tuple[str, ...]:
+        """The ids this record refers to, each once, in the order of its fields; found once."""
+        return tuple(dict.fromkeys(target for _, _, target in self.ref_places))
 
 
 def validate(
@@ -367,7 +381,7 @@ def _problem(
 
 
 def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
-    for path, ref, target_id in iter_refs(record.model):
+    for path, ref, target_id in record.ref_places:
         target = index.by_id.get(target_id)
         if target is None and target_id in index.broken:
             continue  # that file has its own error; one message is enough
@@ -490,21 +504,35 @@ def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[
             )
 
 
-def _event_dates(
-    value: Any, path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], dt.date]]:
+def _event_dates(value: Any) -> list[tuple[tuple[str | int, ...], dt.date]]:
+    found: list[tuple[tuple[str | int, ...], dt.date]] = []
+    _collect_dates(value, (), found)
+    return found
+
+
+def _collect_dates(value: Any, path: RefPath, found: list[tuple[RefPath, dt.date]]) -> None:
     if isinstance(value, list):
         for position, item in enumerate(value):
-            yield from _event_dates(item, (*path, position))
+            _collect_dates(item, (*path, position), found)
         return
     if not isinstance(value, BaseModel):
         return
-    for name in type(value).model_fields:
+    for name, event in _date_plans(type(value)):
         field_value = getattr(value, name)
-        if isinstance(field_value, dt.date) and name in EVENT_DATE_FIELDS:
-            yield (*path, name), field_value
+        if event and isinstance(field_value, dt.date):
+            found.append(((*path, name), field_value))
         elif isinstance(field_value, (list, BaseModel)) and name != "extra":
-            yield from _event_dates(field_value, (*path, name))
+            _collect_dates(field_value, (*path, name), found)
+
+
+@functools.cache
+def _date_plans(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """The fields that can hold an event date, (name, whether it is one itself), in field order."""
+    return tuple(
+        (plan.name, plan.name in EVENT_DATE_FIELDS)
+        for plan in field_plans(model)
+        if plan.name in EVENT_DATE_FIELDS or (plan.nested and plan.name != "extra")
+    )
 
 
 def is_common(model: Any) -> bool:
