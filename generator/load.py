@@ -222,15 +222,75 @@ def gc_paused() -> Iterator[None]:
 
 def discover(content_dir: Path) -> Iterator[tuple[Kind, Path]]:
     """Every record file under the kinds' folders, in a stable order."""
+    for kind, entry in _record_entries(content_dir):
+        yield kind, Path(entry.path)
+
+
+def _record_entries(content_dir: Path) -> Iterator[tuple[Kind, os.DirEntry[str]]]:
     for kind in KINDS.values():
         folder = content_dir / kind.folder
         if not folder.is_dir():
             continue
-        for root, dirs, files in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if name.endswith(kind.suffix) and not name.startswith("."):
-                    yield kind, Path(root) / name
+        for entry in _walk(str(folder)):
+            if entry.name.endswith(kind.suffix) and not entry.name.startswith("."):
+                yield kind, entry
+
+
+def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The files under a folder in `os.walk`'s top-down order, names sorted, hidden folders skipped.
+
+    As os.walk: a folder that cannot be listed is skipped, and a symlink to a folder is not
+    followed. Unlike it, each file's DirEntry comes along, whose stat the file cache uses.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    files: list[os.DirEntry[str]] = []
+    folders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (folders if is_dir else files).append(entry)
+    files.sort(key=_name)
+    yield from files
+    for entry in sorted(folders, key=_name):
+        if not entry.name.startswith(".") and not entry.is_symlink():
+            yield from _walk(entry.path)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+class _Displays:
+    """`display_path` of many files, resolving each folder once instead of every file's path.
+
+    Resolving is a system call per path component, per file: a third of loading at 10,000
+    records. A file that is no symlink itself resolves to its resolved folder plus its name.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+        self._folders: dict[str, str | None] = {}
+
+    def display(self, entry: os.DirEntry[str]) -> str:
+        """The file's path as messages show it, the same as `display_path(Path(entry.path), root)`."""
+        if entry.is_symlink():
+            return display_path(Path(entry.path), self._root)
+        folder = os.path.dirname(entry.path)
+        if folder not in self._folders:
+            try:
+                self._folders[folder] = Path(folder).resolve().relative_to(self._root).as_posix()
+            except ValueError:
+                self._folders[folder] = None
+        inside = self._folders[folder]
+        if inside is None:
+            return Path(entry.path).as_posix()
+        return entry.name if inside == "." else f"{inside}/{entry.name}"
 
 
 def load_all(
@@ -240,17 +300,29 @@ def load_all(
     records: list[RawRecord] = []
     problems: list[Diagnostic] = []
     with gc_paused():
-        jobs = [(kind, path, display_path(path, root)) for kind, path in (files or discover(content_dir))]
-        for record in fork_map(_load_job, jobs):
-            if isinstance(record, Diagnostic):
-                problems.append(record)
+        if files:
+            jobs = [(kind, path, display_path(path, root)) for kind, path in files]
+        else:
+            displays = _Displays(root)
+            jobs = [(kind, Path(e.path), displays.display(e)) for kind, e in _record_entries(content_dir)]
+        for (kind, path, display), loaded in zip(jobs, fork_map(_load_job, jobs), strict=True):
+            if isinstance(loaded, Diagnostic):
+                problems.append(loaded)
             else:
-                records.append(record)
+                records.append(RawRecord(kind.name, path.stem, path, display, *loaded))
     return records, problems
 
 
-def _load_job(job: tuple[Kind, Path, str]) -> RawRecord | Diagnostic:
-    return load_file(*job)
+# A RawRecord's fields after kind, id, path and display: what a worker sends back. The caller
+# knows the rest; sending less halves the time the parent spends unpickling the results.
+_Loaded = tuple[dict[str, Any], str | None, int, str, int]
+
+
+def _load_job(job: tuple[Kind, Path, str]) -> _Loaded | Diagnostic:
+    loaded = load_file(*job)
+    if isinstance(loaded, Diagnostic):
+        return loaded
+    return loaded.data, loaded.body, loaded.body_line, loaded.text, loaded.yaml_line
 
 
 def display_path(path: Path, root: Path) -> str:
