@@ -64,8 +64,8 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
         """The tag of a node, as yaml's Resolver gives it, remembered for short plain scalars."""
         # The C composer asks this for every node; this class has no path resolvers.
         if kind is yaml.ScalarNode:
-            if not implicit[0]:
-                return _STR
+            if not implicit[0] or value[:1] not in _IMPLICIT_FIRST:
+                return _STR  # quoted, or no implicit resolver starts with its first character
             tag = _RESOLVED.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
@@ -103,6 +103,12 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+# The first characters that an implicit resolver (null, bool, int, float, date, ...) may match;
+# none matches any first character (the resolvers keyed None), or this shortcut would be wrong.
+_IMPLICIT_FIRST = frozenset(RecordLoader.yaml_implicit_resolvers)
+assert None not in _IMPLICIT_FIRST
 
 
 class _Unusual(Exception):
