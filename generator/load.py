@@ -10,10 +10,11 @@ import contextlib
 import functools
 import gc
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -303,20 +304,32 @@ def load_all(
     content_dir: Path, root: Path, files: Iterable[tuple[Kind, Path]] | None = None
 ) -> tuple[list[RawRecord], list[Diagnostic]]:
     """Load every record file; return the records read and one diagnostic per unreadable file."""
-    records: list[RawRecord] = []
-    problems: list[Diagnostic] = []
     with gc_paused():
         if files:
             jobs = [(kind, path, display_path(path, root)) for kind, path in files]
         else:
             displays = _Displays(root)
             jobs = [(kind, Path(e.path), displays.display(e)) for kind, e in _record_entries(content_dir)]
-        for (kind, path, display), loaded in zip(jobs, fork_map(_load_job, jobs), strict=True):
-            if isinstance(loaded, Diagnostic):
-                problems.append(loaded)
-            else:
-                records.append(RawRecord(kind.name, path.stem, path, display, *loaded))
+        return _split(_load_jobs(jobs))
+
+
+def _split(loaded: Iterable[RawRecord | Diagnostic]) -> tuple[list[RawRecord], list[Diagnostic]]:
+    records: list[RawRecord] = []
+    problems: list[Diagnostic] = []
+    for item in loaded:
+        if isinstance(item, Diagnostic):
+            problems.append(item)
+        else:
+            records.append(item)
     return records, problems
+
+
+def _load_jobs(jobs: list[tuple[Kind, Path, str]]) -> list[RawRecord | Diagnostic]:
+    """`load_file` of each job, in order, spread over forked workers when there are many."""
+    return [
+        loaded if isinstance(loaded, Diagnostic) else RawRecord(kind.name, path.stem, path, display, *loaded)
+        for (kind, path, display), loaded in zip(jobs, fork_map(_load_job, jobs), strict=True)
+    ]
 
 
 # A RawRecord's fields after kind, id, path and display: what a worker sends back. The caller
@@ -329,6 +342,109 @@ def _load_job(job: tuple[Kind, Path, str]) -> _Loaded | Diagnostic:
     if isinstance(loaded, Diagnostic):
         return loaded
     return loaded.data, loaded.body, loaded.body_line, loaded.text, loaded.yaml_line
+
+
+# -- loading again, for the live preview ---------------------------------------------------------
+
+# A file changed this long before its stat was taken is settled: any later change moves its
+# mtime or ctime on, even on file systems that keep them to 2 seconds (FAT) or 1 second (ext3,
+# HFS+). A file changed more recently is read again on the next load and compared by content,
+# since a second write within the same tick may leave size, mtime and ctime as they were.
+SETTLE_NS = 2_000_000_000
+
+_Stamp = tuple[int, int, int, int, int]
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A record file as last loaded, and the stat that tells whether it may have changed since."""
+
+    stamp: _Stamp | None  # None: it could not be stat'ed, so it is read every time
+    settled: bool
+    display: str
+    result: RawRecord | Diagnostic
+    id: str  # the file name without its extension
+
+
+class Loaded(NamedTuple):
+    """What one `FileCache.load` found."""
+
+    records: list[RawRecord]
+    problems: list[Diagnostic]
+    # The ids (file names) of the files added, removed, or changed in content since the last
+    # load; None on the first load, meaning all of them.
+    changed: frozenset[str] | None
+    # The id of the file each message path (`display`) names, for every file loaded.
+    ids: dict[str, str]
+
+
+class FileCache:
+    """The record files of a content folder, loaded once, then again only where they changed.
+
+    Each `load` lists the folders (os.scandir) and stats every file, a few milliseconds per
+    thousand files; it reads and parses again only a file that is new, whose stat (mtime, ctime,
+    size, inode, device) differs, or that was not yet settled (see SETTLE_NS) when last read. A
+    file read again to the same content keeps its RawRecord: an unchanged file's RawRecord is the
+    very object of the load before, which lets the stages after go by identity.
+    """
+
+    def __init__(self, content_dir: Path, root: Path) -> None:
+        self.content_dir = content_dir
+        self.root = root
+        self._seen: dict[str, _Seen] | None = None
+
+    def load(self) -> Loaded:
+        """Every record file, as `load_all` gives them, reading only what may have changed."""
+        before = self._seen or {}
+        seen: dict[str, _Seen] = {}
+        order: list[str] = []
+        jobs: list[tuple[Kind, Path, str]] = []
+        stamps: list[_Stamp | None] = []
+        now = time.time_ns()  # before any stat: a file changed after this is never settled
+        displays = _Displays(self.root)
+        with gc_paused():
+            for kind, entry in _record_entries(self.content_dir):
+                key, display, stamp = entry.path, displays.display(entry), _stamp(entry)
+                order.append(key)
+                old = before.get(key)
+                if old is not None and old.settled and old.stamp == stamp and old.display == display:
+                    seen[key] = old
+                else:
+                    jobs.append((kind, Path(key), display))
+                    stamps.append(stamp)
+            for (_, path, display), stamp, result in zip(jobs, stamps, _load_jobs(jobs), strict=True):
+                key = str(path)
+                old = before.get(key)
+                if old is not None and _same(old.result, result):
+                    result = old.result
+                settled = stamp is not None and max(stamp[0], stamp[1]) < now - SETTLE_NS
+                seen[key] = _Seen(stamp, settled, display, result, path.stem)
+            results = [seen[key].result for key in order]
+            ids = {seen[key].display: seen[key].id for key in order}
+            changed = None
+            if self._seen is not None:
+                gone_or_new = before.keys() ^ seen.keys()
+                edited = {
+                    key for key, new in seen.items() if key in before and new.result is not before[key].result
+                }
+                changed = frozenset((seen.get(key) or before[key]).id for key in gone_or_new | edited)
+        self._seen = seen
+        return Loaded(*_split(results), changed, ids)
+
+
+def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
+    try:
+        info = entry.stat()  # follows a symlink, as reading does
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev
+
+
+def _same(old: RawRecord | Diagnostic, new: RawRecord | Diagnostic) -> bool:
+    """Whether a file read again gave what it gave before (parsing the same text gives the same data)."""
+    if isinstance(old, RawRecord) and isinstance(new, RawRecord):
+        return (old.kind, old.display, old.text) == (new.kind, new.display, new.text)
+    return old == new
 
 
 def display_path(path: Path, root: Path) -> str:
