@@ -116,25 +116,28 @@ class _Unusual(Exception):
     """The fast constructor met something it leaves to the full one, with its exact message."""
 
 
+# The scalars other than text and null that the fast constructor makes, as the full one does.
+_SCALARS: dict[str, Any] = {
+    _TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+}
+
+
 class _FastBuilder:
     """Builds the data of an ordinary record's node tree in one pass.
 
     The full path (`RecordLoader.get_single_data`: a shape check, then yaml's constructor
     with its per-node bookkeeping) took two thirds of loading. This handles text, dates,
-    null, booleans and numbers, lists and mappings with text keys; it raises `_Unusual` at
-    anything else (an explicit tag, a merge key, a duplicate key, a key that is a list or a
-    mapping, nesting over MAX_DEPTH), and the full path then runs on the file and says the
-    same as it always did. It assumes no aliases: the caller makes sure the text has no '&',
-    without which there is no anchor to refer to.
+    null, booleans and numbers, lists and mappings with scalar keys; it raises `_Unusual` at
+    anything else (another tag, such as !!binary, !!set or a local one; a merge key; a
+    duplicate key; a key that is a list or a mapping; nesting over MAX_DEPTH), and the full
+    path then runs on the file and says the same as it always did. It assumes no aliases:
+    the caller makes sure the text has no '&', without which there is no anchor to refer to.
     """
 
     def __init__(self, loader: RecordLoader) -> None:
-        constructor = yaml.constructor.SafeConstructor
-        self._scalars: dict[str, Any] = {
-            _TAG + "bool": functools.partial(constructor.construct_yaml_bool, loader),
-            _TAG + "int": functools.partial(constructor.construct_yaml_int, loader),
-            _TAG + "float": functools.partial(constructor.construct_yaml_float, loader),
-        }
+        self._loader = loader
 
     def build(self, node: yaml.Node, depth: int = 1) -> Any:
         """The Python value of a node at `depth` (the root is at 1), as the full path would make it."""
@@ -167,10 +170,10 @@ class _FastBuilder:
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _NULL:
             return None
-        construct = self._scalars.get(node.tag)
+        construct = _SCALARS.get(node.tag)
         if construct is None:
             raise _Unusual
-        return construct(node)
+        return construct(self._loader, node)
 
 
 def _check_shape(root: yaml.Node) -> None:

@@ -1,4 +1,8 @@
-"""Validate stage: every rule of content format v1, all errors of a run collected at once."""
+"""Validate stage: every rule of content format v1, all errors of a run collected at once.
+
+`validate` checks a list of loaded records; `Checker` loads and checks a content folder again
+and again (the live preview), redoing only what an edit can change, with the same result.
+"""
 
 from __future__ import annotations
 

@@ -113,6 +113,17 @@ def incremental(args: argparse.Namespace, settings: Any) -> None:
         print(f"{'checker, nothing changed':28} {cpu:6.3f} s CPU  {wall:6.3f} s wall")
         cpu, wall, _ = best(edit_and_run, args.runs)
         print(f"{'checker, one file edited':28} {cpu:6.3f} s CPU  {wall:6.3f} s wall")
+        new_file = target.with_name("F-NEW.yaml")
+
+        def add_remove_and_run() -> Any:
+            if new_file.exists():
+                new_file.unlink()
+            else:
+                new_file.write_text(original, encoding="utf-8")
+            return checker.run(AS_OF)
+
+        cpu, wall, _ = best(add_remove_and_run, args.runs)
+        print(f"{'checker, file added/removed':28} {cpu:6.3f} s CPU  {wall:6.3f} s wall")
         records = checker.run(AS_OF).records
         redactor = Redactor()
         redactor.redact(records, "public")
