@@ -3,16 +3,22 @@
 This runs before linking and rendering, so that nothing downstream of it (reverse
 links, figures, templates, search) can see a record or field the audience may
 not: the public build's templates never receive internal data at all.
+
+A record with nothing to cut is passed on as the very same object, and so is each
+nested part of a model that needs no change: caches downstream can go by identity,
+and no copy is made of what the audience may see whole.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 from pydantic import BaseModel
 
-from .schema import INTERNAL, Ref
+from .load import gc_paused
+from .schema import FieldPlan, field_plans
 from .validate import Record
 
 
@@ -22,52 +28,90 @@ def redact(records: list[Record], audience: str) -> list[Record]:
         return list(records)
     visible = [r for r in records if r.public]
     keep = {r.id for r in visible}
-    return [_redact_record(r, keep) for r in visible]
+    with gc_paused():
+        return [_redact_record(r, keep) for r in visible]
+
+
+class Redactor:
+    """`redact` for repeated runs (the live preview): an unchanged record whose optional relations
+    still lead to the same records gets the very same redacted record as the run before."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
+
+    def redact(self, records: list[Record], audience: str) -> list[Record]:
+        """What `redact(records, audience)` returns, reusing the redacted records of the last call."""
+        if audience == "internal":
+            return list(records)
+        visible = [r for r in records if r.public]
+        keep = {r.id for r in visible}
+        memo: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
+        result = []
+        with gc_paused():
+            for record in visible:
+                # What redaction depends on besides the record: whether each optional target is kept.
+                kept = tuple(target in keep for _, ref, target in record.ref_places if ref.optional)
+                cached = self._memo.get(record.id)
+                if cached is not None and cached[0] is record and cached[2] == kept:
+                    redacted = cached[1]
+                else:
+                    redacted = _redact_record(record, keep)
+                memo[record.id] = (record, redacted, kept)
+                result.append(redacted)
+        self._memo = memo
+        return result
 
 
 def _redact_record(record: Record, keep: set[str]) -> Record:
     model = _redact_model(record.model, keep)
-    # The raw file holds internal fields too: keep only where it came from and the body.
+    # The raw file holds the same fields as the model, and comments besides: a record is passed on
+    # whole only when its model needs no change and its file holds no '#' (so no YAML comment).
+    if model is record.model and "#" not in record.raw.text:
+        return record
+    # Otherwise keep only where it came from and the body.
     raw = dataclasses.replace(record.raw, data={}, text="")
     return dataclasses.replace(record, model=model, raw=raw)
 
 
 def _redact_model(model: BaseModel, keep: set[str]) -> Any:
+    """The model without internal fields and dropped optional relations; the same object if none."""
     updates: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        if INTERNAL in info.metadata:
-            updates[name] = info.get_default(call_default_factory=True)
+    for plan in _redact_plans(type(model)):
+        value = getattr(model, plan.name)
+        if plan.internal:
+            if value != plan.default():
+                updates[plan.name] = plan.default()
             continue
-        ref = _optional_ref(info.metadata) or _optional_ref(_item_metadata(info.annotation))
+        ref = plan.optional_ref
         if ref is not None and isinstance(value, str) and value not in keep:
-            updates[name] = None
+            updates[plan.name] = None
         elif isinstance(value, list):
-            updates[name] = _redact_list(value, keep, ref is not None)
+            items = _redact_list(value, keep, ref is not None)
+            if items is not value:
+                updates[plan.name] = items
         elif isinstance(value, BaseModel):
-            updates[name] = _redact_model(value, keep)
-    return model.model_copy(update=updates)
+            nested = _redact_model(value, keep)
+            if nested is not value:
+                updates[plan.name] = nested
+    return model.model_copy(update=updates) if updates else model
 
 
 def _redact_list(items: list[Any], keep: set[str], optional_refs: bool) -> list[Any]:
     result: list[Any] = []
+    changed = False
     for item in items:
         if isinstance(item, BaseModel):
-            result.append(_redact_model(item, keep))
-        elif not (optional_refs and isinstance(item, str) and item not in keep):
+            redacted = _redact_model(item, keep)
+            changed = changed or redacted is not item
+            result.append(redacted)
+        elif optional_refs and isinstance(item, str) and item not in keep:
+            changed = True
+        else:
             result.append(item)
-    return result
+    return result if changed else items
 
 
-def _optional_ref(metadata: Any) -> Ref | None:
-    for item in metadata:
-        if isinstance(item, Ref) and item.optional:
-            return item
-    return None
-
-
-def _item_metadata(annotation: Any) -> list[Any]:
-    found: list[Any] = []
-    for arg in getattr(annotation, "__args__", ()):
-        found.extend(getattr(arg, "__metadata__", ()))
-    return found
+@functools.cache
+def _redact_plans(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
+    """The fields redaction may change: internal ones, optional relations, and those holding models."""
+    return tuple(p for p in field_plans(model) if p.internal or p.optional_ref or p.nested)

@@ -1,18 +1,24 @@
-"""Validate stage: every rule of content format v1, all errors of a run collected at once."""
+"""Validate stage: every rule of content format v1, all errors of a run collected at once.
+
+`validate` checks a list of loaded records; `Checker` loads and checks a content folder again
+and again (the live preview), redoing only what an edit can change, with the same result.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
-from .load import RawRecord, locate
+from .load import FileCache, Loaded, RawRecord, gc_paused, locate
 from .schema import (
     EVENT_DATE_FIELDS,
     ID_PATTERN,
@@ -21,6 +27,9 @@ from .schema import (
     Finding,
     Meeting,
     Rectification,
+    Ref,
+    RefPath,
+    field_plans,
     iter_refs,
     quote,
     type_name,
@@ -54,6 +63,16 @@ class Record:
         """A notice's Markdown body."""
         return self.raw.body
 
+    @functools.cached_property
+    def ref_places(self) -> tuple[tuple[RefPath, Ref, str], ...]:
+        """Every reference in the record, (path, marker, target id) in field order; found once."""
+        return tuple(iter_refs(self.model))
+
+    @functools.cached_property
+    def refs(self) -> tuple[str, ...]:
+        """The ids this record refers to, each once, in the order of its fields; found once."""
+        return tuple(dict.fromkeys(target for _, _, target in self.ref_places))
+
 
 def validate(
     raw_records: Iterable[RawRecord], settings: Settings, as_of: dt.date, unreadable: Iterable[str] = ()
@@ -65,13 +84,132 @@ def validate(
     """
     report = Report()
     raw_list = list(raw_records)
-    records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
-    index = _check_ids(records, report)
-    valid = {r.id for r in records}
-    index.broken = {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
-    for record in records:
-        _check_record(record, index, settings, as_of, report)
+    with gc_paused():
+        records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
+        index = _check_ids(records, report)
+        index.broken = _broken(raw_list, records, unreadable)
+        for record in records:
+            report.diagnostics.extend(_check_refs(record, index))
+            report.diagnostics.extend(_own_problems(record, settings, as_of))
     return records, report
+
+
+def _broken(raw_list: list[RawRecord], records: list[Record], unreadable: Iterable[str]) -> set[str]:
+    valid = {r.id for r in records}
+    return {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
+
+
+class CheckResult(NamedTuple):
+    """What one `Checker.run` found."""
+
+    records: list[Record]
+    report: Report
+    # The ids of the records whose file was added, removed or changed since the last run, or
+    # whose diagnostics changed (a reference now dangles, say): old and new ids alike. None on
+    # the first run, meaning all of them.
+    changed: frozenset[str] | None
+
+
+class Checker:
+    """Load and validate again and again (the live preview), redoing only what can have changed.
+
+    Every run returns what `pipeline.check(settings, as_of)` would return at that moment: the same
+    records and the same diagnostics, in the same order (followed, as there, by the files that
+    could not be loaded). A record whose file did not change is the very Record of the run
+    before, which lets the stages after it go by identity.
+
+    What is redone: files are stat'ed and only new or changed ones read (`FileCache`); only their
+    records are validated field by field. The id checks (duplicates, former ids) are redone in
+    full, being cheap. A record's reference checks are reused while it and every record it refers
+    to are unchanged, and while the ids and kinds of all records, the former ids and the unreadable
+    files are as before; otherwise they are redone. The rules of one record on its own (dates,
+    statuses, categories) are reused while it is unchanged and `as_of` is the same. Settings are
+    fixed for the life of a Checker: make a new one when mkdocs.yml changes. Not thread-safe.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._files = FileCache(settings.content_path, settings.root)
+        self._as_of: dt.date | None = None
+        self._last: CheckResult | None = None
+        # By id(): the RawRecord validated (kept, so that its id() is not reused), and what came of it.
+        self._fields: dict[int, tuple[RawRecord, Record | None, list[Diagnostic]]] = {}
+        # By id(): the Record checked, and the diagnostics of its references / of its own rules.
+        self._refs: dict[int, tuple[Record, list[Diagnostic]]] = {}
+        self._own: dict[int, tuple[Record, list[Diagnostic]]] = {}
+        self._index_key: tuple[Any, ...] = ()
+        self._by_id: dict[str, Record] = {}
+        self._by_file: dict[str, list[Diagnostic]] = {}
+        self._ids: dict[str, str] = {}
+
+    def run(self, as_of: dt.date) -> CheckResult:
+        """Load and validate what changed since the last run; return all records and diagnostics."""
+        with gc_paused():
+            loaded = self._files.load()
+            last = self._last
+            if last is not None and not loaded.changed and as_of == self._as_of:
+                return CheckResult(list(last.records), Report(list(last.report.diagnostics)), frozenset())
+            report = Report()
+            records = self._check_fields(loaded.records, report)
+            index = _check_ids(records, report)
+            index.broken = _broken(loaded.records, records, (Path(p.path).stem for p in loaded.problems))
+            self._check_records(records, index, as_of, report)
+            report.diagnostics.extend(loaded.problems)
+            changed = None if last is None else self._changed(loaded, report)
+            self._as_of = as_of
+            self._last = CheckResult(records, report, changed)
+        return CheckResult(list(records), Report(list(report.diagnostics)), changed)
+
+    def _check_fields(self, raw_list: list[RawRecord], report: Report) -> list[Record]:
+        fields = {}
+        records = []
+        for raw in raw_list:
+            cached = self._fields.get(id(raw))
+            if cached is None or cached[0] is not raw:
+                own = Report()
+                cached = (raw, _validate_fields(raw, own), own.diagnostics)
+            fields[id(raw)] = cached
+            report.diagnostics.extend(cached[2])
+            if cached[1] is not None:
+                records.append(cached[1])
+        self._fields = fields
+        return records
+
+    def _check_records(self, records: list[Record], index: _Index, as_of: dt.date, report: Report) -> None:
+        # Everything a reference check reads of the other records, but for the target record itself.
+        key = (
+            {record_id: record.kind for record_id, record in index.by_id.items()},
+            {folded: record.id for folded, record in index.former.items()},
+            index.broken,
+        )
+        same_index = key == self._index_key
+        replaced = {i for i, r in index.by_id.items() if self._by_id.get(i) is not r} if same_index else set()
+        same_day = as_of == self._as_of
+        refs, own = {}, {}
+        for record in records:
+            cached = self._refs.get(id(record))
+            if not (same_index and cached and cached[0] is record and replaced.isdisjoint(record.refs)):
+                cached = (record, list(_check_refs(record, index)))
+            refs[id(record)] = cached
+            report.diagnostics.extend(cached[1])
+            cached = self._own.get(id(record))
+            if not (same_day and cached and cached[0] is record):
+                cached = (record, list(_own_problems(record, self.settings, as_of)))
+            own[id(record)] = cached
+            report.diagnostics.extend(cached[1])
+        self._refs, self._own = refs, own
+        self._index_key, self._by_id = key, index.by_id
+
+    def _changed(self, loaded: Loaded, report: Report) -> frozenset[str]:
+        by_file: dict[str, list[Diagnostic]] = {}
+        for diagnostic in report.diagnostics:
+            by_file.setdefault(diagnostic.path, []).append(diagnostic)
+        changed = set(loaded.changed or ())
+        for display in by_file.keys() | self._by_file.keys():
+            if by_file.get(display) != self._by_file.get(display):
+                changed.add(loaded.ids.get(display) or self._ids.get(display) or Path(display).stem)
+        self._by_file, self._ids = by_file, loaded.ids
+        return frozenset(changed)
 
 
 # Device names Windows reserves in any folder: a file by such a name cannot be checked out there.
@@ -339,15 +477,8 @@ def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
 # -- relations and rules -----------------------------------------------------------------------
 
 
-def _check_record(record: Record, index: _Index, settings: Settings, as_of: dt.date, report: Report) -> None:
-    for problem in _record_problems(record, index, settings, as_of):
-        report.add(problem)
-
-
-def _record_problems(
-    record: Record, index: _Index, settings: Settings, as_of: dt.date
-) -> Iterator[Diagnostic]:
-    yield from _check_refs(record, index)
+def _own_problems(record: Record, settings: Settings, as_of: dt.date) -> Iterator[Diagnostic]:
+    """The rules a record must follow on its own, whatever the other records say."""
     model = record.model
     if isinstance(model, Finding):
         yield from _check_finding(record, model, settings)
@@ -366,7 +497,7 @@ def _problem(
 
 
 def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
-    for path, ref, target_id in iter_refs(record.model):
+    for path, ref, target_id in record.ref_places:
         target = index.by_id.get(target_id)
         if target is None and target_id in index.broken:
             continue  # that file has its own error; one message is enough
@@ -489,21 +620,35 @@ def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[
             )
 
 
-def _event_dates(
-    value: Any, path: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], dt.date]]:
+def _event_dates(value: Any) -> list[tuple[tuple[str | int, ...], dt.date]]:
+    found: list[tuple[tuple[str | int, ...], dt.date]] = []
+    _collect_dates(value, (), found)
+    return found
+
+
+def _collect_dates(value: Any, path: RefPath, found: list[tuple[RefPath, dt.date]]) -> None:
     if isinstance(value, list):
         for position, item in enumerate(value):
-            yield from _event_dates(item, (*path, position))
+            _collect_dates(item, (*path, position), found)
         return
     if not isinstance(value, BaseModel):
         return
-    for name in type(value).model_fields:
+    for name, event in _date_plans(type(value)):
         field_value = getattr(value, name)
-        if isinstance(field_value, dt.date) and name in EVENT_DATE_FIELDS:
-            yield (*path, name), field_value
+        if event and isinstance(field_value, dt.date):
+            found.append(((*path, name), field_value))
         elif isinstance(field_value, (list, BaseModel)) and name != "extra":
-            yield from _event_dates(field_value, (*path, name))
+            _collect_dates(field_value, (*path, name), found)
+
+
+@functools.cache
+def _date_plans(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """The fields that can hold an event date, (name, whether it is one itself), in field order."""
+    return tuple(
+        (plan.name, plan.name in EVENT_DATE_FIELDS)
+        for plan in field_plans(model)
+        if plan.name in EVENT_DATE_FIELDS or (plan.nested and plan.name != "extra")
+    )
 
 
 def is_common(model: Any) -> bool:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import Diagnostic
-from generator.load import RawRecord, load_file, locate
+from generator.load import MAX_DEPTH, RawRecord, _load_fast, _load_full, _LoadError, load_file, locate
 from generator.schema import KINDS
 
 
@@ -105,3 +111,109 @@ def test_locate_in_a_notice_counts_the_opening_line(tmp_path: Path) -> None:
     record = _load(tmp_path, "---\ntitle: a\nkind: bad\n---\nbody\n", "notice")
     assert isinstance(record, RawRecord)
     assert locate(record, ("kind",)) == (3, 7)
+
+
+# -- the fast constructor says exactly what the full one says ----------------------------------
+
+TRICKY_YAML = [
+    "",
+    "# only a comment\n",
+    "title: a\n",
+    "title: 'quoted'\nother: \"double\\tquoted\"\n",
+    "found_on: 2022-02-30\nat: 2022-01-05 10:00:00\nquoted: '2022-01-05'\n",
+    "n: 12\nhex: 0x1F\noct: 0o17\nsexa: 1:30\nunder: 1_000\nneg: -3\nf: 1.5\ninf: .inf\nnan: .NaN\ne: 1e3\n",
+    "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: ~\ng: null\nh:\ni: ''\n",
+    "2021: x\n1.5: y\ntrue: z\n~: w\n",
+    "1: a\n1.0: b\n",
+    "True: a\n1: b\n",
+    "title: a\ntitle: b\n",
+    "top:\n  a: 1\n  a: 2\n",
+    "[a, b]: x\n",
+    "{a: 1}: x\n",
+    "? - a\n  - b\n: x\n",
+    "<<: {a: 1}\nb: 2\n",
+    "=: x\n",
+    "a: =\n",
+    "a: <<\n",
+    "a: !!str 12\nb: !!int '7'\nc: !!float '1'\nd: !!bool 'yes'\n",
+    "a: !!binary aGVsbG8=\n",
+    "a: !!set {x, y}\n",
+    "a: !!omap [x: 1]\n",
+    "a: !!pairs [x: 1]\n",
+    "a: !custom x\n",
+    "a: !!null ''\nb: !!timestamp 2020-01-01\n",
+    "a: !!seq [x]\nb: !!map {x: 1}\n",
+    "a: !!null [x]\n",
+    "a: !!str [x]\n",
+    "a: ! 12\nb: ! [1]\n",
+    "- a\n- b\n",
+    "just text\n",
+    "12\n",
+    "a: [1, [2, [3, {b: [4]}]]]\n",
+    "a: {b: {c: {d: null}}}\n",
+    "a: b\n---\nc: d\n",
+    "a: [b\n",
+    "a: b: c\n",
+    "\ta: b\n",
+    "a: 'unclosed\n",
+    "a: *nothing\n",
+    "a: &x b\nc: *x\n",
+    "a: R&D\n",
+    "a: |\n  literal\n  block\nb: >\n  folded\n  block\n",
+    "a: - b\n",
+    "key with spaces: v\n'quoted key': v\n",
+    "a: 中文\n中文键: 值\n",
+    "%YAML 1.1\n---\na: b\n",
+    "%TAG !e! tag:example.com,2000:\n---\na: !e!foo b\n",
+    "a: 0b101\nb: +12\nc: 012\nd: 0.\ne: -.inf\n",
+]
+
+
+def _outcome(load: Any, text: str) -> tuple[Any, ...]:
+    try:
+        value = load(text)
+    except _LoadError as error:
+        return ("load error", error.line, error.column, error.message)
+    except yaml.YAMLError as error:
+        return ("yaml error", str(error))
+    # repr tells 1 from 1.0 and True, and nan from nan (which is never equal to itself).
+    return ("value", repr(value))
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_fast_constructor_agrees_with_the_full_one(text: str) -> None:
+    assert _outcome(_load_fast, text) == _outcome(_load_full, text)
+
+
+def test_fast_constructor_agrees_on_deep_nesting() -> None:
+    for depth in range(MAX_DEPTH - 2, MAX_DEPTH + 3):
+        flow = "a: " + "[" * depth + "x" + "]" * depth + "\n"
+        block = "".join("  " * level + f"k{level}:\n" for level in range(depth)) + "  " * depth + "v\n"
+        keys = "a: " + "{" * depth + "k: v" + "}" * depth + "\n"
+        for text in (flow, block, keys):
+            assert _outcome(_load_fast, text) == _outcome(_load_full, text), text
+
+
+SCALARS = st.one_of(
+    st.text(max_size=8),
+    st.sampled_from(["yes", "no", "on", "~", "null", "1_0", "0x1f", "1:2", ".5", "2022-01-01", "<<", "="]),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+)
+DATA = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(SCALARS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(deadline=None, database=None, derandomize=True, max_examples=300)
+@given(data=DATA, flow=st.booleans(), splice=st.text(max_size=6), at=st.integers(min_value=0))
+def test_fast_constructor_agrees_on_generated_yaml(data: Any, flow: bool, splice: str, at: int) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    assert _outcome(_load_fast, text) == _outcome(_load_full, text)
+    position = at % (len(text) + 1)
+    spliced = text[:position] + splice + text[position:]
+    assert _outcome(_load_fast, spliced) == _outcome(_load_full, spliced)
