@@ -4,9 +4,10 @@ This runs before linking and rendering, so that nothing downstream of it (revers
 links, figures, templates, search) can see a record or field the audience may
 not: the public build's templates never receive internal data at all.
 
-A record with nothing to cut is passed on as the very same object, and so is each
-nested part of a model that needs no change: caches downstream can go by identity,
-and no copy is made of what the audience may see whole.
+Each nested part of a model that needs no change is passed on as the very same
+object, so no copy is made of what the audience may see whole; `Redactor` gives an
+unchanged record the very same redacted record run after run, so caches downstream
+(the live preview's) can go by identity.
 """
 
 from __future__ import annotations
@@ -64,13 +65,15 @@ class Redactor:
 
 def _redact_record(record: Record, keep: set[str]) -> Record:
     model = _redact_model(record.model, keep)
-    # The raw file holds the same fields as the model, and comments besides: a record is passed on
-    # whole only when its model needs no change and its file holds no '#' (so no YAML comment).
-    if model is record.model and "#" not in record.raw.text:
-        return record
-    # Otherwise keep only where it came from and the body.
+    # The raw file may hold anything the model dropped (internal fields, comments): the public
+    # records keep only where they came from and the body, always.
     raw = dataclasses.replace(record.raw, data={}, text="")
-    return dataclasses.replace(record, model=model, raw=raw)
+    redacted = dataclasses.replace(record, model=model, raw=raw)
+    if model is record.model:  # the same references: no need to find them again
+        for name in ("ref_places", "refs"):
+            if name in record.__dict__:
+                redacted.__dict__[name] = record.__dict__[name]
+    return redacted
 
 
 def _redact_model(model: BaseModel, keep: set[str]) -> Any:

@@ -115,7 +115,7 @@ def test_public_record_with_internal_required_relation_is_an_error(minimal_proje
     )
 
 
-def test_a_record_with_nothing_to_cut_is_passed_on_as_is(minimal_project: Project) -> None:
+def test_a_public_record_keeps_its_model_but_never_its_file_text(minimal_project: Project) -> None:
     minimal_project.write(
         "content/units/U-2.yaml",
         """
@@ -127,8 +127,8 @@ def test_a_record_with_nothing_to_cut_is_passed_on_as_is(minimal_project: Projec
     )
     records = {r.id: r for r in _records(minimal_project)}
     public = {r.id: r for r in redact(list(records.values()), "public")}
-    assert public["F-1"] is records["F-1"] and public["T-1"] is records["T-1"]
-    assert public["U-2"] is not records["U-2"] and public["U-2"].raw.text == ""
+    assert public["F-1"].model is records["F-1"].model and public["T-1"].model is records["T-1"].model
+    assert all(record.raw.text == "" and record.raw.data == {} for record in public.values())
     assert public["U-2"].model is records["U-2"].model
 
 
