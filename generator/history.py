@@ -24,6 +24,7 @@ process serves every file version needed to name the changed fields, and one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -112,6 +113,15 @@ class History:
             return self.for_path(full.relative_to(self.root).as_posix())
         except ValueError:
             return FileHistory(path.as_posix())
+
+    @functools.cached_property
+    def owners(self) -> dict[int, tuple[str, ...]]:
+        """The files (by their paths now) each change is part of, by the change's identity."""
+        owners: dict[int, tuple[str, ...]] = {}
+        for path, file in self.files.items():
+            for change in file.changes:
+                owners[id(change)] = (*owners.get(id(change), ()), path)
+        return owners
 
     def recent(self, limit: int) -> list[Change]:
         """The latest `limit` changes across all files, newest first (deletions included)."""

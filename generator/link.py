@@ -12,7 +12,7 @@ from statistics import median
 from typing import Any
 
 from .history import Change, FileHistory, History
-from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit, iter_refs
+from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit
 from .validate import Record
 
 OPEN_STATUSES = ("planned", "in-progress")
@@ -221,20 +221,33 @@ class Site:
     def history_of(self, record: Record) -> FileHistory:
         """The git history of a record's file ("not yet committed" when there is none)."""
         self._read(record.id)
-        if self.history is None or self.content_dir is None:
+        path = self._history_path(record)
+        if self.history is None or path is None:
             return FileHistory(record.raw.display)
+        return self.history.for_path(path)
+
+    def _history_path(self, record: Record) -> str | None:
+        if self.content_dir is None:
+            return None
         try:
             inside = record.raw.path.relative_to(self.content_dir).as_posix()
         except ValueError:
-            return FileHistory(record.raw.display)
-        return self.history.for_path(f"{self.history_prefix}{inside}")
+            return None
+        return f"{self.history_prefix}{inside}"
 
     def recent_changes(self, limit: int) -> list[tuple[Change, Record]]:
         """The latest changes to the records this audience has, newest first."""
         self._read(ALL_KEY)
-        found = [(c, r) for r in self.records.values() for c in self.history_of(r).changes]
-        order = {change: index for index, change in enumerate(self.history.latest)} if self.history else {}
-        found.sort(key=lambda pair: (order.get(pair[0], len(order)), pair[1].id))
+        if self.history is None or limit <= 0:
+            return []
+        by_path = {path: r for r in self.records.values() if (path := self._history_path(r)) is not None}
+        owners = self.history.owners
+        found: list[tuple[Change, Record]] = []
+        for change in self.history.latest:  # newest first: stop at the limit
+            records = sorted((by_path[p] for p in owners.get(id(change), ()) if p in by_path), key=_by_id)
+            found.extend((change, record) for record in records)
+            if len(found) >= limit:
+                break
         return found[:limit]
 
     def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
@@ -305,7 +318,7 @@ def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
         site._by_kind.setdefault(record.kind, []).append(record)
         for old in record.model.former_ids:
             site.former[old] = record
-        for target in dict.fromkeys(t for _, _, t in iter_refs(record.model)):
+        for target in record.refs:
             site._backlinks.setdefault(target, []).append(record)
         if isinstance(record.model, Rectification):
             site.rect[record.id] = derive_state(record.model, as_of)
@@ -341,7 +354,7 @@ def changes(before: Site, after: Site) -> set[str]:
 
 def _related(site: Site, record: Record) -> set[str]:
     """Every id a record is related to: the ids it names, and the effective team and owner."""
-    related = {target for _, _, target in iter_refs(record.model)}
+    related = set(record.refs)
     if record.kind in ("finding", "rectification"):
         for other in (
             site.team_of(record),
@@ -400,6 +413,10 @@ def _days_from_finding(site: Site, model: Rectification) -> int:
     start = min(found) if found else model.opened_on
     end = model.completed_on or start
     return (end - start).days
+
+
+def _by_id(record: Record) -> str:
+    return record.id
 
 
 def _reverse_date(value: dt.date | None) -> int:

@@ -16,11 +16,11 @@ from .history import HistoryCache, read_history
 from .json_schema import schema_pages
 from .link import Site, changes, link
 from .load import load_all
-from .redact import redact
+from .redact import Redactor, redact
 from .render import RECENT_CHANGES, Labels, NavItem, Page, RenderedPages, front_matter, render_pages
 from .settings import Settings
 from .urls import site_urls
-from .validate import Record, validate
+from .validate import Checker, Record, validate
 from .write import WriteResult, write_changes, write_tree
 
 
@@ -162,13 +162,15 @@ class Preview:
     settings: Settings
     audience: str
     history: HistoryCache = field(default_factory=HistoryCache)
+    checker: Checker | None = None
+    redactor: Redactor = field(default_factory=Redactor)
     last: Rendered | None = None
     _pages: RenderedPages | None = None
     _inputs: tuple[object, ...] | None = None
 
     def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
         """Bring the Markdown tree in `out_dir` up to date; raise ContentError (and keep it) on errors."""
-        site, report = linked(self.settings, self.audience, as_of, progress=progress)
+        site, report = self._link(as_of, progress)
         attach_history(site, self.settings, Source(self.settings.content_path), self.history)
         inputs = (as_of, self.settings, _templates_stamp(self.settings.templates_path))
         incremental = self.last is not None and self._pages is not None and inputs == self._inputs
@@ -187,6 +189,20 @@ class Preview:
             result = write_changes(rendered.pages, out_dir, maybe, gone)
         self.last, self._pages, self._inputs = rendered, pages, inputs
         return result
+
+    def _link(self, as_of: dt.date, progress: Progress) -> tuple[Site, Report]:
+        """`linked`, reading and checking again only the files that changed since the last update."""
+        if self.checker is None:
+            self.checker = Checker(self.settings)
+        records, report, _ = self.checker.run(as_of)
+        progress.step(
+            f"checked {len(records)} records: {len(report.errors)} errors, {len(report.warnings)} warnings"
+        )
+        if report.errors:
+            raise ContentError(report.diagnostics)
+        site = link(self.redactor.redact(records, self.audience), as_of, self.audience)
+        progress.step(f"linked {len(site.records)} {self.audience} records")
+        return site, report
 
     def _data(self) -> list[Page]:
         assert self.last is not None and self._pages is not None
