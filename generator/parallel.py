@@ -1,12 +1,14 @@
 """Use both cores for work that is independent per item (loading files, rendering pages).
 
 Workers are forked, so they see the parent's state (the linked site, the
-template environment) without pickling it; only each item's result travels
-back. Small jobs, or platforms without fork, run in the calling process.
+template environment, the items themselves) without pickling it: a task is a
+range of positions in the item list, and only each item's result travels back.
+Small jobs, or platforms without fork, run in the calling process.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -19,8 +21,9 @@ R = TypeVar("R")
 
 MIN_ITEMS = 400
 
-# The function the forked workers call: set just before the pool forks.
+# The function the forked workers call and the items they call it on: set just before the pool forks.
 _job: Callable[[Any], Any] | None = None
+_items: Sequence[Any] = ()
 
 
 def _worker_signals() -> None:
@@ -29,9 +32,10 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
     assert _job is not None
-    return [_job(item) for item in chunk]
+    start, stop = bounds
+    return [_job(item) for item in _items[start:stop]]
 
 
 def workers() -> int:
@@ -54,13 +58,17 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [function(item) for item in items]
-    global _job
-    _job = function
+    global _job, _items
+    _job, _items = function, items
+    size = max(50, -(-len(items) // (count * 8)))
+    ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    # Frozen objects are left alone by the workers' garbage collector, which would otherwise walk (and
+    # so copy, page by page) everything the parent holds, such as the linked site.
+    gc.freeze()
     try:
-        size = max(50, len(items) // (count * 4))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
         with multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals) as pool:
-            results = pool.map(_run_chunk, chunks)
+            results = pool.map(_run_range, ranges, chunksize=1)
     finally:
-        _job = None
+        gc.unfreeze()
+        _job, _items = None, ()
     return [result for chunk in results for result in chunk]
