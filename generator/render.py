@@ -168,18 +168,24 @@ def navigation(labels: Labels) -> list[NavItem]:
 
 def _finalize(value: Any) -> Markup:
     """Applied to every `{{ }}`: safe Markdown and macro output pass, anything else is escaped."""
-    if isinstance(value, (Md, Markup)):
-        return Markup(value)
+    # Markup(text) without Markup.__new__'s own checks (the text is a str): this runs for every `{{ }}`.
+    return str.__new__(Markup, _cell(value))
+
+
+def _cell(value: Any) -> str:
+    """A value as `{{ value }}` prints it: safe text as it is, dates ISO, None as nothing, the rest escaped."""
+    if isinstance(value, str):
+        return value if isinstance(value, (Md, Markup)) else escape_text(value)
     if value is None:
-        return Markup("")
+        return ""
     if isinstance(value, dt.date):
-        return Markup(value.isoformat())
-    return Markup(escape_text(value))
+        return value.isoformat()
+    return escape_text(value)
 
 
 def _join(values: Any, separator: str = ", ") -> Markup:
     """`join` that escapes each item for Markdown (Jinja's would escape for HTML)."""
-    return Markup(separator.join(_finalize(v) for v in values))
+    return str.__new__(Markup, separator.join(_cell(v) for v in values))
 
 
 class _Renderer:
@@ -196,17 +202,25 @@ class _Renderer:
             lstrip_blocks=True,
             # Autoescape makes macro output Markup (passed through); _finalize escapes for Markdown.
             autoescape=True,
+            # A renderer lives for one render call: no stat() of the template file on every page.
+            auto_reload=False,
         )
         self.env.filters["join"] = _join
         self.env.filters["tally_pair"] = lambda record: (record, site.tally_of(record))
         self.env.globals.update(self._helpers())
+        # Fragments that many pages repeat, made once per render call (so per audience): a record's
+        # escaped title and page path, and its row in each kind of table at each depth of page.
+        self._titles: dict[str, str] = {}
+        self._paths: dict[str, str] = {}
+        self._rows: dict[tuple[str, str, str], str] = {}
+        self._heads: dict[str, str] = {}
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
         return {
             "t": self.labels,
             "md": render_md_field,
-            "link": _with_context(self._link),
-            "index_link": _with_context(self._index_link),
+            "link": self._link,
+            "index_link": self._index_link,
             "status": self._status,
             "finding_status": self._finding_status,
             "label": self._label,
@@ -217,15 +231,26 @@ class _Renderer:
             "person": _format_person,
             "raw": Md,
             "common": self._common,
+            "facts": self._render_facts,
+            "scorecard": self._render_scorecard,
+            "tally_head": self._render_tally_head,
+            "tally_row": self._render_tally_row,
+            "findings_table": self._render_findings_table,
+            "rectifications_table": self._render_rectifications_table,
+            "open_items_table": self._render_open_items_table,
+            "meetings_table": self._render_meetings_table,
+            "notices_table": self._render_notices_table,
+            "units_table": self._render_units_table,
+            "referenced_by": self._render_referenced_by,
             "status_chart": self._status_chart,
             "completion_chart": self._completion_chart,
             "matrix_chart": matrix_chart,
-            "page_link": _with_context(self._page_link),
+            "page_link": self._page_link,
             "year_path": year_path,
             "category_path": category_path,
             "timeline": self._timeline,
             "history_rows": self._history_rows,
-            "downloads": _with_context(self._downloads),
+            "downloads": self._downloads,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -377,14 +402,31 @@ class _Renderer:
 
     # -- helpers for templates ------------------------------------------------------------------
 
+    @jinja2.pass_context
     def _link(self, context: Any, target: Record | str | None, text: Any = None) -> Md:
+        return self._link_from(_prefix(context["page_path"]), target, text)
+
+    def _link_from(self, prefix: str, target: Record | str | None, text: Any = None) -> Md:
+        """A link to a record (or its id) from a page `prefix` deep; plain text if the audience lacks it."""
         record = target if not isinstance(target, str) else self.site.get(target)
         if record is None:
             return escape_text(target or "") if text is None else escape_text(text)
-        shown = self.site.title_of(record) if text is None else text
-        href = _relative(context["page_path"], record_path(record.kind, record.id))
-        return Md(f"[{escape_text(shown)}]({href})")
+        shown = self._title(record) if text is None else escape_text(text)
+        return Md(f"[{shown}]({prefix}{self._path(record)})")
 
+    def _title(self, record: Record) -> str:
+        title = self._titles.get(record.id)
+        if title is None:
+            title = self._titles[record.id] = escape_text(self.site.title_of(record))
+        return title
+
+    def _path(self, record: Record) -> str:
+        path = self._paths.get(record.id)
+        if path is None:
+            path = self._paths[record.id] = record_path(record.kind, record.id)
+        return path
+
+    @jinja2.pass_context
     def _index_link(self, context: Any, kind: str) -> Md:
         href = _relative(context["page_path"], index_path(kind))
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
@@ -443,6 +485,173 @@ class _Renderer:
             return escape_text(self.labels("no_rectification"))
         return Md(" / ".join(self._status(r) for r in rects))
 
+    # -- lists and tables, made in Python ------------------------------------------------------
+    # They were Jinja macros; these few shapes repeat on nearly every page, and building them here
+    # (every value still through `_cell`, so escaped as `{{ }}` would) is several times quicker.
+
+    def _render_facts(self, items: list[tuple[str, Any]]) -> Md:
+        """A bulleted list of labelled values; a value that is None or empty is left out."""
+        t = self.labels
+        return Md(
+            "".join(
+                f"- **{escape_text(t(key))}:** {_cell(value)}\n"
+                for key, value in items
+                if value is not None and value != ""
+            )
+        )
+
+    def _render_scorecard(self, tally: Tally) -> Md:
+        """The headline figures of a tally as a one-row table."""
+        t = self.labels
+        if tally.overdue:
+            longest: Any = t("days", days=tally.longest_overdue)
+        else:
+            longest = "—"
+        median = tally.median_days_to_complete
+        # As the template's `| round | int` did: Python's round, to even.
+        typical: Any = "—" if median is None else t("days", days=int(round(median, 0)))
+        cells = (
+            tally.findings,
+            tally.rectifications,
+            tally.done,
+            _format_percent(tally.completion_rate),
+            _format_percent(tally.verified_rate),
+            tally.overdue,
+            longest,
+            typical,
+        )
+        head = self._head("scorecard", _SCORECARD_HEAD)
+        row = "| " + " | ".join(_cell(c) for c in cells) + " |\n"
+        return Md(f"<div data-search-exclude markdown>\n\n{head}{row}\n</div>\n\n")
+
+    def _render_tally_head(self, first: str) -> Md:
+        """The head of a table of tallies whose first column is `first`, without the last line break."""
+        return Md(self._head(f"tally-{first}", (first, *_TALLY_HEAD)).rstrip("\n"))
+
+    def _render_tally_row(self, subject: Any, tally: Tally) -> Md:
+        """One row of a table of tallies, without a line break: the caller's line ends it."""
+        cells = (
+            subject,
+            tally.findings,
+            tally.rectifications,
+            tally.done,
+            _format_percent(tally.completion_rate),
+            _format_percent(tally.verified_rate),
+            tally.overdue,
+        )
+        return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
+
+    @jinja2.pass_context
+    def _render_findings_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "findings", records, _FINDINGS_HEAD, self._finding_row)
+
+    @jinja2.pass_context
+    def _render_rectifications_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "rectifications", records, _RECTIFICATIONS_HEAD, self._rectification_row)
+
+    @jinja2.pass_context
+    def _render_open_items_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "open_items", records, _OPEN_ITEMS_HEAD, self._open_item_row)
+
+    @jinja2.pass_context
+    def _render_meetings_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "meetings", records, _MEETINGS_HEAD, self._meeting_row)
+
+    @jinja2.pass_context
+    def _render_notices_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "notices", records, _NOTICES_HEAD, self._notice_row)
+
+    @jinja2.pass_context
+    def _render_units_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "units", records, _UNITS_HEAD, self._unit_row)
+
+    @jinja2.pass_context
+    def _render_referenced_by(self, context: Any, record: Record) -> Md:
+        """The notices that name a record, under their heading; nothing if none does."""
+        notices = self.site.referrers(record, "notice")
+        if not notices:
+            return Md("")
+        table = self._table(context, "notices", notices, _NOTICES_HEAD, self._notice_row)
+        return Md(f"## {escape_text(self.labels('notices'))}\n\n{table}\n")
+
+    def _table(
+        self,
+        context: Any,
+        name: str,
+        records: list[Record],
+        head: tuple[str, ...],
+        make_row: Callable[[str, Record], str],
+    ) -> Md:
+        """A table of other records, kept out of the search index (their own pages are in it)."""
+        if not records:
+            return Md(f"{escape_text(self.labels('no_records'))}\n\n")
+        prefix = _prefix(context["page_path"])
+        rows = self._rows
+        lines = []
+        for record in records:
+            # A record's row reads the same on every page as deep as this one: made once.
+            key = (name, record.id, prefix)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = make_row(prefix, record)
+            lines.append(row)
+        head_lines = self._head(name, head)
+        return Md(f"<div data-search-exclude markdown>\n\n{head_lines}{''.join(lines)}\n</div>\n\n")
+
+    def _head(self, name: str, columns: tuple[str, ...]) -> str:
+        """A table's head and separator line, in the site's language."""
+        head = self._heads.get(name)
+        if head is None:
+            labels = " | ".join(escape_text(self.labels(c)) for c in columns)
+            rule = " | ".join("---" for _ in columns)
+            head = self._heads[name] = f"| {labels} |\n| {rule} |\n"
+        return head
+
+    def _finding_row(self, prefix: str, f: Record) -> str:
+        link = self._link_from
+        category = escape_text(self.settings.category_label(f.model.category))
+        return (
+            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
+            f" | {_cell(f.model.found_on)} | {category} | {self._finding_status(f)} |\n"
+        )
+
+    def _rectification_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
+            f" | {_cell(x.model.opened_on)} | {self._status(x)} | {deadline} |\n"
+        )
+
+    def _open_item_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
+            f" | {self._status(x)} | {deadline} |\n"
+        )
+
+    def _meeting_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        kind = escape_text(self._label("meeting", x.model.kind))
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind}"
+            f" | {link(prefix, x.model.organizer)} |\n"
+        )
+
+    def _notice_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        kind = escape_text(self._label("notice", x.model.kind))
+        return f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind} |\n"
+
+    def _unit_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.parent)}"
+            f" | {link(prefix, x.model.team)} |\n"
+        )
+
+    @jinja2.pass_context
     def _downloads(self, context: Any, kind: str) -> Md:
         """Links to a kind's CSV files, the JSON of everything and the data page."""
         from .export import downloads  # export builds on render's paths: import here, not at the top
@@ -451,6 +660,7 @@ class _Renderer:
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
         return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
 
+    @jinja2.pass_context
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
         href = _relative(context["page_path"], path)
         return Md(f"[{escape_text(text)}]({href})")
@@ -494,15 +704,31 @@ class _Renderer:
         return self.labels(f"{prefix}_{value}")
 
 
-def _with_context(method: Callable[..., Any]) -> Callable[..., Any]:
-    """A template function that receives the template context (for the current page's path)."""
-
-    @jinja2.pass_context
-    def call(context: Any, *args: Any, **kwargs: Any) -> Any:
-        return method(context, *args, **kwargs)
-
-    return call
-
+# The columns of each table, as label keys.
+_FINDINGS_HEAD = ("id", "title", "unit", "found_on", "category", "status")
+_RECTIFICATIONS_HEAD = ("id", "title", "owner", "opened_on", "status", "deadline")
+_OPEN_ITEMS_HEAD = ("id", "title", "owner", "status", "deadline")
+_MEETINGS_HEAD = ("id", "title", "date", "kind", "organizer")
+_NOTICES_HEAD = ("id", "title", "date", "kind")
+_UNITS_HEAD = ("id", "name", "parent", "team")
+_SCORECARD_HEAD = (
+    "findings",
+    "rectifications",
+    "completed_and_verified",
+    "completion_rate",
+    "verified_rate",
+    "overdue_count",
+    "longest_overdue",
+    "median_days",
+)
+_TALLY_HEAD = (
+    "findings",
+    "rectifications",
+    "completed_and_verified",
+    "completion_rate",
+    "verified_rate",
+    "overdue_count",
+)
 
 _STATUS_TONES = {
     "planned": "muted",
@@ -515,7 +741,12 @@ _STATUS_TONES = {
 
 def _relative(page_path: str, target: str) -> str:
     """A link from one generated page to another; both are paths from the root of the tree."""
-    return "../" * page_path.count("/") + target
+    return _prefix(page_path) + target
+
+
+def _prefix(page_path: str) -> str:
+    """What leads from a page back to the root of the tree: `../` for each of its folders."""
+    return "../" * page_path.count("/")
 
 
 def _day(moment: dt.datetime | None) -> str:
