@@ -8,6 +8,7 @@ escape a plain-text field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -76,11 +77,15 @@ def category_path(category: str) -> str:
     return f"categories/{category}/index.md"
 
 
+# libyaml's loader where it is installed: the labels are read a few times a build.
+_YAML_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Labels:
     """The words the generator writes, in the site's language."""
 
     def __init__(self, templates: Path, language: str) -> None:
-        data = yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
+        data = yaml.load((templates / "labels.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         self.words: dict[str, str] = {**data["en"], **data.get(language, {})}
 
     def __call__(self, key: str, **values: Any) -> str:
@@ -93,18 +98,19 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     """Every page of the site as Markdown, and the short top-level navigation."""
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
-    pages = [
-        renderer.home(),
-        renderer.progress(),
-        renderer.years(),
-        renderer.categories(),
-        renderer.changes(),
+    jobs: list[Callable[[], Page]] = [
+        renderer.home,
+        renderer.progress,
+        renderer.years,
+        renderer.categories,
+        renderer.changes,
     ]
-    pages.extend(renderer.year(year) for year in site.years())
-    pages.extend(renderer.category(category) for category in settings.categories)
-    for kind in KINDS:
-        pages.append(renderer.index(kind))
-    pages.extend(render_records(renderer, [r for kind in KINDS for r in site.of_kind(kind)]))
+    jobs.extend(functools.partial(renderer.year, year) for year in renderer.all_years())
+    jobs.extend(functools.partial(renderer.category, category) for category in settings.categories)
+    jobs.extend(functools.partial(renderer.index, kind) for kind in KINDS)
+    jobs.extend(functools.partial(renderer.record, r) for kind in KINDS for r in site.of_kind(kind))
+    # The pages are independent: a large site's are made on both cores.
+    pages = fork_map(_make_page, jobs)
     pages.extend(redirects(site, settings.language))
     if site.audience == "internal":
         # The internal site must not be indexed even if it is reachable by mistake.
@@ -112,22 +118,8 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     return pages, navigation(labels)
 
 
-_renderer: _Renderer | None = None
-
-
-def _render_record(record: Record) -> Page:
-    assert _renderer is not None
-    return _renderer.record(record)
-
-
-def render_records(renderer: _Renderer, records: list[Record]) -> list[Page]:
-    """One page per record, on both cores for a large site (the pages are independent)."""
-    global _renderer
-    _renderer = renderer
-    try:
-        return fork_map(_render_record, records)
-    finally:
-        _renderer = None
+def _make_page(job: Callable[[], Page]) -> Page:
+    return job()
 
 
 def redirects(site: Site, language: str = "en") -> list[Page]:
@@ -214,6 +206,9 @@ class _Renderer:
         self._paths: dict[str, str] = {}
         self._rows: dict[tuple[str, str, str], str] = {}
         self._heads: dict[str, str] = {}
+        self._years: list[int] | None = None
+        self._tally: Tally | None = None
+        self._findings: dict[tuple[int | None, str | None], tuple[list[Record], Tally]] = {}
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -262,7 +257,7 @@ class _Renderer:
         context = {
             "year": year,
             "findings_this_year": len(this_year),
-            "tally": site.tally_of(None),
+            "tally": self._site_tally(),
             "notices": site.of_kind("notice")[:LATEST_NOTICES],
         }
         meta = {"title": self.settings.site_name, "search": {"exclude": True}}
@@ -274,17 +269,15 @@ class _Renderer:
         overdue = sorted(
             (r for r in rects if site.rect[r.id].overdue), key=lambda r: -site.rect[r.id].days_overdue
         )
-        years = site.years()
+        years = self.all_years()
         context = {
-            "tally": site.tally_of(None),
+            "tally": self._site_tally(),
             "statuses": STATUSES,
             "overdue": overdue,
             "units": [(u, site.tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
             "teams": [(t, site.tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
-            "years": [(y, site.tally_of_findings(site.findings_in(year=y))) for y in years],
-            "categories": [
-                (c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories
-            ],
+            "years": [(y, self._findings_of(year=y)[1]) for y in years],
+            "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
         }
         meta = {"title": self.labels("progress"), "search": {"exclude": True}}
@@ -311,21 +304,21 @@ class _Renderer:
         rows = [
             (
                 year,
-                site.tally_of_findings(site.findings_in(year=year)),
+                self._findings_of(year=year)[1],
                 len(site.of_year("meeting", year)),
                 len(site.of_year("rectification", year)),
             )
-            for year in site.years()
+            for year in self.all_years()
         ]
         meta = {"title": self.labels("years"), "search": {"exclude": True}}
         return self._page("years.md.j2", YEARS_PATH, meta, {"rows": rows})
 
     def year(self, year: int) -> Page:
         site = self.site
-        findings = site.findings_in(year=year)
+        findings, tally = self._findings_of(year=year)
         context = {
             "year": year,
-            "tally": site.tally_of_findings(findings),
+            "tally": tally,
             "findings": findings,
             "meetings": site.of_year("meeting", year),
             "completed": site.of_year("rectification", year),
@@ -335,14 +328,13 @@ class _Renderer:
         return self._page("year.md.j2", year_path(year), meta, context)
 
     def categories(self) -> Page:
-        site = self.site
-        rows = [(c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories]
+        rows = [(c, self._findings_of(category=c)[1]) for c in self.settings.categories]
         meta = {"title": self.labels("categories"), "search": {"exclude": True}}
         return self._page("categories.md.j2", CATEGORIES_PATH, meta, {"rows": rows})
 
     def category(self, category: str) -> Page:
         site = self.site
-        findings = site.findings_in(category=category)
+        findings = self._findings_of(category=category)[0]
         rects = site.rectifications_for(findings)
         context = {
             "category_id": category,
@@ -395,6 +387,29 @@ class _Renderer:
                 f"{_template_place(error, template)}: template error: {str(error)[:300]}"
             ) from None
         return Page(path, front_matter(meta) + body)
+
+    # -- site-wide figures that several pages show, worked out once per render call ------------
+
+    def all_years(self) -> list[int]:
+        """Every year with a page, newest first."""
+        if self._years is None:
+            self._years = self.site.years()
+        return self._years
+
+    def _site_tally(self) -> Tally:
+        if self._tally is None:
+            self._tally = self.site.tally_of(None)
+        return self._tally
+
+    def _findings_of(
+        self, year: int | None = None, category: str | None = None
+    ) -> tuple[list[Record], Tally]:
+        """The findings of a year or a category, and their tally."""
+        found = self._findings.get((year, category))
+        if found is None:
+            findings = self.site.findings_in(year=year, category=category)
+            found = self._findings[(year, category)] = (findings, self.site.tally_of_findings(findings))
+        return found
 
     @property
     def _internal(self) -> bool:
