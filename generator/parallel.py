@@ -46,21 +46,25 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """`[function(item) for item in items]`, in order, spread over forked worker processes."""
+def fork_map(function: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -> list[R]:
+    """`[function(item) for item in items]`, in order, spread over forked worker processes.
+
+    Fewer than `min_items` items are not worth a fork; a caller whose items are few but
+    large (whole files) says so with a smaller number.
+    """
     count = workers()
     # Forking while other threads run (a live-preview server, say) can copy a held lock into the child.
     alone = threading.active_count() == 1
     if (
         count < 2
-        or len(items) < MIN_ITEMS
+        or len(items) < max(min_items, 2)
         or not alone
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [function(item) for item in items]
     global _job, _items
     _job, _items = function, items
-    size = max(50, -(-len(items) // (count * 8)))
+    size = max(min(50, min_items), -(-len(items) // (count * 8)))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     # Frozen objects are left alone by the workers' garbage collector, which would otherwise walk (and
     # so copy, page by page) everything the parent holds, such as the linked site.
