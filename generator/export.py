@@ -23,7 +23,7 @@ from . import __version__
 from .errors import BuildError
 from .link import Site, Tally
 from .markup import escape_cell, escape_text
-from .parallel import MIN_ITEMS, fork_map
+from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .render import Page, record_path
 from .schema import INTERNAL, KINDS
 from .settings import Settings
@@ -621,7 +621,11 @@ def columns(table: Table, audience: str) -> list[Column]:
 def data_files(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
     """The CSV file of every table and the JSON file of all records, for the site's audience."""
     _check_audience(site)
-    urls = urls or site_urls(settings)
+    with gc_frozen():
+        return _data_files(site, settings, urls or site_urls(settings))
+
+
+def _data_files(site: Site, settings: Settings, urls: SiteUrls) -> list[Page]:
     memo: dict[str, Any] = {}
     tables = list(TABLES.values())
     # The files are independent, and the JSON file's records too: a large site's are made on both
@@ -726,7 +730,7 @@ def _records_text(
     """Some records of a kind as the JSON document holds them: indented, separated by commas."""
     records = site.of_kind(kind)[start:stop]
     return ",\n".join(
-        _RECORD_INDENT + _json_text(_record_json(Row(site, settings, urls, r, memo=memo)), _RECORD_NEWLINE)
+        _RECORD_INDENT + _record_text(Row(site, settings, urls, r, memo=memo), _RECORD_NEWLINE)
         for r in records
     )
 
@@ -738,59 +742,99 @@ def _json_document(site: Site, by_kind: dict[str, list[str]]) -> str:
         "audience": site.audience,
         "generated_by": f"disclose {__version__}",
     }
-    lines = ["{"]
-    lines += [f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)}," for key, value in head.items()]
-    kinds = []
-    for kind in KINDS:
+    # One join at the end: the records' texts are most of the file, and are copied once.
+    parts = ["{\n"]
+    parts += [f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)},\n" for key, value in head.items()]
+    parts.append('  "records": {\n')
+    for position, kind in enumerate(KINDS):
+        parts.append(",\n" if position else "")
         texts = [text for text in by_kind.get(kind, []) if text]
-        body = "[\n" + ",\n".join(texts) + "\n    ]" if texts else "[]"
-        kinds.append(f"    {_ENCODER.encode(kind)}: {body}")
-    lines.append('  "records": {\n' + ",\n".join(kinds) + "\n  }")
-    return "\n".join(lines) + "\n}\n"
+        if not texts:
+            parts.append(f"    {_ENCODER.encode(kind)}: []")
+            continue
+        parts.append(f"    {_ENCODER.encode(kind)}: [\n")
+        for index, text in enumerate(texts):
+            parts += [",\n" if index else "", text]
+        parts.append("\n    ]")
+    parts.append("\n  }\n}\n")
+    return "".join(parts)
 
 
-def _record_json(row: Row) -> dict[str, Any]:
+def _record_text(row: Row, newline: str) -> str:
+    """A record as the JSON file holds it: its id, its fields, a notice's body, then the derived values.
+
+    Written straight from the model, as json.dumps(indent=2) would write the record's dict, without
+    making the dict first. `newline` is a line break and the indentation of the record's own line.
+    """
     public = row.site.audience != "internal"
-    data: dict[str, Any] = {"id": row.record.id}
-    data.update(_dump(row.m, public, skip={"id"}))
+    inner = newline + "  "
+    parts = [f'"id": {_encode_string(row.record.id)}']
+    parts += _field_texts(row.m, public, inner, skip_id=True)
     if row.record.kind == "notice":
-        data["body"] = row.record.body
-    table = COLUMNS[row.record.kind]
-    data["derived"] = {c.name: _json_value(c.get(row), public) for c in table if c.derived}
-    return data
+        parts.append(f'"body": {_value_text(row.record.body, public, inner)}')
+    derived = [
+        f"{_encode_string(c.name)}: {_value_text(c.get(row), public, inner + '  ')}"
+        for c in COLUMNS[row.record.kind]
+        if c.derived
+    ]
+    parts.append(f'"derived": {_container("{", "}", derived, inner)}')
+    return _container("{", "}", parts, newline)
 
 
-def _dump(model: BaseModel, public: bool, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
-    """A model's fields in declaration order; a public build leaves internal fields out entirely."""
-    return {
-        name: _json_value(getattr(model, name), public)
-        for name in _field_names(type(model), public)
-        if name not in skip
-    }
+def _field_texts(model: BaseModel, public: bool, newline: str, skip_id: bool = False) -> list[str]:
+    """`"name": value` for a model's fields in declaration order, less the internal ones in public."""
+    texts = []
+    for name, key in _field_keys(type(model), public):
+        if skip_id and name == "id":
+            continue
+        value = getattr(model, name)
+        texts.append(
+            f"{key}: {_encode_string(value) if type(value) is str else _value_text(value, public, newline)}"
+        )
+    return texts
 
 
 @functools.cache
-def _field_names(model_type: type[BaseModel], public: bool) -> tuple[str, ...]:
-    """The fields of a kind of model that a build writes, in declaration order."""
+def _field_keys(model_type: type[BaseModel], public: bool) -> tuple[tuple[str, str], ...]:
+    """The fields of a kind of model that a build writes, in declaration order, with their JSON keys."""
     fields = model_type.model_fields.items()
-    return tuple(name for name, info in fields if not (public and INTERNAL in info.metadata))
+    return tuple(
+        (name, _encode_string(name)) for name, info in fields if not (public and INTERNAL in info.metadata)
+    )
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def _json_value(value: Any, public: bool) -> Any:
-    if type(value) in _SCALARS:
-        return value
+def _value_text(value: Any, public: bool, newline: str) -> str:
+    """A field's value as JSON text: models as objects of their fields, dates ISO, lists as lists."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = newline + "  "
     if isinstance(value, BaseModel):
-        return _dump(value, public)
+        return _container("{", "}", _field_texts(value, public, inner), newline)
     if isinstance(value, (list, tuple)):
-        return [_json_value(v, public) for v in value]
+        items = [_encode_string(v) if type(v) is str else _value_text(v, public, inner) for v in value]
+        return _container("[", "]", items, newline)
     if isinstance(value, dict):
-        return {str(k): _json_value(v, public) for k, v in value.items()}
+        keyed = {str(k): v for k, v in value.items()}
+        items = [f"{_encode_string(k)}: {_value_text(v, public, inner)}" for k, v in keyed.items()]
+        return _container("{", "}", items, newline)
     if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+        return _encode_string(value.isoformat())
+    return _json_text(value, newline)
+
+
+def _container(opening: str, closing: str, items: list[str], newline: str) -> str:
+    """Items of an object or an array, one a line, as json.dumps(indent=2) lays them out."""
+    if not items:
+        return opening + closing
+    inner = newline + "  "
+    return opening + inner + ("," + inner).join(items) + newline + closing
 
 
 def _json_text(value: Any, newline: str = "\n") -> str:

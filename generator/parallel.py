@@ -8,12 +8,13 @@ Small jobs, or platforms without fork, run in the calling process.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -36,6 +37,24 @@ def _run_range(bounds: tuple[int, int]) -> list[Any]:
     assert _job is not None
     start, stop = bounds
     return [_job(item) for item in _items[start:stop]]
+
+
+@contextlib.contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Leave every object that exists now out of the garbage collector's full passes, for a while.
+
+    A stage that makes many small objects (pages, rows) sets off full collections, and each walks
+    the whole linked site again (about 0.1 s at 10,000 records) although none of it is garbage.
+    Frozen objects are still freed when their last reference goes; only cycles among them wait.
+    """
+    if gc.get_freeze_count():  # an enclosing block froze them, and will thaw them
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def workers() -> int:
@@ -68,11 +87,13 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], min_items: int = MI
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     # Frozen objects are left alone by the workers' garbage collector, which would otherwise walk (and
     # so copy, page by page) everything the parent holds, such as the linked site.
+    thaw = not gc.get_freeze_count()
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals) as pool:
             results = pool.map(_run_range, ranges, chunksize=1)
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
         _job, _items = None, ()
     return [result for chunk in results for result in chunk]

@@ -24,7 +24,7 @@ from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
-from .parallel import fork_map
+from .parallel import fork_map, gc_frozen
 from .schema import KINDS
 from .settings import Settings
 from .validate import Record
@@ -96,6 +96,11 @@ class Labels:
 
 def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     """Every page of the site as Markdown, and the short top-level navigation."""
+    with gc_frozen():
+        return _render(site, settings)
+
+
+def _render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
     jobs: list[Callable[[], Page]] = [

@@ -273,6 +273,52 @@ def test_json_text_is_json_dumps_with_indent(value: object) -> None:
     assert _json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
 
 
+def test_a_model_is_written_with_iso_dates_and_without_internal_fields_in_public() -> None:
+    import datetime as dt
+
+    from generator.export import _value_text
+    from generator.schema import Unit
+
+    unit = Unit.model_validate(
+        {
+            "name": "Unit",
+            "team": "T-1",
+            "visibility": "public",
+            "top_leader": {"title": "Director", "name": "Secret Name"},
+            "extra": {
+                "day": dt.date(2024, 1, 2),
+                "moment": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+                "ratio": 1.5,
+                "odd": float("nan"),
+                "list": [1, "a", None, True, (2, 3)],
+                "nested": {"k": [dt.date(2025, 3, 4)]},
+            },
+        }
+    )
+    internal = {
+        "id": None,
+        "visibility": "public",
+        "tags": [],
+        "former_ids": [],
+        "extra": {
+            "day": "2024-01-02",
+            "moment": "2024-01-02T03:04:05+00:00",
+            "ratio": 1.5,
+            "odd": float("nan"),
+            "list": [1, "a", None, True, [2, 3]],
+            "nested": {"k": ["2025-03-04"]},
+        },
+        "name": "Unit",
+        "parent": None,
+        "team": "T-1",
+        "top_leader": {"title": "Director", "name": "Secret Name"},
+        "description": None,
+    }
+    public = {k: v for k, v in internal.items() if k != "extra"} | {"top_leader": {"title": "Director"}}
+    for is_public, expected in ((False, internal), (True, public)):
+        assert _value_text(unit, is_public, "\n") == json.dumps(expected, ensure_ascii=False, indent=2)
+
+
 def test_data_files_made_on_both_cores_are_the_same(
     public: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
