@@ -12,7 +12,10 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -33,10 +36,32 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_range(bounds: tuple[int, int]) -> list[Any]:
+def _run_range(bounds: tuple[int, int]) -> list[Any] | str:
     assert _job is not None
     start, stop = bounds
-    return [_job(item) for item in _items[start:stop]]
+    results = [_job(item) for item in _items[start:stop]]
+    if _spool is None:
+        return results
+    # Through the pool's pipe, a worker stalls every 64 KB until the parent (a third process on two
+    # cores) is scheduled to read; written to memory-backed files, megabytes of pages do not wait.
+    path = os.path.join(_spool, f"{start}.pickle")
+    with open(path, "wb") as file:
+        pickle.dump(results, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _collect(result: list[Any] | str) -> list[Any]:
+    if isinstance(result, list):
+        return result
+    with open(result, "rb") as file:
+        loaded: list[Any] = pickle.load(file)
+    os.unlink(result)
+    return loaded
+
+
+# Where workers leave their results: a folder in shared memory, if the system has one.
+_spool: str | None = None
+_SHARED_MEMORY = "/dev/shm"
 
 
 @contextlib.contextmanager
@@ -89,11 +114,17 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], min_items: int = MI
     # so copy, page by page) everything the parent holds, such as the linked site.
     thaw = not gc.get_freeze_count()
     gc.freeze()
+    global _spool
+    _spool = (
+        tempfile.mkdtemp(prefix="disclose-", dir=_SHARED_MEMORY) if os.path.isdir(_SHARED_MEMORY) else None
+    )
     try:
         with multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals) as pool:
-            results = pool.map(_run_range, ranges, chunksize=1)
+            # In order, each range as soon as it is done: the parent reads while the workers go on.
+            return [result for chunk in pool.imap(_run_range, ranges) for result in _collect(chunk)]
     finally:
         if thaw:
             gc.unfreeze()
-        _job, _items = None, ()
-    return [result for chunk in results for result in chunk]
+        if _spool is not None:
+            shutil.rmtree(_spool, ignore_errors=True)
+        _job, _items, _spool = None, (), None
