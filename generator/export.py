@@ -631,12 +631,21 @@ def _data_files(site: Site, settings: Settings, urls: SiteUrls) -> list[Page]:
     # The files are independent, and the JSON file's records too: a large site's are made on both
     # cores, the JSON file in slices of records, each slice's text indented as the whole file's.
     slices = _slices(site)
-    jobs: list[Callable[[], str]] = [
-        functools.partial(table_csv, site, settings, urls, table, memo) for table in tables
+    jobs: list[tuple[int, Callable[[], str]]] = [
+        (len(site.of_kind(table.kind)), functools.partial(table_csv, site, settings, urls, table, memo))
+        for table in tables
     ]
-    jobs += [functools.partial(_records_text, site, settings, urls, *part, memo) for part in slices]
+    jobs += [
+        (stop - start, functools.partial(_records_text, site, settings, urls, kind, start, stop, memo))
+        for kind, start, stop in slices
+    ]
+    # Largest first, so that no big file is left to one worker at the end; then back in order.
+    order = sorted(range(len(jobs)), key=lambda index: -jobs[index][0])
     big = len(site.records) >= MIN_ITEMS
-    texts = fork_map(_call, jobs, min_items=0 if big else MIN_ITEMS)
+    done = fork_map(_call, [jobs[index][1] for index in order], min_items=0 if big else MIN_ITEMS)
+    texts = [""] * len(jobs)
+    for index, text in zip(order, done, strict=True):
+        texts[index] = text
     pages = [Page(table.path, text) for table, text in zip(tables, texts[: len(tables)], strict=True)]
     by_kind: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for (kind, _, _), text in zip(slices, texts[len(tables) :], strict=True):
@@ -650,7 +659,7 @@ def _call(job: Callable[[], str]) -> str:
 
 
 # Records per slice of the JSON file: enough to keep the workers' round trips few.
-_SLICE = 1000
+_SLICE = 500
 
 
 def _slices(site: Site) -> list[tuple[str, int, int]]:

@@ -108,7 +108,7 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], min_items: int = MI
         return [function(item) for item in items]
     global _job, _items
     _job, _items = function, items
-    size = max(min(50, min_items), -(-len(items) // (count * 8)))
+    size = max(1, len(items) // (count * 8))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     # Frozen objects are left alone by the workers' garbage collector, which would otherwise walk (and
     # so copy, page by page) everything the parent holds, such as the linked site.

@@ -103,19 +103,20 @@ def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
 def _render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
-    jobs: list[Callable[[], Page]] = [
+    jobs: list[Callable[[], Page | list[Page]]] = [
         renderer.home,
         renderer.progress,
         renderer.years,
         renderer.categories,
         renderer.changes,
+        # Which years have a page is worked out in the worker too: it reads every record's dates.
+        renderer.each_year,
     ]
-    jobs.extend(functools.partial(renderer.year, year) for year in renderer.all_years())
     jobs.extend(functools.partial(renderer.category, category) for category in settings.categories)
     jobs.extend(functools.partial(renderer.index, kind) for kind in KINDS)
     jobs.extend(functools.partial(renderer.record, r) for kind in KINDS for r in site.of_kind(kind))
     # The pages are independent: a large site's are made on both cores.
-    pages = fork_map(_make_page, jobs)
+    pages = [page for made in fork_map(_make_pages, jobs) for page in made]
     pages.extend(redirects(site, settings.language))
     if site.audience == "internal":
         # The internal site must not be indexed even if it is reachable by mistake.
@@ -123,8 +124,9 @@ def _render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
     return pages, navigation(labels)
 
 
-def _make_page(job: Callable[[], Page]) -> Page:
-    return job()
+def _make_pages(job: Callable[[], Page | list[Page]]) -> list[Page]:
+    made = job()
+    return made if isinstance(made, list) else [made]
 
 
 def redirects(site: Site, language: str = "en") -> list[Page]:
@@ -344,6 +346,10 @@ class _Renderer:
         }
         meta = {"title": self.labels("year_title", year=year), "search": {"exclude": True}}
         return self._page("year.md.j2", year_path(year), meta, context)
+
+    def each_year(self) -> list[Page]:
+        """The archive page of every year, newest first."""
+        return [self.year(year) for year in self.all_years()]
 
     def categories(self) -> Page:
         rows = [(c, self._findings_of(category=c)[1]) for c in self.settings.categories]
