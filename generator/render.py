@@ -226,6 +226,7 @@ class _Renderer:
         self._paths: dict[str, str] = {}
         self._rows: dict[tuple[str, str, str], str] = {}
         self._heads: dict[str, str] = {}
+        self._fact_leads: dict[str, str] = {}
         self._years: list[int] | None = None
         self._tally: Tally | None = None
         self._findings: dict[tuple[int | None, str | None], tuple[list[Record], Tally]] = {}
@@ -530,14 +531,14 @@ class _Renderer:
 
     def _render_facts(self, items: list[tuple[str, Any]]) -> Md:
         """A bulleted list of labelled values; a value that is None or empty is left out."""
-        t = self.labels
-        return Md(
-            "".join(
-                f"- **{escape_text(t(key))}:** {_cell(value)}\n"
-                for key, value in items
-                if value is not None and value != ""
-            )
-        )
+        lines = []
+        for key, value in items:
+            if value is not None and value != "":
+                lead = self._fact_leads.get(key)
+                if lead is None:
+                    lead = self._fact_leads[key] = f"- **{escape_text(self.labels(key))}:** "
+                lines.append(f"{lead}{_cell(value)}\n")
+        return Md("".join(lines))
 
     def _render_scorecard(self, tally: Tally) -> Md:
         """The headline figures of a tally as a one-row table."""
