@@ -45,8 +45,13 @@ def _run_range(bounds: tuple[int, int]) -> list[Any] | str:
     # Through the pool's pipe, a worker stalls every 64 KB until the parent (a third process on two
     # cores) is scheduled to read; written to memory-backed files, megabytes of pages do not wait.
     path = os.path.join(_spool, f"{start}.pickle")
-    with open(path, "wb") as file:
-        pickle.dump(results, file, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with open(path, "wb") as file:
+            pickle.dump(results, file, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # a small /dev/shm (a container's is 64 MB) is full: the pipe, then
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return results
     return path
 
 

@@ -47,6 +47,18 @@ def test_results_come_back_in_order(
     assert list(two_workers.iterdir()) == []
 
 
+def test_a_full_shared_memory_falls_back_to_the_pipe(
+    two_workers: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.pickle, "dump", full)  # in the workers too: they fork after this
+    items = list(range(500))
+    assert fork_map(_page, items, min_items=0) == [_page(n) for n in items]
+    assert list(two_workers.iterdir()) == []
+
+
 def test_a_failing_job_fails_the_map_and_leaves_no_files(two_workers: Path) -> None:
     with pytest.raises(ValueError, match="thirteen"):
         fork_map(_fails_on_13, list(range(100)), min_items=0)
