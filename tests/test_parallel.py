@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ def test_results_come_back_in_order(
         monkeypatch.setattr(parallel, "_SHARED_MEMORY", str(two_workers / "none"))
     items = list(range(500))
     assert fork_map(_page, items, min_items=0) == [_page(n) for n in items]
-    assert len(set(fork_map(_pid, items, min_items=0)) - {os.getpid()}) >= 1  # it did fork
+    if threading.active_count() == 1:  # with other threads alive (an earlier test's) it must not fork
+        assert len(set(fork_map(_pid, items, min_items=0)) - {os.getpid()}) >= 1
     assert list(two_workers.iterdir()) == []
 
 
