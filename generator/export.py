@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -20,8 +21,9 @@ from pydantic import BaseModel
 
 from . import __version__
 from .errors import BuildError
-from .link import Site
+from .link import Site, Tally
 from .markup import escape_cell, escape_text
+from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .render import Page, record_path
 from .schema import INTERNAL, KINDS
 from .settings import Settings
@@ -47,6 +49,9 @@ class Row:
     # In a sub-table: the item of the record this row shows (a report) and its position from 1.
     item: Any = None
     position: int = 0
+    # Figures worked out once for all the rows of one call of data_files (a record's tally has
+    # four columns, in its CSV file and in the JSON file): keyed by record id.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def m(self) -> Any:
@@ -57,6 +62,13 @@ class Row:
         """The display title of the record with this id, if the audience has it."""
         target = self.site.get(record_id)
         return self.site.title_of(target) if target is not None else ""
+
+    def tally(self) -> Tally:
+        """The record's tally (a team's or a unit's figures)."""
+        tally = self.memo.get(self.record.id)
+        if tally is None:
+            tally = self.memo[self.record.id] = self.site.tally_of(self.record)
+        return tally
 
     def url(self) -> str:
         """The record page's URL: absolute with a site_url, else relative to the site's root."""
@@ -146,7 +158,7 @@ def _extra(row: Row) -> str:
 
 
 def _tally(name: str) -> Getter:
-    return lambda row: getattr(row.site.tally_of(row.record), name)
+    return lambda row: getattr(row.tally(), name)
 
 
 def _state(name: str) -> Getter:
@@ -609,10 +621,53 @@ def columns(table: Table, audience: str) -> list[Column]:
 def data_files(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
     """The CSV file of every table and the JSON file of all records, for the site's audience."""
     _check_audience(site)
-    urls = urls or site_urls(settings)
-    pages = [Page(table.path, table_csv(site, settings, urls, table)) for table in TABLES.values()]
-    pages.append(Page(JSON_PATH, records_json(site, settings, urls)))
+    with gc_frozen():
+        return _data_files(site, settings, urls or site_urls(settings))
+
+
+def _data_files(site: Site, settings: Settings, urls: SiteUrls) -> list[Page]:
+    memo: dict[str, Any] = {}
+    tables = list(TABLES.values())
+    # The files are independent, and the JSON file's records too: a large site's are made on both
+    # cores, the JSON file in slices of records, each slice's text indented as the whole file's.
+    slices = _slices(site)
+    jobs: list[tuple[int, Callable[[], str]]] = [
+        (len(site.of_kind(table.kind)), functools.partial(table_csv, site, settings, urls, table, memo))
+        for table in tables
+    ]
+    jobs += [
+        (stop - start, functools.partial(_records_text, site, settings, urls, kind, start, stop, memo))
+        for kind, start, stop in slices
+    ]
+    # Largest first, so that no big file is left to one worker at the end; then back in order.
+    order = sorted(range(len(jobs)), key=lambda index: -jobs[index][0])
+    big = len(site.records) >= MIN_ITEMS
+    done = fork_map(_call, [jobs[index][1] for index in order], min_items=0 if big else MIN_ITEMS)
+    texts = [""] * len(jobs)
+    for index, text in zip(order, done, strict=True):
+        texts[index] = text
+    pages = [Page(table.path, text) for table, text in zip(tables, texts[: len(tables)], strict=True)]
+    by_kind: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for (kind, _, _), text in zip(slices, texts[len(tables) :], strict=True):
+        by_kind[kind].append(text)
+    pages.append(Page(JSON_PATH, _json_document(site, by_kind)))
     return pages
+
+
+def _call(job: Callable[[], str]) -> str:
+    return job()
+
+
+# Records per slice of the JSON file: enough to keep the workers' round trips few.
+_SLICE = 500
+
+
+def _slices(site: Site) -> list[tuple[str, int, int]]:
+    return [
+        (kind, start, min(start + _SLICE, len(site.of_kind(kind))))
+        for kind in KINDS
+        for start in range(0, len(site.of_kind(kind)), _SLICE)
+    ]
 
 
 def _check_audience(site: Site) -> None:
@@ -624,24 +679,30 @@ def _check_audience(site: Site) -> None:
         raise BuildError(f"internal records in the {site.audience} data files: {', '.join(leaked[:5])}")
 
 
-def table_csv(site: Site, settings: Settings, urls: SiteUrls, table: Table) -> str:
+def table_csv(
+    site: Site, settings: Settings, urls: SiteUrls, table: Table, memo: dict[str, Any] | None = None
+) -> str:
     """One table as CSV text: a BOM, the header, then one line per row (CRLF, as RFC 4180 says)."""
     cols = columns(table, site.audience)
+    getters = [c.get for c in cols]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(c.name for c in cols)
-    for row in _rows(site, settings, urls, table):
-        writer.writerow(format_cell(c.get(row)) for c in cols)
+    writer.writerows(
+        [format_cell(get(row)) for get in getters] for row in _rows(site, settings, urls, table, memo or {})
+    )
     return BOM + buffer.getvalue()
 
 
-def _rows(site: Site, settings: Settings, urls: SiteUrls, table: Table) -> Iterator[Row]:
+def _rows(
+    site: Site, settings: Settings, urls: SiteUrls, table: Table, memo: dict[str, Any]
+) -> Iterator[Row]:
     for record in site.of_kind(table.kind):
         if table.items is None:
-            yield Row(site, settings, urls, record)
+            yield Row(site, settings, urls, record, memo=memo)
         else:
             for position, item in enumerate(table.items(record), start=1):
-                yield Row(site, settings, urls, record, item, position)
+                yield Row(site, settings, urls, record, item, position, memo)
 
 
 def format_cell(value: object) -> str:
@@ -657,51 +718,172 @@ def format_cell(value: object) -> str:
 
 def records_json(site: Site, settings: Settings, urls: SiteUrls) -> str:
     """Every record of the audience as one JSON document, byte for byte the same for the same input."""
-    document = {
+    memo: dict[str, Any] = {}
+    by_kind = {
+        kind: [_records_text(site, settings, urls, kind, 0, len(site.of_kind(kind)), memo)] for kind in KINDS
+    }
+    return _json_document(site, by_kind)
+
+
+# What json.dumps(document, indent=2, ensure_ascii=False) writes, made a record at a time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=2)
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+# A record sits three levels deep in the document: {"records": {kind: [record]}}.
+_RECORD_INDENT = " " * 6
+_RECORD_NEWLINE = "\n" + _RECORD_INDENT
+
+
+def _records_text(
+    site: Site, settings: Settings, urls: SiteUrls, kind: str, start: int, stop: int, memo: dict[str, Any]
+) -> str:
+    """Some records of a kind as the JSON document holds them: indented, separated by commas."""
+    records = site.of_kind(kind)[start:stop]
+    return ",\n".join(
+        _RECORD_INDENT + _record_text(Row(site, settings, urls, r, memo=memo), _RECORD_NEWLINE)
+        for r in records
+    )
+
+
+def _json_document(site: Site, by_kind: dict[str, list[str]]) -> str:
+    """The whole JSON file around its records' texts (by kind, each list of slices in order)."""
+    head = {
         "as_of": site.as_of.isoformat(),
         "audience": site.audience,
         "generated_by": f"disclose {__version__}",
-        "records": {
-            kind: [_record_json(Row(site, settings, urls, r)) for r in site.of_kind(kind)] for kind in KINDS
-        },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def _record_json(row: Row) -> dict[str, Any]:
-    public = row.site.audience != "internal"
-    data: dict[str, Any] = {"id": row.record.id}
-    data.update(_dump(row.m, public, skip={"id"}))
-    if row.record.kind == "notice":
-        data["body"] = row.record.body
-    table = COLUMNS[row.record.kind]
-    data["derived"] = {c.name: _json_value(c.get(row), public) for c in table if c.derived}
-    return data
-
-
-def _dump(model: BaseModel, public: bool, skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
-    """A model's fields in declaration order; a public build leaves internal fields out entirely."""
-    result: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
-        if name in skip or (public and INTERNAL in info.metadata):
+    # One join at the end: the records' texts are most of the file, and are copied once.
+    parts = ["{\n"]
+    parts += [f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)},\n" for key, value in head.items()]
+    parts.append('  "records": {\n')
+    for position, kind in enumerate(KINDS):
+        parts.append(",\n" if position else "")
+        texts = [text for text in by_kind.get(kind, []) if text]
+        if not texts:
+            parts.append(f"    {_ENCODER.encode(kind)}: []")
             continue
-        result[name] = _json_value(getattr(model, name), public)
-    return result
+        parts.append(f"    {_ENCODER.encode(kind)}: [\n")
+        for index, text in enumerate(texts):
+            parts += [",\n" if index else "", text]
+        parts.append("\n    ]")
+    parts.append("\n  }\n}\n")
+    return "".join(parts)
 
 
-def _json_value(value: Any, public: bool) -> Any:
+def _record_text(row: Row, newline: str) -> str:
+    """A record as the JSON file holds it: its id, its fields, a notice's body, then the derived values.
+
+    Written straight from the model, as json.dumps(indent=2) would write the record's dict, without
+    making the dict first. `newline` is a line break and the indentation of the record's own line.
+    """
+    public = row.site.audience != "internal"
+    inner = newline + "  "
+    parts = [f'"id": {_encode_string(row.record.id)}']
+    parts += _field_texts(row.m, public, inner, skip_id=True)
+    if row.record.kind == "notice":
+        parts.append(f'"body": {_value_text(row.record.body, public, inner)}')
+    derived = [
+        f"{_encode_string(c.name)}: {_value_text(c.get(row), public, inner + '  ')}"
+        for c in COLUMNS[row.record.kind]
+        if c.derived
+    ]
+    parts.append(f'"derived": {_container("{", "}", derived, inner)}')
+    return _container("{", "}", parts, newline)
+
+
+def _field_texts(model: BaseModel, public: bool, newline: str, skip_id: bool = False) -> list[str]:
+    """`"name": value` for a model's fields in declaration order, less the internal ones in public."""
+    texts = []
+    for name, key in _field_keys(type(model), public):
+        if skip_id and name == "id":
+            continue
+        value = getattr(model, name)
+        texts.append(
+            f"{key}: {_encode_string(value) if type(value) is str else _value_text(value, public, newline)}"
+        )
+    return texts
+
+
+@functools.cache
+def _field_keys(model_type: type[BaseModel], public: bool) -> tuple[tuple[str, str], ...]:
+    """The fields of a kind of model that a build writes, in declaration order, with their JSON keys."""
+    fields = model_type.model_fields.items()
+    return tuple(
+        (name, _encode_string(name)) for name, info in fields if not (public and INTERNAL in info.metadata)
+    )
+
+
+def _value_text(value: Any, public: bool, newline: str) -> str:
+    """A field's value as JSON text: models as objects of their fields, dates ISO, lists as lists."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = newline + "  "
     if isinstance(value, BaseModel):
-        return _dump(value, public)
+        return _container("{", "}", _field_texts(value, public, inner), newline)
     if isinstance(value, (list, tuple)):
-        return [_json_value(v, public) for v in value]
+        items = [_encode_string(v) if type(v) is str else _value_text(v, public, inner) for v in value]
+        return _container("[", "]", items, newline)
     if isinstance(value, dict):
-        return {str(k): _json_value(v, public) for k, v in value.items()}
+        keyed = {str(k): v for k, v in value.items()}
+        items = [f"{_encode_string(k)}: {_value_text(v, public, inner)}" for k, v in keyed.items()]
+        return _container("{", "}", items, newline)
     if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+        return _encode_string(value.isoformat())
+    return _json_text(value, newline)
 
 
-# -- documentation ----------------------------------------------------------------------------------
+def _container(opening: str, closing: str, items: list[str], newline: str) -> str:
+    """Items of an object or an array, one a line, as json.dumps(indent=2) lays them out."""
+    if not items:
+        return opening + closing
+    inner = newline + "  "
+    return opening + inner + ("," + inner).join(items) + newline + closing
+
+
+def _json_text(value: Any, newline: str = "\n") -> str:
+    """What json.dumps(value, indent=2, ensure_ascii=False) writes, in a third less time.
+
+    The standard library's indenting encoder is pure Python, built of nested generators; this one
+    joins strings. Containers and scalars of other types are left to the standard library.
+    `newline` is a line break followed by the indentation of the value's own line.
+    """
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        items = [
+            f"{_encode_string(k)}: {_encode_string(v) if type(v) is str else _json_text(v, inner)}"
+            for k, v in value.items()
+        ]
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        items = [_encode_string(v) if type(v) is str else _json_text(v, inner) for v in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    # Floats (NaN and infinities are spelled as json spells them), subclasses, anything else. A line
+    # break in JSON text is always one of the layout (strings write theirs as \n), so indenting
+    # every line of the value's own text gives the text it has at this depth.
+    return _ENCODER.encode(value).replace("\n", newline)
+
+
+# -- documentation ----------------------------------------------------------------------------------# -- documentation ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,11 @@ class Site:
             if outer is not None:
                 outer |= reads
 
+    def replay(self, keys: Iterable[str]) -> None:
+        """Count as read what an earlier computation read (its result is being reused)."""
+        if self._reads is not None:
+            self._reads.update(keys)
+
     def _read(self, key: str) -> None:
         if self._reads is not None:
             self._reads.add(key)

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
-from .parallel import fork_map
+from .parallel import fork_map, gc_frozen
 from .schema import KINDS
 from .settings import Settings
 from .validate import Record
@@ -77,11 +77,15 @@ def category_path(category: str) -> str:
     return f"categories/{category}/index.md"
 
 
+# libyaml's loader where it is installed: the labels are read a few times a build.
+_YAML_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class Labels:
     """The words the generator writes, in the site's language."""
 
     def __init__(self, templates: Path, language: str) -> None:
-        data = yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
+        data = yaml.load((templates / "labels.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         self.words: dict[str, str] = {**data["en"], **data.get(language, {})}
 
     def __call__(self, key: str, **values: Any) -> str:
@@ -117,6 +121,13 @@ def render_pages(
     A page is a function of the records it read (the templates and settings being the same):
     every other page of `previous` is reused as it was. `changed` None renders everything.
     """
+    with gc_frozen():
+        return _render_pages(site, settings, previous, changed)
+
+
+def _render_pages(
+    site: Site, settings: Settings, previous: RenderedPages | None, changed: set[str] | None
+) -> RenderedPages:
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels)
     old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
@@ -127,18 +138,12 @@ def render_pages(
         return path not in old or path not in reads or not reads[path].isdisjoint(changed)
 
     jobs = _page_jobs(renderer)
-    all_records = [r for kind in KINDS for r in site.of_kind(kind)]
-    fresh: dict[str, tuple[Page, frozenset[str]]] = {}
-    for path, make in jobs:
-        if stale(path):
-            with site.reading() as seen:
-                fresh[path] = (make(), frozenset(seen))
-    records = [r for r in all_records if stale(record_path(r.kind, r.id))]
-    for page, keys in render_records(renderer, records):
-        fresh[page.path] = (page, keys)
+    # The pages are independent: a large site's are made on both cores.
+    made = fork_map(_make_page, [(renderer, make) for path, make in jobs if stale(path)])
+    fresh = {page.path: (page, keys) for page, keys in made}
     pages: list[Page] = []
     new_reads: dict[str, frozenset[str]] = {}
-    for path in [path for path, _ in jobs] + [record_path(r.kind, r.id) for r in all_records]:
+    for path, _ in jobs:
         page, keys = fresh[path] if path in fresh else (old[path], reads[path])
         pages.append(page)
         new_reads[path] = keys
@@ -150,7 +155,7 @@ def render_pages(
 
 
 def _page_jobs(renderer: _Renderer) -> list[tuple[str, Callable[[], Page]]]:
-    """Every page that is not a record's, by path, with the call that renders it."""
+    """Every page, by path, with the call that renders it, in the order of the tree."""
     site, settings = renderer.site, renderer.settings
     jobs: list[tuple[str, Callable[[], Page]]] = [
         (HOME_PATH, renderer.home),
@@ -159,30 +164,23 @@ def _page_jobs(renderer: _Renderer) -> list[tuple[str, Callable[[], Page]]]:
         (CATEGORIES_PATH, renderer.categories),
         (CHANGES_PATH, renderer.changes),
     ]
-    jobs += [(year_path(y), functools.partial(renderer.year, y)) for y in site.years()]
+    jobs += [(year_path(y), functools.partial(renderer.year, y)) for y in renderer.all_years()]
     jobs += [(category_path(c), functools.partial(renderer.category, c)) for c in settings.categories]
     jobs += [(index_path(kind), functools.partial(renderer.index, kind)) for kind in KINDS]
+    jobs += [
+        (record_path(r.kind, r.id), functools.partial(renderer.record, r))
+        for kind in KINDS
+        for r in site.of_kind(kind)
+    ]
     return jobs
 
 
-_renderer: _Renderer | None = None
-
-
-def _render_record(record: Record) -> tuple[Page, frozenset[str]]:
-    assert _renderer is not None
-    with _renderer.site.reading() as read:
-        page = _renderer.record(record)
-    return page, frozenset(read)
-
-
-def render_records(renderer: _Renderer, records: list[Record]) -> list[tuple[Page, frozenset[str]]]:
-    """One page per record with what it read, on both cores for a large site (the pages are independent)."""
-    global _renderer
-    _renderer = renderer
-    try:
-        return fork_map(_render_record, records)
-    finally:
-        _renderer = None
+def _make_page(job: tuple[_Renderer, Callable[[], Page]]) -> tuple[Page, frozenset[str]]:
+    """Make one page, and say what it read."""
+    renderer, make = job
+    with renderer.site.reading() as seen:
+        page = make()
+    return page, frozenset(seen)
 
 
 def redirects(site: Site, language: str = "en") -> list[Page]:
@@ -223,18 +221,37 @@ def navigation(labels: Labels) -> list[NavItem]:
 
 def _finalize(value: Any) -> Markup:
     """Applied to every `{{ }}`: safe Markdown and macro output pass, anything else is escaped."""
-    if isinstance(value, (Md, Markup)):
-        return Markup(value)
+    # Markup(text) without Markup.__new__'s own checks (the text is a str): this runs for every `{{ }}`.
+    return str.__new__(Markup, _cell(value))
+
+
+def _cell(value: Any) -> str:
+    """A value as `{{ value }}` prints it: safe text as it is, dates ISO, None as nothing, the rest escaped."""
+    if isinstance(value, str):
+        return value if isinstance(value, (Md, Markup)) else escape_text(value)
     if value is None:
-        return Markup("")
+        return ""
     if isinstance(value, dt.date):
-        return Markup(value.isoformat())
-    return Markup(escape_text(value))
+        return value.isoformat()
+    return escape_text(value)
 
 
 def _join(values: Any, separator: str = ", ") -> Markup:
     """`join` that escapes each item for Markdown (Jinja's would escape for HTML)."""
-    return Markup(separator.join(_finalize(v) for v in values))
+    return str.__new__(Markup, separator.join(_cell(v) for v in values))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with each template's globals a plain dict rather than a ChainMap.
+
+    Every render copies the template's globals into the page's context, and copying a ChainMap
+    of the forty-odd helpers costs a Python call per name: about an eighth of a record page.
+    The helpers are all set before the first template is loaded, so a snapshot is the same map.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's globals overlaid by the template's own, as one dict."""
+        return {**self.globals, **(d or {})}
 
 
 class _Renderer:
@@ -242,7 +259,7 @@ class _Renderer:
 
     def __init__(self, site: Site, settings: Settings, labels: Labels) -> None:
         self.site, self.settings, self.labels = site, settings, labels
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(settings.templates_path),
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
@@ -251,17 +268,29 @@ class _Renderer:
             lstrip_blocks=True,
             # Autoescape makes macro output Markup (passed through); _finalize escapes for Markdown.
             autoescape=True,
+            # A renderer lives for one render call: no stat() of the template file on every page.
+            auto_reload=False,
         )
         self.env.filters["join"] = _join
         self.env.filters["tally_pair"] = lambda record: (record, site.tally_of(record))
         self.env.globals.update(self._helpers())
+        # Fragments that many pages repeat, made once per render call (so per audience): a record's
+        # escaped title and page path, and its row in each kind of table at each depth of page.
+        # What a fragment read is kept with it and counted as read again where it is reused, so
+        # that every page still says all it depends on (see `Site.reading`).
+        self._titles: dict[str, tuple[str, frozenset[str]]] = {}
+        self._paths: dict[str, str] = {}
+        self._rows: dict[tuple[str, str, str], tuple[str, frozenset[str]]] = {}
+        self._heads: dict[str, str] = {}
+        self._fact_leads: dict[str, str] = {}
+        self._figures: dict[Any, tuple[Any, frozenset[str]]] = {}
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
         return {
             "t": self.labels,
             "md": render_md_field,
-            "link": _with_context(self._link),
-            "index_link": _with_context(self._index_link),
+            "link": self._link,
+            "index_link": self._index_link,
             "status": self._status,
             "finding_status": self._finding_status,
             "label": self._label,
@@ -272,15 +301,26 @@ class _Renderer:
             "person": _format_person,
             "raw": Md,
             "common": self._common,
+            "facts": self._render_facts,
+            "scorecard": self._render_scorecard,
+            "tally_head": self._render_tally_head,
+            "tally_row": self._render_tally_row,
+            "findings_table": self._render_findings_table,
+            "rectifications_table": self._render_rectifications_table,
+            "open_items_table": self._render_open_items_table,
+            "meetings_table": self._render_meetings_table,
+            "notices_table": self._render_notices_table,
+            "units_table": self._render_units_table,
+            "referenced_by": self._render_referenced_by,
             "status_chart": self._status_chart,
             "completion_chart": self._completion_chart,
             "matrix_chart": matrix_chart,
-            "page_link": _with_context(self._page_link),
+            "page_link": self._page_link,
             "year_path": year_path,
             "category_path": category_path,
             "timeline": self._timeline,
             "history_rows": self._history_rows,
-            "downloads": _with_context(self._downloads),
+            "downloads": self._downloads,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -292,7 +332,7 @@ class _Renderer:
         context = {
             "year": year,
             "findings_this_year": len(this_year),
-            "tally": site.tally_of(None),
+            "tally": self._site_tally(),
             "notices": site.of_kind("notice")[:LATEST_NOTICES],
         }
         meta = {"title": self.settings.site_name, "search": {"exclude": True}}
@@ -304,17 +344,15 @@ class _Renderer:
         overdue = sorted(
             (r for r in rects if site.rect[r.id].overdue), key=lambda r: -site.rect[r.id].days_overdue
         )
-        years = site.years()
+        years = self.all_years()
         context = {
-            "tally": site.tally_of(None),
+            "tally": self._site_tally(),
             "statuses": STATUSES,
             "overdue": overdue,
             "units": [(u, site.tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
             "teams": [(t, site.tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
-            "years": [(y, site.tally_of_findings(site.findings_in(year=y))) for y in years],
-            "categories": [
-                (c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories
-            ],
+            "years": [(y, self._findings_of(year=y)[1]) for y in years],
+            "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
         }
         meta = {"title": self.labels("progress"), "search": {"exclude": True}}
@@ -341,21 +379,21 @@ class _Renderer:
         rows = [
             (
                 year,
-                site.tally_of_findings(site.findings_in(year=year)),
+                self._findings_of(year=year)[1],
                 len(site.of_year("meeting", year)),
                 len(site.of_year("rectification", year)),
             )
-            for year in site.years()
+            for year in self.all_years()
         ]
         meta = {"title": self.labels("years"), "search": {"exclude": True}}
         return self._page("years.md.j2", YEARS_PATH, meta, {"rows": rows})
 
     def year(self, year: int) -> Page:
         site = self.site
-        findings = site.findings_in(year=year)
+        findings, tally = self._findings_of(year=year)
         context = {
             "year": year,
-            "tally": site.tally_of_findings(findings),
+            "tally": tally,
             "findings": findings,
             "meetings": site.of_year("meeting", year),
             "completed": site.of_year("rectification", year),
@@ -365,14 +403,13 @@ class _Renderer:
         return self._page("year.md.j2", year_path(year), meta, context)
 
     def categories(self) -> Page:
-        site = self.site
-        rows = [(c, site.tally_of_findings(site.findings_in(category=c))) for c in self.settings.categories]
+        rows = [(c, self._findings_of(category=c)[1]) for c in self.settings.categories]
         meta = {"title": self.labels("categories"), "search": {"exclude": True}}
         return self._page("categories.md.j2", CATEGORIES_PATH, meta, {"rows": rows})
 
     def category(self, category: str) -> Page:
         site = self.site
-        findings = site.findings_in(category=category)
+        findings = self._findings_of(category=category)[0]
         rects = site.rectifications_for(findings)
         context = {
             "category_id": category,
@@ -426,20 +463,71 @@ class _Renderer:
             ) from None
         return Page(path, front_matter(meta) + body)
 
+    # -- site-wide figures that several pages show, worked out once per render call ------------
+
+    def _remember(
+        self, cache: dict[Any, tuple[Any, frozenset[str]]], key: Any, make: Callable[[], Any]
+    ) -> Any:
+        """`make()`, once per key and render call; a reuse counts as reading what `make` read."""
+        hit = cache.get(key)
+        if hit is None:
+            with self.site.reading() as seen:
+                value = make()
+            cache[key] = (value, frozenset(seen))
+            return value
+        self.site.replay(hit[1])
+        return hit[0]
+
+    def all_years(self) -> list[int]:
+        """Every year with a page, newest first."""
+        years: list[int] = self._remember(self._figures, "years", self.site.years)
+        return years
+
+    def _site_tally(self) -> Tally:
+        tally: Tally = self._remember(self._figures, "tally", self.site.tally_of)
+        return tally
+
+    def _findings_of(
+        self, year: int | None = None, category: str | None = None
+    ) -> tuple[list[Record], Tally]:
+        """The findings of a year or a category, and their tally."""
+
+        def make() -> tuple[list[Record], Tally]:
+            findings = self.site.findings_in(year=year, category=category)
+            return findings, self.site.tally_of_findings(findings)
+
+        found: tuple[list[Record], Tally] = self._remember(self._figures, (year, category), make)
+        return found
+
     @property
     def _internal(self) -> bool:
         return self.site.audience == "internal"
 
     # -- helpers for templates ------------------------------------------------------------------
 
+    @jinja2.pass_context
     def _link(self, context: Any, target: Record | str | None, text: Any = None) -> Md:
+        return self._link_from(_prefix(context["page_path"]), target, text)
+
+    def _link_from(self, prefix: str, target: Record | str | None, text: Any = None) -> Md:
+        """A link to a record (or its id) from a page `prefix` deep; plain text if the audience lacks it."""
         record = target if not isinstance(target, str) else self.site.get(target)
         if record is None:
             return escape_text(target or "") if text is None else escape_text(text)
-        shown = self.site.title_of(record) if text is None else text
-        href = _relative(context["page_path"], record_path(record.kind, record.id))
-        return Md(f"[{escape_text(shown)}]({href})")
+        shown = self._title(record) if text is None else escape_text(text)
+        return Md(f"[{shown}]({prefix}{self._path(record)})")
 
+    def _title(self, record: Record) -> str:
+        title: str = self._remember(self._titles, record.id, lambda: escape_text(self.site.title_of(record)))
+        return title
+
+    def _path(self, record: Record) -> str:
+        path = self._paths.get(record.id)
+        if path is None:
+            path = self._paths[record.id] = record_path(record.kind, record.id)
+        return path
+
+    @jinja2.pass_context
     def _index_link(self, context: Any, kind: str) -> Md:
         href = _relative(context["page_path"], index_path(kind))
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
@@ -498,6 +586,175 @@ class _Renderer:
             return escape_text(self.labels("no_rectification"))
         return Md(" / ".join(self._status(r) for r in rects))
 
+    # -- lists and tables, made in Python ------------------------------------------------------
+    # They were Jinja macros; these few shapes repeat on nearly every page, and building them here
+    # (every value still through `_cell`, so escaped as `{{ }}` would) is several times quicker.
+
+    def _render_facts(self, items: list[tuple[str, Any]]) -> Md:
+        """A bulleted list of labelled values; a value that is None or empty is left out."""
+        lines = []
+        for key, value in items:
+            if value is not None and value != "":
+                lead = self._fact_leads.get(key)
+                if lead is None:
+                    lead = self._fact_leads[key] = f"- **{escape_text(self.labels(key))}:** "
+                lines.append(f"{lead}{_cell(value)}\n")
+        return Md("".join(lines))
+
+    def _render_scorecard(self, tally: Tally) -> Md:
+        """The headline figures of a tally as a one-row table."""
+        t = self.labels
+        if tally.overdue:
+            longest: Any = t("days", days=tally.longest_overdue)
+        else:
+            longest = "—"
+        median = tally.median_days_to_complete
+        # As the template's `| round | int` did: Python's round, to even.
+        typical: Any = "—" if median is None else t("days", days=int(round(median, 0)))
+        cells = (
+            tally.findings,
+            tally.rectifications,
+            tally.done,
+            _format_percent(tally.completion_rate),
+            _format_percent(tally.verified_rate),
+            tally.overdue,
+            longest,
+            typical,
+        )
+        head = self._head("scorecard", _SCORECARD_HEAD)
+        row = "| " + " | ".join(_cell(c) for c in cells) + " |\n"
+        return Md(f"<div data-search-exclude markdown>\n\n{head}{row}\n</div>\n\n")
+
+    def _render_tally_head(self, first: str) -> Md:
+        """The head of a table of tallies whose first column is `first`, without the last line break."""
+        return Md(self._head(f"tally-{first}", (first, *_TALLY_HEAD)).rstrip("\n"))
+
+    def _render_tally_row(self, subject: Any, tally: Tally) -> Md:
+        """One row of a table of tallies, without a line break: the caller's line ends it."""
+        cells = (
+            subject,
+            tally.findings,
+            tally.rectifications,
+            tally.done,
+            _format_percent(tally.completion_rate),
+            _format_percent(tally.verified_rate),
+            tally.overdue,
+        )
+        return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
+
+    @jinja2.pass_context
+    def _render_findings_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "findings", records, _FINDINGS_HEAD, self._finding_row)
+
+    @jinja2.pass_context
+    def _render_rectifications_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "rectifications", records, _RECTIFICATIONS_HEAD, self._rectification_row)
+
+    @jinja2.pass_context
+    def _render_open_items_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "open_items", records, _OPEN_ITEMS_HEAD, self._open_item_row)
+
+    @jinja2.pass_context
+    def _render_meetings_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "meetings", records, _MEETINGS_HEAD, self._meeting_row)
+
+    @jinja2.pass_context
+    def _render_notices_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "notices", records, _NOTICES_HEAD, self._notice_row)
+
+    @jinja2.pass_context
+    def _render_units_table(self, context: Any, records: list[Record]) -> Md:
+        return self._table(context, "units", records, _UNITS_HEAD, self._unit_row)
+
+    @jinja2.pass_context
+    def _render_referenced_by(self, context: Any, record: Record) -> Md:
+        """The notices that name a record, under their heading; nothing if none does."""
+        notices = self.site.referrers(record, "notice")
+        if not notices:
+            return Md("")
+        table = self._table(context, "notices", notices, _NOTICES_HEAD, self._notice_row)
+        return Md(f"## {escape_text(self.labels('notices'))}\n\n{table}\n")
+
+    def _table(
+        self,
+        context: Any,
+        name: str,
+        records: list[Record],
+        head: tuple[str, ...],
+        make_row: Callable[[str, Record], str],
+    ) -> Md:
+        """A table of other records, kept out of the search index (their own pages are in it)."""
+        if not records:
+            return Md(f"{escape_text(self.labels('no_records'))}\n\n")
+        prefix = _prefix(context["page_path"])
+        rows, remember = self._rows, self._remember
+        lines = []
+        for record in records:
+            # A record's row reads the same on every page as deep as this one: made once.
+            key = (name, record.id, prefix)
+            hit = rows.get(key)
+            if hit is None:
+                lines.append(remember(rows, key, functools.partial(make_row, prefix, record)))
+            else:
+                self.site.replay(hit[1])
+                lines.append(hit[0])
+        head_lines = self._head(name, head)
+        return Md(f"<div data-search-exclude markdown>\n\n{head_lines}{''.join(lines)}\n</div>\n\n")
+
+    def _head(self, name: str, columns: tuple[str, ...]) -> str:
+        """A table's head and separator line, in the site's language."""
+        head = self._heads.get(name)
+        if head is None:
+            labels = " | ".join(escape_text(self.labels(c)) for c in columns)
+            rule = " | ".join("---" for _ in columns)
+            head = self._heads[name] = f"| {labels} |\n| {rule} |\n"
+        return head
+
+    def _finding_row(self, prefix: str, f: Record) -> str:
+        link = self._link_from
+        category = escape_text(self.settings.category_label(f.model.category))
+        return (
+            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
+            f" | {_cell(f.model.found_on)} | {category} | {self._finding_status(f)} |\n"
+        )
+
+    def _rectification_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
+            f" | {_cell(x.model.opened_on)} | {self._status(x)} | {deadline} |\n"
+        )
+
+    def _open_item_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
+            f" | {self._status(x)} | {deadline} |\n"
+        )
+
+    def _meeting_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        kind = escape_text(self._label("meeting", x.model.kind))
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind}"
+            f" | {link(prefix, x.model.organizer)} |\n"
+        )
+
+    def _notice_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        kind = escape_text(self._label("notice", x.model.kind))
+        return f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind} |\n"
+
+    def _unit_row(self, prefix: str, x: Record) -> str:
+        link = self._link_from
+        return (
+            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.parent)}"
+            f" | {link(prefix, x.model.team)} |\n"
+        )
+
+    @jinja2.pass_context
     def _downloads(self, context: Any, kind: str) -> Md:
         """Links to a kind's CSV files, the JSON of everything and the data page."""
         from .export import downloads  # export builds on render's paths: import here, not at the top
@@ -506,6 +763,7 @@ class _Renderer:
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
         return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
 
+    @jinja2.pass_context
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
         href = _relative(context["page_path"], path)
         return Md(f"[{escape_text(text)}]({href})")
@@ -549,15 +807,31 @@ class _Renderer:
         return self.labels(f"{prefix}_{value}")
 
 
-def _with_context(method: Callable[..., Any]) -> Callable[..., Any]:
-    """A template function that receives the template context (for the current page's path)."""
-
-    @jinja2.pass_context
-    def call(context: Any, *args: Any, **kwargs: Any) -> Any:
-        return method(context, *args, **kwargs)
-
-    return call
-
+# The columns of each table, as label keys.
+_FINDINGS_HEAD = ("id", "title", "unit", "found_on", "category", "status")
+_RECTIFICATIONS_HEAD = ("id", "title", "owner", "opened_on", "status", "deadline")
+_OPEN_ITEMS_HEAD = ("id", "title", "owner", "status", "deadline")
+_MEETINGS_HEAD = ("id", "title", "date", "kind", "organizer")
+_NOTICES_HEAD = ("id", "title", "date", "kind")
+_UNITS_HEAD = ("id", "name", "parent", "team")
+_SCORECARD_HEAD = (
+    "findings",
+    "rectifications",
+    "completed_and_verified",
+    "completion_rate",
+    "verified_rate",
+    "overdue_count",
+    "longest_overdue",
+    "median_days",
+)
+_TALLY_HEAD = (
+    "findings",
+    "rectifications",
+    "completed_and_verified",
+    "completion_rate",
+    "verified_rate",
+    "overdue_count",
+)
 
 _STATUS_TONES = {
     "planned": "muted",
@@ -570,7 +844,12 @@ _STATUS_TONES = {
 
 def _relative(page_path: str, target: str) -> str:
     """A link from one generated page to another; both are paths from the root of the tree."""
-    return "../" * page_path.count("/") + target
+    return _prefix(page_path) + target
+
+
+def _prefix(page_path: str) -> str:
+    """What leads from a page back to the root of the tree: `../` for each of its folders."""
+    return "../" * page_path.count("/")
 
 
 def _day(moment: dt.datetime | None) -> str:
@@ -637,6 +916,10 @@ def _yaml_lines(mapping: dict[str, Any], indent: str = "") -> str:
 _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# What json.dumps writes for a string (with ensure_ascii=False), without its per-call set-up.
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def _yaml_scalar(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    text = _json_string(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
     return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -3,10 +3,20 @@
 Only files whose content changed are written (so a live preview rebuilds only
 what changed), generated files whose record is gone are removed, and nothing is
 ever written outside the output folder.
+
+The manifest lists every file the last run wrote, with its size, modification
+time and a digest of its content. A file whose size and time are still those
+the manifest holds is the file the last run left; if the new content has the
+same digest, it is unchanged without being read. Any other file is read and
+compared, as a file the manifest does not know is.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import re
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +27,8 @@ from .errors import BuildError
 from .render import Page
 
 MANIFEST = ".disclose-manifest"
+# File system calls release the GIL: a few threads keep the disk busy instead of waiting on it.
+THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -28,28 +40,38 @@ class WriteResult:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class _Stamp:
+    """What the manifest remembers of a file it wrote: enough to know it again without reading it."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
 def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: Path | None = None) -> WriteResult:
     """Write pages (and static files) into out_dir; refuse two pages on one path."""
     files = _collect(pages, static_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        for folder in sorted({(out_dir / path).parent for path in files}):
-            folder.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        previous, manifest_text = _read_manifest(out_dir)
+        items = list(files.items())
+        root = str(out_dir)
+        # A few long-lived tasks, not one per file: the executor's own cost per task is not small.
+        chunks = [items[start :: THREADS * 4] for start in range(THREADS * 4)]
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            if not previous:
+                # A new tree (or one from before the manifest had stamps): its folders first.
+                _make_folders(pool, root, files)
+            done = list(pool.map(lambda chunk: _write_chunk(root, chunk, previous), chunks))
     except OSError as error:
         raise BuildError(
             f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
         ) from None
-    # File system calls release the GIL: a few threads keep the disk busy instead of waiting on it.
-    try:
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            changed = list(pool.map(lambda item: _write_if_changed(out_dir, *item), files.items()))
-    except OSError as error:
-        raise BuildError(
-            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
-        ) from None
-    written = [path for path, did in zip(files, changed, strict=True) if did]
-    removed = _remove_stale(out_dir, set(files))
-    _write_manifest(out_dir, files)
+    results = {path: result for chunk in done for path, result in chunk}
+    written = [path for path in files if results[path][0]]
+    removed = _remove_stale(out_dir, set(previous) - set(files))
+    _write_manifest(out_dir, {path: results[path][1] for path in files}, manifest_text)
     return WriteResult(written, removed, len(files) - len(written))
 
 
@@ -59,27 +81,31 @@ def write_changes(pages: list[Page], out_dir: Path, maybe_changed: set[str], gon
     The live preview's write. The other pages are known to be on disk as they are, so they
     are neither read nor written; `gone` names the pages no longer generated, removed here.
     """
+    stamps, manifest_text = _read_manifest(out_dir)
     folded: dict[str, str] = {}
     for page in pages:
         other = folded.setdefault(_checked_path(page.path).casefold(), page.path)
-        if other != page.path:
-            return write_tree(pages, out_dir)  # let the full write name the collision
+        if other != page.path or (page.path not in maybe_changed and stamps.get(page.path) is None):
+            return write_tree(pages, out_dir)  # let the full write name the collision, or stamp all
     written: list[str] = []
+    root = str(out_dir)
     try:
         for page in pages:
             if page.path in maybe_changed:
-                (out_dir / page.path).parent.mkdir(parents=True, exist_ok=True)
-                if _write_if_changed(out_dir, page.path, page.text.encode("utf-8")):
+                did, stamps[page.path] = _write_if_changed(
+                    root, page.path, page.text.encode("utf-8"), stamps.get(page.path)
+                )
+                if did:
                     written.append(page.path)
     except OSError as error:
         raise BuildError(
             f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
         ) from None
-    listed = _read_manifest(out_dir)
-    keep = (listed - gone) | {page.path for page in pages}
-    removed = _remove_stale(out_dir, keep)
-    if keep != listed:
-        _write_manifest(out_dir, dict.fromkeys(keep, b""))
+    removed = _remove_stale(out_dir, gone & stamps.keys())
+    for path in gone:
+        stamps.pop(path, None)
+    known = {path: stamp for path, stamp in stamps.items() if stamp is not None}
+    _write_manifest(out_dir, known, manifest_text)
     return WriteResult(written, removed, len(pages) - len(written))
 
 
@@ -91,12 +117,13 @@ def _collect(pages: Iterable[Page], static_dir: Path | None) -> dict[str, bytes]
         folded[path.casefold()] = path
     for page in pages:
         path = _checked_path(page.path)
-        other = folded.get(path.casefold())
+        key = path.casefold()
+        other = folded.get(key)
         if other is not None:
             raise BuildError(
                 f"two pages would be written to {path} (and {other}): give one of the records another id"
             )
-        folded[path.casefold()] = path
+        folded[key] = path
         files[path] = page.text.encode("utf-8")
     return files
 
@@ -109,30 +136,101 @@ def _static_files(static_dir: Path | None) -> Iterable[tuple[str, bytes]]:
             yield path.relative_to(static_dir).as_posix(), path.read_bytes()
 
 
+# A path that is plainly relative and normal: folders and a file name of safe characters.
+_PLAIN_PATH = re.compile(r"(?!\.\.?/)[A-Za-z0-9_\-][A-Za-z0-9_.\-]*(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.\-]+)*")
+
+
 def _checked_path(path: str) -> str:
     """A relative POSIX path with no way out of the output folder."""
+    if _PLAIN_PATH.fullmatch(path):  # nearly every page's: no need to take it apart
+        return path
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or "\\" in path or "\x00" in path or not pure.parts:
         raise BuildError(f"refusing to write outside the output folder: {path!r}")
     return pure.as_posix()
 
 
-def _write_if_changed(out_dir: Path, path: str, data: bytes) -> bool:
-    target = out_dir / path
+def _make_folders(pool: ThreadPoolExecutor, root: str, files: dict[str, bytes]) -> None:
+    """Every folder the files need: depth by depth, the children of each folder in one task.
+
+    Making folders in one folder takes that folder's lock in the kernel; the record folders of the
+    two or three biggest kinds are made side by side, one thread each.
+    """
+    folders: set[str] = set()
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    levels: dict[int, dict[str, list[str]]] = {}
+    for folder in sorted(folders):
+        levels.setdefault(folder.count("/"), {}).setdefault(folder.rpartition("/")[0], []).append(folder)
+    for depth in sorted(levels):
+        list(pool.map(lambda children: _make_children(root, children), levels[depth].values()))
+
+
+def _make_children(root: str, folders: list[str]) -> None:
+    for folder in folders:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(root, folder))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _write_chunk(
+    root: str, chunk: list[tuple[str, bytes]], previous: dict[str, _Stamp | None]
+) -> list[tuple[str, tuple[bool, _Stamp]]]:
+    return [(path, _write_if_changed(root, path, data, previous.get(path))) for path, data in chunk]
+
+
+def _write_if_changed(root: str, path: str, data: bytes, stamp: _Stamp | None) -> tuple[bool, _Stamp]:
+    """Write a file unless it already holds `data`; whether it was written, and its new stamp."""
+    target = os.path.join(root, path)
+    digest = _digest(data)
     try:
-        if target.read_bytes() == data:
-            return False
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        pass
+        status = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        status = None
+    if status is not None and status.st_size == len(data):
+        if stamp == _Stamp(digest, status.st_size, status.st_mtime_ns):
+            return False, stamp  # the file the last run wrote, and the same content
+        try:
+            with open(target, "rb") as file:
+                same = file.read() == data
+        except IsADirectoryError:
+            same = False
+        if same:
+            return False, _Stamp(digest, status.st_size, status.st_mtime_ns)
+    status = _write_file(target, data)
+    return True, _Stamp(digest, status.st_size, status.st_mtime_ns)
+
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(target: str, data: bytes) -> os.stat_result:
+    """Write a file (and its folder if need be); its status after the write."""
     # A plain write: the tree is a build product rewritten whole on every run, and renaming
     # thousands of temporary files costs more than all the rest of the write stage.
-    target.write_bytes(data)
-    return True
+    try:
+        fd = os.open(target, _WRITE_FLAGS, 0o666)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = os.open(target, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
-def _remove_stale(out_dir: Path, keep: set[str]) -> list[str]:
+def _remove_stale(out_dir: Path, stale: set[str]) -> list[str]:
     removed: list[str] = []
-    for path in sorted(_read_manifest(out_dir) - keep):
+    for path in sorted(stale):
         target = out_dir / _checked_path(path)
         if target.is_file():
             target.unlink()
@@ -147,15 +245,33 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def _read_manifest(out_dir: Path) -> set[str]:
+# A manifest line: digest, size and modification time of the file, then its path (the path last,
+# so that it may hold spaces). A line of a path alone is a manifest from before the stamps.
+_STAMPED = re.compile(r"([0-9a-f]{32}) (\d+) (\d+) (.+)")
+
+
+def _read_manifest(out_dir: Path) -> tuple[dict[str, _Stamp | None], str]:
+    """The files the last run wrote, with their stamps where the manifest has them; and its text."""
     try:
-        return set((out_dir / MANIFEST).read_text(encoding="utf-8").splitlines())
+        text = (out_dir / MANIFEST).read_text(encoding="utf-8")
     except FileNotFoundError:
-        return set()
+        return {}, ""
+    files: dict[str, _Stamp | None] = {}
+    for line in text.splitlines():
+        match = _STAMPED.fullmatch(line)
+        if match:
+            files[match.group(4)] = _Stamp(match.group(1), int(match.group(2)), int(match.group(3)))
+        elif line:
+            files[line] = None
+    return files, text
 
 
-def _write_manifest(out_dir: Path, files: dict[str, bytes]) -> None:
-    (out_dir / MANIFEST).write_text("".join(f"{path}\n" for path in sorted(files)), encoding="utf-8")
+def _write_manifest(out_dir: Path, stamps: dict[str, _Stamp], previous_text: str) -> None:
+    text = "".join(
+        f"{stamp.digest} {stamp.size} {stamp.mtime_ns} {path}\n" for path, stamp in sorted(stamps.items())
+    )
+    if text != previous_text:
+        (out_dir / MANIFEST).write_text(text, encoding="utf-8")
 
 
 def clear_tree(out_dir: Path) -> None:

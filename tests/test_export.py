@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL, Project
@@ -246,6 +247,96 @@ def test_public_json_has_no_key_of_an_internal_field(public: dict[str, str]) -> 
 
 def test_output_is_deterministic(public: dict[str, str]) -> None:
     assert _files("public") == public
+
+
+def test_json_file_is_laid_out_as_json_dumps_would(public: dict[str, str], internal: dict[str, str]) -> None:
+    # The file is written a record at a time (on both cores for a large site): same bytes as one dump.
+    for files in (public, internal):
+        text = files[JSON_PATH]
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": [], "b": {}, "c": [{}], "d": [[[]]]},
+        ["x", 1, -2, 10**30, 1.5, -0.0, 1e300, float("nan"), float("inf"), float("-inf"), True, False, None],
+        {'é\n"\\\u2028\x00': "中文\t\u007f", "k": {"z": [1, {"y": "w"}]}},
+        ("tuple", ["in", "a", "tuple"]),
+    ],
+)
+def test_json_text_is_json_dumps_with_indent(value: object) -> None:
+    from generator.export import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_a_model_is_written_with_iso_dates_and_without_internal_fields_in_public() -> None:
+    import datetime as dt
+
+    from generator.export import _value_text
+    from generator.schema import Unit
+
+    unit = Unit.model_validate(
+        {
+            "name": "Unit",
+            "team": "T-1",
+            "visibility": "public",
+            "top_leader": {"title": "Director", "name": "Secret Name"},
+            "extra": {
+                "day": dt.date(2024, 1, 2),
+                "moment": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+                "ratio": 1.5,
+                "odd": float("nan"),
+                "list": [1, "a", None, True, (2, 3)],
+                "nested": {"k": [dt.date(2025, 3, 4)]},
+            },
+        }
+    )
+    internal = {
+        "id": None,
+        "visibility": "public",
+        "tags": [],
+        "former_ids": [],
+        "extra": {
+            "day": "2024-01-02",
+            "moment": "2024-01-02T03:04:05+00:00",
+            "ratio": 1.5,
+            "odd": float("nan"),
+            "list": [1, "a", None, True, [2, 3]],
+            "nested": {"k": ["2025-03-04"]},
+        },
+        "name": "Unit",
+        "parent": None,
+        "team": "T-1",
+        "top_leader": {"title": "Director", "name": "Secret Name"},
+        "description": None,
+    }
+    public = {k: v for k, v in internal.items() if k != "extra"} | {"top_leader": {"title": "Director"}}
+    for is_public, expected in ((False, internal), (True, public)):
+        assert _value_text(unit, is_public, "\n") == json.dumps(expected, ensure_ascii=False, indent=2)
+
+
+def test_data_files_made_on_both_cores_are_the_same(
+    public: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.export
+    from generator.parallel import fork_map
+
+    forked: list[int] = []
+
+    def spy(function: Callable[[Any], Any], items: list[Any], min_items: int) -> list[Any]:
+        forked.append(min_items)
+        return fork_map(function, items, min_items)
+
+    # The sample site is too small to be worth a fork: pretend it is large.
+    monkeypatch.setattr(generator.export, "MIN_ITEMS", 1)
+    monkeypatch.setattr(generator.export, "fork_map", spy)
+    monkeypatch.setenv("DISCLOSE_WORKERS", "2")
+    assert _files("public") == public
+    assert forked == [0]
 
 
 def test_bom_survives_writing_and_chinese_round_trips(

@@ -25,6 +25,7 @@ from conftest import REPO, Project, new_project
 from generator.errors import ContentError
 from generator.pipeline import Preview, prepare, render_tree
 from generator.settings import load_settings
+from generator.write import MANIFEST
 
 sys.path.insert(0, str(REPO / "scripts"))
 from synthesize import synthesize
@@ -62,9 +63,13 @@ def synthetic(tmp_path: Path) -> Project:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {
+    """Every file's bytes; of the manifest, the files it lists (it holds modification times too)."""
+    files = {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
     }
+    listed = files[MANIFEST].decode("utf-8").splitlines()
+    files[MANIFEST] = "\n".join(sorted(line.rsplit(" ", 1)[-1] for line in listed)).encode("utf-8")
+    return files
 
 
 def _full(project: Project, audience: str, out: Path) -> dict[str, bytes]:

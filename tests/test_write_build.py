@@ -26,6 +26,53 @@ def test_writes_only_changed_files_and_removes_stale_ones(tmp_path: Path) -> Non
     assert not (out / "b").exists()
 
 
+def test_a_file_changed_or_removed_since_the_last_write_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree([Page("a/index.md", "AAAA"), Page("b/index.md", "BBBB"), Page("c/index.md", "C")], out)
+    # The same size, another content: the manifest's stamp no longer matches the file's time.
+    (out / "a" / "index.md").write_text("XXXX")
+    stamp = (out / "a" / "index.md").stat().st_mtime_ns
+    os.utime(out / "a" / "index.md", ns=(stamp + 10**9, stamp + 10**9))
+    (out / "b" / "index.md").unlink()
+    (out / "c" / "index.md").write_text("longer")
+    again = write_tree([Page("a/index.md", "AAAA"), Page("b/index.md", "BBBB"), Page("c/index.md", "C")], out)
+    assert sorted(again.written) == ["a/index.md", "b/index.md", "c/index.md"]
+    assert [(out / p / "index.md").read_text() for p in "abc"] == ["AAAA", "BBBB", "C"]
+
+
+def test_nothing_changed_touches_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    pages = [Page(f"x/{n}/index.md", f"page {n}") for n in range(20)] + [Page("index.md", "home")]
+    write_tree(pages, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    result = write_tree(pages, out)
+    assert (result.written, result.removed, result.unchanged) == ([], [], 21)
+    # Not a page, and not the manifest either (it only changes when a file does).
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    # Files whose times moved (a checkout, a copy) are read and compared, and still not written.
+    for path in before:
+        os.utime(path, ns=(before[path] - 10**9, before[path] - 10**9))
+    moved = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.name != ".disclose-manifest"}
+    assert write_tree(pages, out).written == []
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.name != ".disclose-manifest"} == moved
+
+
+def test_a_manifest_of_paths_only_is_still_read(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    (out / "old").mkdir(parents=True)
+    (out / "old" / "index.md").write_text("stale")
+    (out / "a.md").write_text("A")
+    (out / ".disclose-manifest").write_text("a.md\nold/index.md\n")
+    result = write_tree([Page("a.md", "A")], out)
+    assert (result.written, result.removed) == ([], ["old/index.md"])
+    assert not (out / "old").exists()
+    assert (
+        (out / ".disclose-manifest")
+        .read_text()
+        .endswith(" 1 " + str((out / "a.md").stat().st_mtime_ns) + " a.md\n")
+    )
+
+
 def test_files_it_did_not_write_are_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "docs"
     out.mkdir()
