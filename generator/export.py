@@ -654,6 +654,77 @@ def _data_files(site: Site, settings: Settings, urls: SiteUrls) -> list[Page]:
     return pages
 
 
+class DataCache:
+    """The data files of a live preview, kept a record at a time with what each record's part read.
+
+    A record's CSV rows and JSON text are made again only when the record is not the same object
+    as last time or it read a key an edit changed (see `Site.reading`); the files are then
+    joined from the parts, as `data_files` writes them.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[Record, _Parts, frozenset[str]]] = {}
+
+    def data_files(
+        self, site: Site, settings: Settings, urls: SiteUrls, changed: set[str] | None
+    ) -> list[Page]:
+        """What `data_files(site, settings, urls)` returns; `changed` None makes every part again."""
+        _check_audience(site)
+        tables = list(TABLES.values())
+        parts: dict[str, tuple[Record, _Parts, frozenset[str]]] = {}
+        for record in site.records.values():
+            hit = self._parts.get(record.id)
+            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
+                with site.reading() as seen:
+                    made = _record_parts(site, settings, urls, record, tables)
+                hit = (record, made, frozenset({*seen, record.id}))
+            parts[record.id] = hit
+        self._parts = parts
+        pages = []
+        for table in tables:
+            header = _csv_lines([[c.name for c in columns(table, site.audience)]])
+            rows = [parts[r.id][1].rows[table.name] for r in site.of_kind(table.kind)]
+            pages.append(Page(table.path, BOM + header + "".join(rows)))
+        by_kind = {kind: [",\n".join(parts[r.id][1].json for r in site.of_kind(kind))] for kind in KINDS}
+        pages.append(Page(JSON_PATH, _json_document(site, by_kind)))
+        return pages
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """One record's share of the data files: its CSV lines per table, and its JSON text."""
+
+    rows: dict[str, str]
+    json: str
+
+
+def _record_parts(
+    site: Site, settings: Settings, urls: SiteUrls, record: Record, tables: list[Table]
+) -> _Parts:
+    memo: dict[str, Any] = {}  # one record's figures, shared by its rows and its JSON text
+    rows = {}
+    for table in tables:
+        if table.kind == record.kind:
+            getters = [c.get for c in columns(table, site.audience)]
+            items = (
+                [Row(site, settings, urls, record, memo=memo)]
+                if table.items is None
+                else [
+                    Row(site, settings, urls, record, item, position, memo)
+                    for position, item in enumerate(table.items(record), start=1)
+                ]
+            )
+            rows[table.name] = _csv_lines([format_cell(get(row)) for get in getters] for row in items)
+    text = _RECORD_INDENT + _record_text(Row(site, settings, urls, record, memo=memo), _RECORD_NEWLINE)
+    return _Parts(rows, text)
+
+
+def _csv_lines(rows: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
 def _call(job: Callable[[], str]) -> str:
     return job()
 

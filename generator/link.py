@@ -358,15 +358,21 @@ def changes(before: Site, after: Site) -> set[str]:
 
 
 def _related(site: Site, record: Record) -> set[str]:
-    """Every id a record is related to: the ids it names, and the effective team and owner."""
+    """Every id a record is related to: the ids it names, its effective team and owner, and the
+    effective owner and team of the rectifications that take their owner from it (a first finding)."""
     related = set(record.refs)
-    if record.kind in ("finding", "rectification"):
-        for other in (
-            site.team_of(record),
-            site.owner_of(record) if record.kind == "rectification" else None,
-        ):
-            if other is not None:
-                related.add(other.id)
+    followers = [record]
+    if record.kind == "finding":
+        followers += [
+            r
+            for r in site._backlinks.get(record.id, [])
+            if r.kind == "rectification" and not r.model.owner and r.model.findings[0] == record.id
+        ]
+    for follower in followers:
+        if follower.kind in ("finding", "rectification"):
+            team = site.team_of(follower)
+            owner = site.owner_of(follower) if follower.kind == "rectification" else None
+            related.update(other.id for other in (team, owner) if other is not None)
     return related
 
 

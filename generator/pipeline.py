@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import ContentError, Report
-from .export import data_files, data_page
+from .export import DataCache, data_files, data_page
 from .feeds import ChangeEvent, changes_feed, notices_feed, record_events
 from .history import HistoryCache, read_history
 from .json_schema import schema_pages
@@ -85,14 +85,23 @@ def attach_history(site: Site, settings: Settings, source: Source, cache: Histor
         site.history_prefix = f"{relative}/" if relative and relative != "." else ""
 
 
-def downloads_and_feeds(site: Site, settings: Settings) -> list[Page]:
-    """Open data (CSV, JSON, the data page), the Atom feeds and the records' JSON Schemas."""
+def downloads_and_feeds(
+    site: Site, settings: Settings, cache: DataCache | None = None, changed: set[str] | None = None
+) -> list[Page]:
+    """Open data (CSV, JSON, the data page), the Atom feeds and the records' JSON Schemas.
+
+    With a `cache` (the live preview's), the data files are made again only for the records
+    whose part read a `changed` key.
+    """
     urls = site_urls(settings)
     events = git_events(site, settings) or record_events(site, settings)
     labels = Labels(settings.templates_path, settings.language)
     data = data_page(site, settings)
     data = Page(data.path, front_matter({"title": labels("open_data")}) + data.text)
-    pages = [*data_files(site, settings, urls), data]
+    files = (
+        data_files(site, settings, urls) if cache is None else cache.data_files(site, settings, urls, changed)
+    )
+    pages = [*files, data]
     pages += [
         notices_feed(site, settings, urls),
         changes_feed(events, settings, site.as_of, site.audience, urls),
@@ -164,6 +173,7 @@ class Preview:
     history: HistoryCache = field(default_factory=HistoryCache)
     checker: Checker | None = None
     redactor: Redactor = field(default_factory=Redactor)
+    data: DataCache = field(default_factory=DataCache)
     last: Rendered | None = None
     _pages: RenderedPages | None = None
     _inputs: tuple[object, ...] | None = None
@@ -177,7 +187,11 @@ class Preview:
         keys = changes(self.last.site, site) if incremental and self.last is not None else None
         pages = render_pages(site, self.settings, self._pages if keys is not None else None, keys)
         progress.step(f"rendered {len(pages.fresh)} of {len(pages.pages)} pages")
-        data = downloads_and_feeds(site, self.settings) if keys is None or keys else self._data()
+        data = (
+            downloads_and_feeds(site, self.settings, self.data, keys)
+            if keys is None or keys
+            else self._data()
+        )
         rendered = Rendered(site, pages.pages + data, pages.nav, report)
         if keys is None:
             result = render_tree(rendered, self.settings, out_dir, progress)

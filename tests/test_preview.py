@@ -247,3 +247,30 @@ def test_relations_by_default_follow_an_edit(synthetic: Project, tmp_path: Path)
     _save(finding_path, finding)
     preview.update(AS_OF, out)
     _assert_same_tree(_tree(out), _full(synthetic, "internal", tmp_path / "full2"), "unit moved")
+
+
+def test_an_owner_by_default_follows_its_first_finding_to_another_team(
+    synthetic: Project, tmp_path: Path
+) -> None:
+    """A finding with a team of its own moves to a unit of another team: the rectifications that take
+    their owner from it change owner and team, though neither they nor the teams were edited."""
+    content = synthetic.root / "content"
+    findings = {p.stem: _load(p) | {"path": p} for p in (content / "findings").rglob("*.yaml")}
+    units = {p.stem: _load(p) for p in (content / "units").glob("*.yaml")}
+    rect = next(
+        data
+        for data in map(_load, sorted((content / "rectifications").rglob("*.yaml")))
+        if "owner" not in data
+    )
+    first = findings[rect["findings"][0]]
+    path = first.pop("path")
+    team = units[first["unit"]]["team"]
+    first["team"] = team
+    _save(path, first)
+    preview = Preview(load_settings(synthetic.root / "mkdocs.yml"), "internal")
+    out = tmp_path / "preview"
+    preview.update(AS_OF, out)
+    first["unit"] = next(u for u, data in units.items() if data["team"] != team)
+    _save(path, first)
+    preview.update(AS_OF, out)
+    _assert_same_tree(_tree(out), _full(synthetic, "internal", tmp_path / "full"), "first finding moved team")
