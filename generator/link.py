@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ class Site:
     history_prefix: str = ""
     # While a page renders: every record id and kind key it read (see `reading`).
     _reads: set[str] | None = None
+    _content_prefix: str | None = None
+    _recent: dict[int, list[tuple[Change, Record]]] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[set[str]]:
@@ -139,8 +142,8 @@ class Site:
         """The record's display title (a rectification defaults to its first finding's)."""
         self._read(record.id)
         model = record.model
-        for name in ("title", "name"):
-            value = getattr(model, name, None)
+        for name in _fields_of(type(model), ("title", "name")):
+            value = getattr(model, name)
             if value:
                 return str(value)
         if isinstance(model, Rectification):
@@ -158,8 +161,8 @@ class Site:
     def date_of(self, record: Record) -> dt.date | None:
         """The date a record is sorted and filed by."""
         model = record.model
-        for name in ("date", "found_on", "opened_on"):
-            value = getattr(model, name, None)
+        for name in _fields_of(type(model), ("date", "found_on", "opened_on")):
+            value = getattr(model, name)
             if isinstance(value, dt.date):
                 return value
         return None
@@ -232,19 +235,25 @@ class Site:
         return self.history.for_path(path)
 
     def _history_path(self, record: Record) -> str | None:
+        """The record file's path in the repository, as the history knows it."""
         if self.content_dir is None:
             return None
-        try:
-            inside = record.raw.path.relative_to(self.content_dir).as_posix()
-        except ValueError:
+        folder = self._content_prefix
+        path = str(record.raw.path)
+        if folder is None:
+            folder = self._content_prefix = os.path.join(str(self.content_dir), "")
+        if not path.startswith(folder):
             return None
-        return f"{self.history_prefix}{inside}"
+        inside = path[len(folder) :]
+        return f"{self.history_prefix}{inside if os.sep == '/' else inside.replace(os.sep, '/')}"
 
     def recent_changes(self, limit: int) -> list[tuple[Change, Record]]:
         """The latest changes to the records this audience has, newest first."""
         self._read(ALL_KEY)
         if self.history is None or limit <= 0:
             return []
+        if limit in self._recent:
+            return list(self._recent[limit])
         by_path = {path: r for r in self.records.values() if (path := self._history_path(r)) is not None}
         owners = self.history.owners
         found: list[tuple[Change, Record]] = []
@@ -253,7 +262,8 @@ class Site:
             found.extend((change, record) for record in records)
             if len(found) >= limit:
                 break
-        return found[:limit]
+        self._recent[limit] = found[:limit]
+        return list(found[:limit])
 
     def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
         """Headline figures over these findings and rectifications."""
@@ -424,6 +434,18 @@ def _days_from_finding(site: Site, model: Rectification) -> int:
     start = min(found) if found else model.opened_on
     end = model.completed_on or start
     return (end - start).days
+
+
+def _fields_of(model: type[Any], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `names` that a kind of model has (probing a missing one on a model is slow)."""
+    key = (model, names)
+    found = _FIELDS.get(key)
+    if found is None:
+        found = _FIELDS[key] = tuple(name for name in names if name in model.model_fields)
+    return found
+
+
+_FIELDS: dict[tuple[type[Any], tuple[str, ...]], tuple[str, ...]] = {}
 
 
 def _by_id(record: Record) -> str:

@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -115,21 +115,29 @@ def render_pages(
     settings: Settings,
     previous: RenderedPages | None = None,
     changed: set[str] | None = None,
+    fragments: Fragments | None = None,
 ) -> RenderedPages:
     """Render the site; with `previous` and `changed`, only the pages that read a changed key.
 
     A page is a function of the records it read (the templates and settings being the same):
     every other page of `previous` is reused as it was. `changed` None renders everything.
+    `fragments` from the render before (with the same `previous`) are reused where still good.
     """
+    if fragments is not None:
+        fragments.forget(changed if previous is not None else None)
     with gc_frozen():
-        return _render_pages(site, settings, previous, changed)
+        return _render_pages(site, settings, previous, changed, fragments)
 
 
 def _render_pages(
-    site: Site, settings: Settings, previous: RenderedPages | None, changed: set[str] | None
+    site: Site,
+    settings: Settings,
+    previous: RenderedPages | None,
+    changed: set[str] | None,
+    fragments: Fragments | None,
 ) -> RenderedPages:
     labels = Labels(settings.templates_path, settings.language)
-    renderer = _Renderer(site, settings, labels)
+    renderer = _Renderer(site, settings, labels, fragments)
     old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
     reads = previous.reads if previous else {}
     changed = changed or set()
@@ -254,10 +262,56 @@ class _Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
+@dataclass
+class Fragments:
+    """Pieces many pages repeat (a record's escaped title, its row in a table, site-wide figures),
+    each with what it read. A render fills them; the live preview keeps them for the next render,
+    less those that read a key an edit changed (`forget`)."""
+
+    titles: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    rows: dict[tuple[str, str, str], tuple[str, frozenset[str]]] = field(default_factory=dict)
+    figures: dict[Any, tuple[Any, frozenset[str]]] = field(default_factory=dict)
+
+    def forget(self, changed: set[str] | None) -> None:
+        """Drop what read a changed key; everything when `changed` is None (a full render)."""
+        caches: tuple[dict[Any, tuple[Any, frozenset[str]]], ...] = (self.titles, self.rows, self.figures)
+        for cache in caches:
+            if changed is None:
+                cache.clear()
+                continue
+            stale = [key for key, (_, seen) in cache.items() if not seen.isdisjoint(changed)]
+            for key in stale:
+                del cache[key]
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across render calls (a live preview renders after every
+    edit); Jinja checks each one against its template's source before using it."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill the bucket if this template was compiled before."""
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a template just compiled."""
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+# One cache for the one set of options `_Renderer` makes its environments with.
+_COMPILED = _MemoryBytecodeCache()
+
+
 class _Renderer:
     """Holds the template environment and the helpers that templates call."""
 
-    def __init__(self, site: Site, settings: Settings, labels: Labels) -> None:
+    def __init__(
+        self, site: Site, settings: Settings, labels: Labels, fragments: Fragments | None = None
+    ) -> None:
         self.site, self.settings, self.labels = site, settings, labels
         self.env = _Environment(
             loader=jinja2.FileSystemLoader(settings.templates_path),
@@ -270,20 +324,22 @@ class _Renderer:
             autoescape=True,
             # A renderer lives for one render call: no stat() of the template file on every page.
             auto_reload=False,
+            bytecode_cache=_COMPILED,
         )
         self.env.filters["join"] = _join
-        self.env.filters["tally_pair"] = lambda record: (record, site.tally_of(record))
+        self.env.filters["tally_pair"] = lambda record: (record, self._tally_of(record))
         self.env.globals.update(self._helpers())
         # Fragments that many pages repeat, made once per render call (so per audience): a record's
         # escaped title and page path, and its row in each kind of table at each depth of page.
         # What a fragment read is kept with it and counted as read again where it is reused, so
         # that every page still says all it depends on (see `Site.reading`).
-        self._titles: dict[str, tuple[str, frozenset[str]]] = {}
+        fragments = fragments if fragments is not None else Fragments()
+        self._titles = fragments.titles
         self._paths: dict[str, str] = {}
-        self._rows: dict[tuple[str, str, str], tuple[str, frozenset[str]]] = {}
+        self._rows = fragments.rows
         self._heads: dict[str, str] = {}
         self._fact_leads: dict[str, str] = {}
-        self._figures: dict[Any, tuple[Any, frozenset[str]]] = {}
+        self._figures = fragments.figures
 
     def _helpers(self) -> dict[str, Callable[..., Any]]:
         return {
@@ -349,8 +405,8 @@ class _Renderer:
             "tally": self._site_tally(),
             "statuses": STATUSES,
             "overdue": overdue,
-            "units": [(u, site.tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
-            "teams": [(t, site.tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
+            "units": [(u, self._tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
+            "teams": [(t, self._tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
             "years": [(y, self._findings_of(year=y)[1]) for y in years],
             "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
@@ -482,6 +538,11 @@ class _Renderer:
         """Every year with a page, newest first."""
         years: list[int] = self._remember(self._figures, "years", self.site.years)
         return years
+
+    def _tally_of(self, record: Record) -> Tally:
+        """A team's or a unit's figures (the progress page and the team page show every unit's)."""
+        tally: Tally = self._remember(self._figures, ("tally", record.id), lambda: self.site.tally_of(record))
+        return tally
 
     def _site_tally(self) -> Tally:
         tally: Tally = self._remember(self._figures, "tally", self.site.tally_of)
