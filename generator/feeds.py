@@ -100,6 +100,30 @@ def record_events(site: Site, settings: Settings) -> list[ChangeEvent]:
     return sort_events(e for e in events if e.date <= site.as_of)
 
 
+class EventCache:
+    """`record_events` for the live preview: a record's events are made again only when the record
+    is not the same object as last time or they read a key an edit changed (see `Site.reading`)."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, tuple[Record, list[ChangeEvent], frozenset[str]]] = {}
+
+    def record_events(self, site: Site, settings: Settings, changed: set[str] | None) -> list[ChangeEvent]:
+        """What `record_events(site, settings)` returns; `changed` None makes every record's again."""
+        words = _words(settings)
+        kept: dict[str, tuple[Record, list[ChangeEvent], frozenset[str]]] = {}
+        events: list[ChangeEvent] = []
+        for record in site.records.values():
+            hit = self._events.get(record.id)
+            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
+                with site.reading() as seen:
+                    made = list(_events_of(site, record, words))
+                hit = (record, made, frozenset({*seen, record.id}))
+            kept[record.id] = hit
+            events.extend(hit[1])
+        self._events = kept
+        return sort_events(e for e in events if e.date <= site.as_of)
+
+
 def sort_events(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
     """Newest first, then by record id and key, so that equal dates keep one order."""
     by_record = sorted(events, key=lambda e: (e.record_id, e.key))

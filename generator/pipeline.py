@@ -11,7 +11,7 @@ from typing import TextIO
 
 from .errors import ContentError, Report
 from .export import DataCache, data_files, data_page
-from .feeds import ChangeEvent, changes_feed, notices_feed, record_events
+from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
 from .history import HistoryCache, read_history
 from .json_schema import schema_pages
 from .link import Site, changes, link
@@ -95,20 +95,31 @@ def attach_history(site: Site, settings: Settings, source: Source, cache: Histor
 
 
 def downloads_and_feeds(
-    site: Site, settings: Settings, cache: DataCache | None = None, changed: set[str] | None = None
+    site: Site,
+    settings: Settings,
+    cache: tuple[DataCache, EventCache] | None = None,
+    changed: set[str] | None = None,
 ) -> list[Page]:
     """Open data (CSV, JSON, the data page), the Atom feeds and the records' JSON Schemas.
 
-    With a `cache` (the live preview's), the data files are made again only for the records
-    whose part read a `changed` key.
+    With caches (the live preview's), the data files and the records' events are made again
+    only for the records whose part read a `changed` key.
     """
     urls = site_urls(settings)
-    events = git_events(site, settings) or record_events(site, settings)
+    events = git_events(site, settings)
+    if not events:
+        events = (
+            record_events(site, settings)
+            if cache is None
+            else cache[1].record_events(site, settings, changed)
+        )
     labels = Labels(settings.templates_path, settings.language)
     data = data_page(site, settings)
     data = Page(data.path, front_matter({"title": labels("open_data")}) + data.text)
     files = (
-        data_files(site, settings, urls) if cache is None else cache.data_files(site, settings, urls, changed)
+        data_files(site, settings, urls)
+        if cache is None
+        else cache[0].data_files(site, settings, urls, changed)
     )
     pages = [*files, data]
     pages += [
@@ -183,6 +194,7 @@ class Preview:
     checker: Checker | None = None
     redactor: Redactor = field(default_factory=Redactor)
     data: DataCache = field(default_factory=DataCache)
+    events: EventCache = field(default_factory=EventCache)
     fragments: Fragments = field(default_factory=Fragments)
     last: Rendered | None = None
     _pages: RenderedPages | None = None
@@ -207,7 +219,7 @@ class Preview:
         pages = render_pages(site, self.settings, previous, keys, self.fragments)
         progress.step(f"rendered {len(pages.fresh)} of {len(pages.pages)} pages")
         data = (
-            downloads_and_feeds(site, self.settings, self.data, keys)
+            downloads_and_feeds(site, self.settings, (self.data, self.events), keys)
             if keys is None or keys
             else self._data()
         )

@@ -24,7 +24,7 @@ from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
-from .parallel import fork_map, gc_frozen
+from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .schema import KINDS
 from .settings import Settings
 from .validate import Record
@@ -146,8 +146,13 @@ def _render_pages(
         return path not in old or path not in reads or not reads[path].isdisjoint(changed)
 
     jobs = _page_jobs(renderer)
-    # The pages are independent: a large site's are made on both cores.
-    made = fork_map(_make_page, [(renderer, make) for path, make in jobs if stale(path)])
+    # The pages are independent: a large site's are made on both cores. Not when the fragments are
+    # kept for the next render (the live preview): workers' fragments would be lost with them, and
+    # the next edit would make them all again.
+    stale_jobs = [(renderer, make) for path, make in jobs if stale(path)]
+    made = fork_map(
+        _make_page, stale_jobs, min_items=len(stale_jobs) + 1 if fragments is not None else MIN_ITEMS
+    )
     fresh = {page.path: (page, keys) for page, keys in made}
     pages: list[Page] = []
     new_reads: dict[str, frozenset[str]] = {}

@@ -104,8 +104,8 @@ def _ids_of(content: Path, folder: str) -> list[str]:
     return sorted(p.stem for p in (content / folder).rglob("*.yaml"))
 
 
-def _edit(rng: random.Random, project: Project) -> str:
-    """Make one random edit to the content; return what it was."""
+def _edit(rng: random.Random, project: Project, in_git: bool = True) -> str:
+    """Make one random edit to the content (or a commit, in git); return what it was."""
     content = project.root / "content"
     path = rng.choice(_records(content))
     data = _load(path)
@@ -132,7 +132,7 @@ def _edit(rng: random.Random, project: Project) -> str:
     elif choice == 6:
         path.unlink()
         return f"deleted {path.name}"
-    elif choice == 7:
+    elif choice == 7 and in_git:
         _commit(project.root, f"edit {rng.randrange(1000)}")
         return "committed"
     elif choice == 4 and kind == "findings":
@@ -155,19 +155,26 @@ def _edit(rng: random.Random, project: Project) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("audience", ["public", "internal"])
+@pytest.mark.parametrize(
+    ("audience", "in_git"),
+    [("public", True), ("internal", True), ("public", False)],
+    ids=["public", "internal", "public-outside-git"],
+)
 def test_preview_matches_a_full_build_after_random_edits(
-    synthetic: Project, tmp_path: Path, audience: str
+    synthetic: Project, tmp_path: Path, audience: str, in_git: bool
 ) -> None:
+    """Outside git, the changes feed is made from the records' own dates rather than the log."""
+    if not in_git:
+        shutil.rmtree(synthetic.root / ".git")
     settings = load_settings(synthetic.root / "mkdocs.yml")
     preview = Preview(settings, audience)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
-    rng = random.Random(audience)
+    rng = random.Random(audience + str(in_git))
     checked = 0
     for step in range(40):
         backup = {p: p.read_bytes() for p in _records(synthetic.root / "content")}
-        what = _edit(rng, synthetic)
+        what = _edit(rng, synthetic, in_git)
         try:
             preview.update(AS_OF, out)
         except ContentError:  # the edit broke a rule (a dangling reference, say): undo it
@@ -274,3 +281,27 @@ def test_an_owner_by_default_follows_its_first_finding_to_another_team(
     _save(path, first)
     preview.update(AS_OF, out)
     _assert_same_tree(_tree(out), _full(synthetic, "internal", tmp_path / "full"), "first finding moved team")
+
+
+def test_the_changes_feed_outside_git_follows_a_title_a_rectification_borrows(
+    synthetic: Project, tmp_path: Path
+) -> None:
+    """Outside git the changes feed lists records' own events; a rectification's entries carry
+    its title, which it takes from its first finding: renaming that finding changes the feed."""
+    shutil.rmtree(synthetic.root / ".git")
+    content = synthetic.root / "content"
+    preview = Preview(load_settings(synthetic.root / "mkdocs.yml"), "internal")
+    out = tmp_path / "preview"
+    preview.update(AS_OF, out)
+    untitled = [
+        data for data in map(_load, (content / "rectifications").rglob("*.yaml")) if "title" not in data
+    ]
+    newest = max(untitled, key=lambda data: str(data["opened_on"]))
+    path = next((content / "findings").rglob(f"{newest['findings'][0]}.yaml"))
+    finding = _load(path)
+    finding["title"] = "A finding renamed for the feed"
+    _save(path, finding)
+    preview.update(AS_OF, out)
+    feed = next(out.rglob("changes.xml")).read_text(encoding="utf-8")
+    assert "A finding renamed for the feed" in feed
+    _assert_same_tree(_tree(out), _full(synthetic, "internal", tmp_path / "full"), "finding renamed")
