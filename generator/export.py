@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from .errors import BuildError
-from .link import Site, Tally
+from .link import PerRecord, Site, Tally
 from .markup import escape_cell, escape_text
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .render import Page, record_path
@@ -663,7 +663,7 @@ class DataCache:
     """
 
     def __init__(self) -> None:
-        self._parts: dict[str, tuple[Record, _Parts, frozenset[str]]] = {}
+        self._parts: PerRecord[_Parts] = PerRecord()
 
     def data_files(
         self, site: Site, settings: Settings, urls: SiteUrls, changed: set[str] | None
@@ -671,21 +671,15 @@ class DataCache:
         """What `data_files(site, settings, urls)` returns; `changed` None makes every part again."""
         _check_audience(site)
         tables = list(TABLES.values())
-        parts: dict[str, tuple[Record, _Parts, frozenset[str]]] = {}
-        for record in site.records.values():
-            hit = self._parts.get(record.id)
-            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
-                with site.reading() as seen:
-                    made = _record_parts(site, settings, urls, record, tables)
-                hit = (record, made, frozenset({*seen, record.id}))
-            parts[record.id] = hit
-        self._parts = parts
+        parts = self._parts.each(
+            site, changed, lambda record: _record_parts(site, settings, urls, record, tables)
+        )
         pages = []
         for table in tables:
             header = _csv_lines([[c.name for c in columns(table, site.audience)]])
-            rows = [parts[r.id][1].rows[table.name] for r in site.of_kind(table.kind)]
+            rows = [parts[r.id].rows[table.name] for r in site.of_kind(table.kind)]
             pages.append(Page(table.path, BOM + header + "".join(rows)))
-        by_kind = {kind: [",\n".join(parts[r.id][1].json for r in site.of_kind(kind))] for kind in KINDS}
+        by_kind = {kind: [",\n".join(parts[r.id].json for r in site.of_kind(kind))] for kind in KINDS}
         pages.append(Page(JSON_PATH, _json_document(site, by_kind)))
         return pages
 

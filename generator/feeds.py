@@ -22,7 +22,7 @@ from typing import Any
 import feedgenerator  # type: ignore[import-untyped]
 
 from .errors import BuildError
-from .link import Site
+from .link import PerRecord, Site
 from .markup import escape_text, render_md_field
 from .render import Page, index_path, record_path
 from .schema import Meeting, Notice, Rectification
@@ -101,27 +101,16 @@ def record_events(site: Site, settings: Settings) -> list[ChangeEvent]:
 
 
 class EventCache:
-    """`record_events` for the live preview: a record's events are made again only when the record
-    is not the same object as last time or they read a key an edit changed (see `Site.reading`)."""
+    """`record_events` for the live preview: each record's events are kept between updates."""
 
     def __init__(self) -> None:
-        self._events: dict[str, tuple[Record, list[ChangeEvent], frozenset[str]]] = {}
+        self._events: PerRecord[list[ChangeEvent]] = PerRecord()
 
     def record_events(self, site: Site, settings: Settings, changed: set[str] | None) -> list[ChangeEvent]:
         """What `record_events(site, settings)` returns; `changed` None makes every record's again."""
         words = _words(settings)
-        kept: dict[str, tuple[Record, list[ChangeEvent], frozenset[str]]] = {}
-        events: list[ChangeEvent] = []
-        for record in site.records.values():
-            hit = self._events.get(record.id)
-            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
-                with site.reading() as seen:
-                    made = list(_events_of(site, record, words))
-                hit = (record, made, frozenset({*seen, record.id}))
-            kept[record.id] = hit
-            events.extend(hit[1])
-        self._events = kept
-        return sort_events(e for e in events if e.date <= site.as_of)
+        made = self._events.each(site, changed, lambda record: list(_events_of(site, record, words)))
+        return sort_events(e for events in made.values() for e in events if e.date <= site.as_of)
 
 
 def sort_events(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:

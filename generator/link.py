@@ -6,16 +6,17 @@ import contextlib
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .history import Change, FileHistory, History
 from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit
 from .validate import Record
 
+T = TypeVar("T")
 OPEN_STATUSES = ("planned", "in-progress")
 # What a page reads when it reads every record (recent changes, the list of years).
 ALL_KEY = "kind:*"
@@ -339,6 +340,28 @@ def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
             site.rect[record.id] = derive_state(record.model, as_of)
     _link_effective(site)
     return site
+
+
+class PerRecord(Generic[T]):
+    """Something made from each record (its rows in the data files, its feed events), kept between
+    linkings for a live preview: made again only for a record that is not the same object as last
+    time or that read a key an edit changed (`changes`)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Record, T, frozenset[str]]] = {}
+
+    def each(self, site: Site, changed: set[str] | None, make: Callable[[Record], T]) -> dict[str, T]:
+        """`make(record)` for every record of the site, by id; `changed` None makes them all again."""
+        kept: dict[str, tuple[Record, T, frozenset[str]]] = {}
+        for record in site.records.values():
+            hit = self._kept.get(record.id)
+            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
+                with site.reading() as seen:
+                    value = make(record)
+                hit = (record, value, frozenset({*seen, record.id}))
+            kept[record.id] = hit
+        self._kept = kept
+        return {record_id: hit[1] for record_id, hit in kept.items()}
 
 
 def changes(before: Site, after: Site) -> set[str]:
