@@ -229,7 +229,7 @@ _SPLIT_LINE = re.compile(
 # Characters an inline pattern may match at: each match rebuilds the text of its paragraph.
 _INLINE = re.compile(r"[\\`*_&<\[!]|  \n")
 # Nesting, as the number of list markers and quote signs a line starts with (after its indentation).
-_NESTING = re.compile(r"^[ ]*(?:(?:[-*+]|\d+[.)])[ ]+|>[ ]?)+", re.M)
+_NESTING = re.compile(r"^[ ]*(?:(?:[-*+]|\d+[.)])[ ]+|>[ ]*)+", re.M)
 _MAX_NESTING = 12
 # The budget: Python-Markdown may take this many "scan steps" per character, plus a constant (so that
 # a short field is never cut). A step of a scan in Python takes about 0.2 µs here.
@@ -238,6 +238,8 @@ _BUDGET_BASE = 20_000
 _GROUP_ELEMENTS = 4_096
 # What one block costs whatever its size: every block processor tests it, and every tree pass visits it.
 _BLOCK_STEPS = 256
+# What one run of the parser costs whatever its text: a reset, and every pre-, tree and post-processor.
+_RUN_STEPS = 2_048
 # Copies in C (a paragraph's text rebuilt after an inline match, a list shifted) are much cheaper
 # than a step of a scan in Python.
 _COPY_WEIGHT = 1 / 64
@@ -265,12 +267,14 @@ def _budget(size: int) -> float:
 def _ordinary(chunks: list[str], costs: list[_Cost]) -> list[bool]:
     """Which chunks Python-Markdown may parse: as long as the work spent so far stays within the
     budget of the text read so far (a chunk over it is shown as text), the total stays linear."""
-    ordinary = []
+    ordinary: list[bool] = []
     allowance, spent = float(_BUDGET_BASE), 0.0
     for chunk, cost in zip(chunks, costs, strict=True):
         allowance += _BUDGET_PER_CHAR * len(chunk)
-        fine = cost.within(allowance - spent)
-        spent += cost.work if fine else 0
+        # After a chunk shown as text, the parser starts again: one run's fixed cost.
+        work = cost.work + (0 if not ordinary or ordinary[-1] else _RUN_STEPS)
+        fine = cost.deepest <= _MAX_NESTING and work <= allowance - spent
+        spent += work if fine else 0
         ordinary.append(fine)
     return ordinary
 

@@ -101,8 +101,17 @@ def test_pathological_fields_cost_linear_work(name: str) -> None:
         "".join("    " * depth + "- x\n" for depth in range(400)),
         "".join(">" * depth + " x\n" for depth in range(400)),
         "> - " * 1000 + "x",
+        " > " * 2000 + "x",
     ],
-    ids=["list markers", "numbered markers", "quote signs", "indented lists", "quotes", "quotes and lists"],
+    ids=[
+        "list markers",
+        "numbered markers",
+        "quote signs",
+        "indented lists",
+        "quotes",
+        "quotes and lists",
+        "spaced",
+    ],
 )
 def test_deep_nesting_is_shown_as_text_not_a_recursion_error(text: str) -> None:
     html = render_md_field(text)  # Python-Markdown raised RecursionError on most of these
