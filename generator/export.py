@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
-import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,10 +39,12 @@ BOM = "\ufeff"
 LIST_SEPARATOR = ";"
 # What a spreadsheet program may take for the start of a formula (OWASP, "CSV Injection"): = + - @,
 # also full-width (a Chinese or Japanese input method types those, and WPS and Excel may read them as
-# the ASCII ones), after any white space or invisible character (some programs trim them on import),
-# or a tab or a line break first. A cell that starts with one gets a ' in front; so does one that starts with ', so that
-# removing one leading ' from every cell that has one gives back the exact value.
-_FORMULA_START = re.compile(r"[\s\ufeff\u200b-\u200d\u2060]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n']")
+# the ASCII ones), after any white space, control or format character (LibreOffice drops a NUL and
+# then runs "=..."; others trim white space on import), or a tab or a line break first. A cell that
+# starts with one gets a ' in front; so does one that starts with ', so that removing one leading '
+# from every cell that has one gives back the exact value.
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_GUARDED_FIRST = frozenset("\t\r\n'")
 FORMULA_GUARD = "'"
 
 
@@ -786,7 +788,7 @@ def _rows(
 
 def format_cell(value: object) -> str:
     """A value as CSV text: dates ISO, booleans true/false, nothing as an empty cell, and text that a
-    spreadsheet program could take for a formula behind a ' (see `_FORMULA_START`)."""
+    spreadsheet program could take for a formula behind a ' (see `_FORMULA_SIGNS`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -794,7 +796,18 @@ def format_cell(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    return FORMULA_GUARD + text if _FORMULA_START.match(text) else text
+    return FORMULA_GUARD + text if _may_start_a_formula(text) else text
+
+
+def _may_start_a_formula(text: str) -> bool:
+    if text[:1] in _GUARDED_FIRST:
+        return True
+    for char in text:  # past what an importer may drop or trim, to the first character it keeps
+        if char in _FORMULA_SIGNS:
+            return True
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return False
+    return False
 
 
 def read_cell(text: str) -> str:
