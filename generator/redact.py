@@ -129,6 +129,7 @@ def _redact_plans(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
     return tuple(p for p in field_plans(model) if p.internal or p.optional_ref or p.nested or _is_markdown(p))
 
 
+@functools.cache
 def _is_markdown(plan: FieldPlan) -> bool:
     """Whether a field holds Markdown: `Markdown` itself, or `Markdown | None`."""
     arguments = getattr(plan.info.annotation, "__args__", ())
