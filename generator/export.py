@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,15 @@ DATA_PAGE_PATH = f"{DATA_DIR}/index.md"
 # Excel and WPS read a CSV without a BOM in the system's code page, which garbles Chinese.
 BOM = "\ufeff"
 LIST_SEPARATOR = ";"
+# What a spreadsheet program may take for the start of a formula (OWASP, "CSV Injection"): = + - @,
+# also full-width (a Chinese or Japanese input method types those, and WPS and Excel may read them as
+# the ASCII ones), after any white space, control or format character (LibreOffice drops a NUL and
+# then runs "=..."; others trim white space on import), or a tab or a line break first. A cell that
+# starts with one gets a ' in front; so does one that starts with ', so that removing one leading '
+# from every cell that has one gives back the exact value.
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_GUARDED_FIRST = frozenset("\t\r\n'")
+FORMULA_GUARD = "'"
 
 
 @dataclass(frozen=True)
@@ -715,8 +725,14 @@ def _record_parts(
 
 def _csv_lines(rows: Iterable[Iterable[str]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    _csv_writer(buffer).writerows(rows)
     return buffer.getvalue()
+
+
+def _csv_writer(buffer: io.StringIO) -> Any:
+    """Every cell in double quotes: a spreadsheet program set to split on ';' or tabs (as Excel is in
+    many locales) then cannot cut a cell in two and start a new one with a formula."""
+    return csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
 
 
 def _call(job: Callable[[], str]) -> str:
@@ -751,7 +767,7 @@ def table_csv(
     cols = columns(table, site.audience)
     getters = [c.get for c in cols]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = _csv_writer(buffer)
     writer.writerow(c.name for c in cols)
     writer.writerows(
         [format_cell(get(row)) for get in getters] for row in _rows(site, settings, urls, table, memo or {})
@@ -771,14 +787,32 @@ def _rows(
 
 
 def format_cell(value: object) -> str:
-    """A value as CSV text: dates ISO, booleans true/false, nothing as an empty cell."""
+    """A value as CSV text: dates ISO, booleans true/false, nothing as an empty cell, and text that a
+    spreadsheet program could take for a formula behind a ' (see `_FORMULA_SIGNS`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    return FORMULA_GUARD + text if _may_start_a_formula(text) else text
+
+
+def _may_start_a_formula(text: str) -> bool:
+    if text[:1] in _GUARDED_FIRST:
+        return True
+    for char in text:  # past what an importer may drop or trim, to the first character it keeps
+        if char in _FORMULA_SIGNS:
+            return True
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")):
+            return False
+    return False
+
+
+def read_cell(text: str) -> str:
+    """The exact value of a cell of our CSV files: without the ' that `format_cell` put in front."""
+    return text.removeprefix(FORMULA_GUARD)
 
 
 def records_json(site: Site, settings: Settings, urls: SiteUrls) -> str:
@@ -1008,6 +1042,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "intro": "Every record on this site can be downloaded: one CSV file per kind (UTF-8 with a byte"
         " order mark, so spreadsheet programs read Chinese correctly) and all records in one JSON file."
         " Lists inside a cell are separated by ';'. Figures are as of {as_of}.",
+        "cells": "Every cell is in double quotes. A value that begins with =, +, - or @ (also the"
+        " full-width ＝＋－＠, or after spaces), with a tab, a line break or ' is written with a ' in"
+        " front, so that spreadsheet programs show it as text and never run it as a formula. To get"
+        " the exact value back, remove one ' from the start of every cell that begins with one."
+        " all.json holds every value exactly as written.",
         "json": "All records, with their fields as in the content format and the derived values under"
         " `derived`",
         "file": "File",
@@ -1019,6 +1058,9 @@ _WORDS: dict[str, dict[str, str]] = {
         "title": "开放数据",
         "intro": "本站全部记录均可下载：每类记录一个 CSV 文件（UTF-8 编码并带字节顺序标记，电子表格软件可正确显示中文），"
         "全部记录另有一个 JSON 文件。单元格内的多个值以“;”分隔。数据截至 {as_of}。",
+        "cells": "每个单元格均以英文双引号括起。以 =、+、- 或 @（包括全角的＝＋－＠，或其前有空格）、"
+        "制表符、换行符或 ' 开头的值，写入时在前面加一个 '，使电子表格软件将其显示为文本，而不会作为公式执行。"
+        "如需取得原值，凡以 ' 开头的单元格，去掉开头的一个 ' 即可。all.json 中的值与记录原文完全一致。",
         "json": "全部记录，字段与内容格式一致，派生数据位于 `derived` 之下",
         "file": "文件",
         "column": "列名",
@@ -1033,6 +1075,7 @@ def data_page(site: Site, settings: Settings) -> Page:
     language = settings.language if settings.language in _WORDS else "en"
     words = _WORDS[language]
     lines = [f"# {words['title']}", "", escape_text(words["intro"].format(as_of=site.as_of.isoformat())), ""]
+    lines += [escape_text(words["cells"]), ""]
     lines += [f"- [all.json](all.json): {words['json']}", ""]
     for doc in table_docs(site.audience):
         lines += _table_section(doc, language, words)

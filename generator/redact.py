@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from .load import gc_paused
-from .schema import FieldPlan, field_plans
+from .schema import MARKDOWN, FieldPlan, field_plans
 from .validate import Record
 
 
@@ -67,7 +68,10 @@ def _redact_record(record: Record, keep: set[str]) -> Record:
     model = _redact_model(record.model, keep)
     # The raw file may hold anything the model dropped (internal fields, comments): the public
     # records keep only where they came from and the body, always.
-    raw = dataclasses.replace(record.raw, data={}, text="")
+    body = record.raw.body
+    raw = dataclasses.replace(
+        record.raw, data={}, text="", body=hidden_notes_removed(body) if body is not None else None
+    )
     redacted = dataclasses.replace(record, model=model, raw=raw)
     if model is record.model:  # the same references: no need to find them again
         for name in ("ref_places", "refs"):
@@ -84,6 +88,11 @@ def _redact_model(model: BaseModel, keep: set[str]) -> Any:
         if plan.internal:
             if value != plan.default():
                 updates[plan.name] = plan.default()
+            continue
+        if isinstance(value, str) and _is_markdown(plan):
+            text = hidden_notes_removed(value)
+            if text != value:
+                updates[plan.name] = text
             continue
         ref = plan.optional_ref
         if ref is not None and isinstance(value, str) and value not in keep:
@@ -116,5 +125,65 @@ def _redact_list(items: list[Any], keep: set[str], optional_refs: bool) -> list[
 
 @functools.cache
 def _redact_plans(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
-    """The fields redaction may change: internal ones, optional relations, and those holding models."""
-    return tuple(p for p in field_plans(model) if p.internal or p.optional_ref or p.nested)
+    """The fields redaction may change: internal, optional relations, Markdown, those holding models."""
+    return tuple(p for p in field_plans(model) if p.internal or p.optional_ref or p.nested or _is_markdown(p))
+
+
+@functools.cache
+def _is_markdown(plan: FieldPlan) -> bool:
+    """Whether a field holds Markdown: `Markdown` itself, or `Markdown | None`."""
+    arguments = getattr(plan.info.annotation, "__args__", ())
+    return MARKDOWN in plan.info.metadata or any(
+        MARKDOWN in getattr(a, "__metadata__", ()) for a in arguments
+    )
+
+
+# -- hidden notes ---------------------------------------------------------------------------------
+
+# An HTML comment, or an unclosed one (to the end of the text), with the white space and line break
+# around it when it fills its lines: dropping those lines whole keeps a paragraph one paragraph.
+# Every `<!--` counts, inside a code span too: the rule has no exception a note could slip through.
+_COMMENT = re.compile(r"(^[ \t]*)?<!--.*?(?:-->|\Z)([ \t]*(?:\n|\Z))?", re.S | re.M)
+# A link reference definition as Python-Markdown reads it (blockprocessors.ReferenceProcessor), on
+# one line or with its title on the next; `[^1]:` is a footnote, which is always shown.
+_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?!\^)([^\[\]\n]*)\]:[ ]*(?:\n[ ]*)?[^\s]+[ ]*"
+    r"(?:(?:\n[ ]*)?(?:([\"\'])[^\n]*\2|\([^\n]*\))[ ]*)?(?:\n|\Z)",
+    re.M,
+)
+_LABEL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def hidden_notes_removed(text: str) -> str:
+    """Markdown without what its reader never sees: HTML comments and unused reference definitions."""
+    if "<!--" in text:
+        text = _COMMENT.sub(_drop_comment, text)
+    if "]:" in text:
+        text = _drop_unused_definitions(text)
+    return text
+
+
+def _drop_comment(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    if before is not None and after is not None:
+        return ""  # the comment filled its lines
+    return (before or "") + (after or "")
+
+
+def _drop_unused_definitions(text: str) -> str:
+    """Definitions no `[label]` in the text uses: `[//]: # (a note)` is the usual Markdown comment."""
+    definitions = list(_DEFINITION.finditer(text))
+    if not definitions:
+        return text
+    rest = _DEFINITION.sub("", text)
+    used = {_label_key(m.group(1)) for m in _LABEL.finditer(rest)}
+    # A label written over two lines ("[a\nb]") is one Python-Markdown reads as "a b".
+    keep = [m for m in definitions if _label_key(m.group(1)) in used]
+    if len(keep) == len(definitions):
+        return text
+    dropped = {m.start() for m in definitions} - {m.start() for m in keep}
+    return _DEFINITION.sub(lambda m: "" if m.start() in dropped else m.group(0), text)
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.split()).lower()

@@ -100,6 +100,40 @@ GENERATOR = textwrap.dedent(
 )
 
 
+# The worst (md) fields found for Python-Markdown (tests/test_markup_linear.py), 1 MiB each: a
+# quadratic renderer takes hours on them, a linear one seconds.
+MD_WORST = textwrap.dedent(
+    """
+    import random, time
+    from generator.markup import render_md_field
+    size = 1 << 20
+    pieces = ["[", "]", "(", ")", "![", "](", '"', "*", "_", "`", "<", ">", "&", "#", "-", "|", " ", "\\n", "x"]
+    rng = random.Random(1)
+    fields = {
+        "'['": "[" * size,
+        "'!['": "![" * (size // 2),
+        "'[a]('": "[a](" * (size // 4),
+        "setext headings": "x\\n=\\n" * (size // 4),
+        "'[[[[ x' paragraphs": "[[[[ x\\n\\n" * (size // 8),
+        "nested lists": "- - - x\\n" * (size // 8),
+        "random syntax": "".join(rng.choice(pieces) for _ in range(size)),
+    }
+    for name, text in fields.items():
+        start = time.perf_counter()
+        render_md_field(text)
+        print(f"{name}\\t{time.perf_counter() - start:.3f}")
+    """
+)
+
+
+def md_worst_case() -> list[tuple[str, float]]:
+    """Seconds to render each of the worst (md) fields found, 1 MiB each, in a process of its own."""
+    lines = run([PYTHON, "-c", MD_WORST], REPO).output.splitlines()
+    return [
+        (name, float(seconds)) for name, seconds in (line.rsplit("\t", 1) for line in lines if "\t" in line)
+    ]
+
+
 def generator_stage(project: Path, out: Path) -> Run:
     """load + validate + link + render + write into a fresh folder."""
     shutil.rmtree(out, ignore_errors=True)
@@ -373,6 +407,8 @@ def main() -> None:
             figures.append(measure(folder, records, args.skip_mkdocs))
         print(machine())
         print(report(figures))
+        for name, seconds in md_worst_case():
+            print(f"{seconds:.2f} s to render a 1 MiB (md) field of {name} (a worst case)")
         if args.json:
             print(json.dumps(figures, indent=2))
         if len(figures) >= 2 and "avg_page" in figures[0] and "avg_page" in figures[-1]:

@@ -95,6 +95,51 @@ def _plant_internal_fields(data: dict[str, Any], record_id: str) -> list[str]:
     return planted
 
 
+# (md) fields of public records that reach a page, the data files and the changes feed.
+MARKDOWN_FIELDS = ("description", "summary", "statement", "comments", "note", "text")
+
+
+def _hidden_note(tag: str, where: str) -> tuple[str, str]:
+    """An editor's note the reader never sees, in one of the ways Markdown hides one; and its canary."""
+    canary = _canary(f"{tag}hidden{where}")
+    notes = {
+        "inline": f"<!-- {canary} -->",
+        "block": f"\n\n<!--\n{canary}\n-->\n\n",
+        "definition": f"\n\n[//]: # ({canary})\n",
+        "unclosed": f"\n\n<!-- {canary} (never closed)\n",
+    }
+    return notes[where], canary
+
+
+def _plant_hidden_notes(value: Any, tag: str) -> tuple[Any, list[str]]:
+    """A hidden note in every (md) field of a public record, nested ones too; returns the canaries."""
+    planted: list[str] = []
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if key in MARKDOWN_FIELDS and isinstance(item, str):
+                note, canary = _hidden_note(f"{tag}{key}", "inline" if len(planted) % 2 else "block")
+                result[key] = f"{item} {note}"
+                planted.append(canary)
+            else:
+                result[key], more = _plant_hidden_notes(item, f"{tag}{key}")
+                planted += more
+        return result, planted
+    if isinstance(value, list):
+        items = [_plant_hidden_notes(item, f"{tag}{i}") for i, item in enumerate(value)]
+        return [item for item, _ in items], [c for _, more in items for c in more]
+    return value, planted
+
+
+def _plant_in_public_body(body: str, record_id: str) -> tuple[str, list[str]]:
+    """Hidden notes of every kind in a public notice's body: inline, block, definition, then unclosed."""
+    parts = [_hidden_note(record_id, where) for where in ("inline", "block", "definition", "unclosed")]
+    paragraphs = body.split("\n\n")
+    first = f"{paragraphs[0]} {parts[0][0]}"
+    text = "\n\n".join([first, *paragraphs[1:]]) + parts[1][0] + parts[2][0] + parts[3][0]
+    return text, [canary for _, canary in parts]
+
+
 def _plant(content: Path) -> tuple[list[str], list[str]]:
     """Plant canaries in a content tree; return (canaries, internal ids and titles)."""
     canaries: list[str] = []
@@ -121,6 +166,11 @@ def _plant(content: Path) -> tuple[list[str], list[str]]:
                 canaries.append(_canary(record_id + "body"))
         else:
             canaries.extend(_plant_internal_fields(data, record_id))
+            data, hidden = _plant_hidden_notes(data, record_id)
+            canaries.extend(hidden)
+            if body is not None:
+                body, hidden = _plant_in_public_body(body, record_id)
+                canaries.extend(hidden)
         dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         path.write_text(f"---\n{dumped}---\n{body}" if body is not None else dumped, encoding="utf-8")
     return canaries, internal_names
@@ -188,6 +238,11 @@ def test_canaries_were_planted_in_every_kind_of_place(planted: Planted) -> None:
     assert any("TOPLEADERNAMEZZ" in c for c in canaries) and any("RESPONSIBLENAMEZZ" in c for c in canaries)
     assert any("REPORTER" in c for c in canaries)
     assert len(internal_names) >= 12
+    # Hidden notes in public (md) fields and notice bodies, of every kind.
+    for where in ("INLINE", "BLOCK", "DEFINITION", "UNCLOSED"):
+        assert any(c.startswith("CANARYN") and f"HIDDEN{where}" in c for c in canaries), where
+    for field in MARKDOWN_FIELDS:
+        assert any(f"{field.upper()}HIDDEN" in c for c in canaries), field
 
 
 def test_internal_build_carries_the_canaries(planted: Planted) -> None:
