@@ -26,16 +26,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
+from .schema import KINDS, Common, field_plans
 
 ChangeKind = Literal["created", "modified", "renamed", "deleted"]
 
@@ -129,9 +132,23 @@ class History:
 
 
 def read_history(
-    repo_root: Path, content_dir: Path, rev: str = "HEAD", cache: HistoryCache | None = None
+    repo_root: Path,
+    content_dir: Path,
+    rev: str = "HEAD",
+    cache: HistoryCache | None = None,
+    *,
+    audience: str,
+    public_ids: Collection[str] = (),
+    worktree: bool = True,
 ) -> History:
-    """Read the history of every file under `content_dir` as of `rev` (RevisionError if unknown)."""
+    """Read the history of every file under `content_dir` as of `rev`, as `audience` may see it.
+
+    The internal audience gets every commit, with its author, subject and changed fields. Any
+    other audience gets the public history of the records in `public_ids`, the ids of the public
+    site built from the records at `rev` (see `_public_history`). `worktree` False says those
+    records are not the working tree's (an edition exported from git): `git status` then never
+    applies. RevisionError if `rev` is unknown.
+    """
     place = _locate(repo_root)
     if isinstance(place, str):
         return _unavailable(rev, place)
@@ -142,36 +159,45 @@ def read_history(
     commit = _resolve(root, rev)
     if commit is None and rev != "HEAD":
         raise _unknown_revision(root, rev)
-    key = (root, scope, commit, shallow)
+    internal = audience == "internal"
+    key = (root, scope, commit, shallow, internal)
     if cache is not None and cache.key == key and cache.replayed is not None:
         replay, fields = cache.replayed
     else:
         commits = _read_log(root, commit, scope) if commit is not None else []
         if isinstance(commits, str):
             return History(False, root, commit, shallow, note=commits)
-        replay, fields = _follow(root, commits)
-    status = _read_status(root, scope) if _at_head(root, rev, commit) else _Status()
-    if cache is not None and cache.key == key and cache.status == status and cache.history is not None:
+        replay, fields = _follow(root, commits, name_fields=internal)
+        if cache is not None:
+            cache.key, cache.replayed, cache.status, cache.history = key, (replay, fields), None, None
+            cache.public = _PublicMemo(scope)
+    status = _read_status(root, scope) if worktree and _at_head(root, rev, commit) else _Status()
+    if not internal:
+        memo = cache.public if cache is not None and cache.public is not None else _PublicMemo(scope)
+        return _public_history(root, commit, shallow, replay, status, frozenset(public_ids), memo)
+    if cache is not None and cache.status == status and cache.history is not None:
         return cache.history
     history = _assemble(root, commit, shallow, replay, fields, status)
     if cache is not None:
-        cache.key, cache.replayed, cache.status, cache.history = key, (replay, fields), status, history
+        cache.status, cache.history = status, history
     return history
 
 
 @dataclass
 class HistoryCache:
-    """The replayed log of the last read, kept while the commit stays the same.
+    """The replayed log of the last read, kept while the commit and the audience stay the same.
 
     A live preview reads the history after every edit: with the same commit, only
     `git status` runs again, and the same History object comes back when that did
-    not change either (so later stages can tell nothing moved by identity).
+    not change either (so later stages can tell nothing moved by identity). For the
+    public, what the public history was made from is kept too (`_PublicMemo`).
     """
 
     key: tuple[Any, ...] | None = None
     replayed: tuple[_Replay, dict[int, tuple[str, ...]]] | None = None
     status: _Status | None = None
     history: History | None = None
+    public: _PublicMemo | None = None
 
 
 def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("content",)) -> None:
@@ -434,19 +460,89 @@ class _Replay:
         return lineage
 
 
-def _follow(root: Path, commits: list[_Commit]) -> tuple[_Replay, dict[int, tuple[str, ...]]]:
-    """Follow every file through the commits, then name the fields each change touched."""
+def _follow(
+    root: Path, commits: list[_Commit], name_fields: bool
+) -> tuple[_Replay, dict[int, tuple[str, ...]]]:
+    """Follow every file through the commits; then, if asked, name the fields each change touched."""
     with _Blobs(root) as blobs:
         replay = _Replay()
-        for commit in _pair_former_ids(commits, blobs):
+        former: dict[tuple[str, bool], list[str]] = {}
+        for commit in _pair_former_ids(_split_foreign_renames(commits, blobs, former), blobs, former):
             replay.apply(commit)
-        return replay, _derive_fields(replay.lineages, blobs)
+        return replay, _derive_fields(replay.lineages, blobs) if name_fields else {}
 
 
-def _pair_former_ids(commits: list[_Commit], blobs: _Blobs) -> list[_Commit]:
+def _split_foreign_renames(
+    commits: list[_Commit], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> list[_Commit]:
+    """Undo git's renames between files of different ids, unless the new file claims the old id.
+
+    A record is its id (the file name's stem, compared case-insensitively): git pairs files by
+    their likeness (`-M50%`), and a new record much like an old one is still another record. So
+    such a rename stands only when the new version lists the old id in `former_ids`; otherwise the
+    old file's history ends there (deleted) and the new file's begins (created).
+    """
+    foreign = [
+        (commit, entry)
+        for commit in commits
+        for entry in commit.entries
+        if entry.status == "R" and not _same_id(entry.old_path or entry.path, entry.path)
+    ]
+    if not foreign:
+        return commits
+    _fetch_former_ids([entry for _, entry in foreign], blobs, former)
+    return [_split_in_commit(commit, former) for commit in commits]
+
+
+def _split_in_commit(commit: _Commit, former: dict[tuple[str, bool], list[str]]) -> _Commit:
+    entries: list[_Entry] = []
+    for entry in commit.entries:
+        old = entry.old_path
+        if entry.status != "R" or old is None or _claims(entry, old, former):
+            entries.append(entry)
+            continue
+        entries.append(_Entry("D", old, None, entry.old_blob, _zero(entry.new_blob)))
+        entries.append(_Entry("A", entry.path, None, _zero(entry.old_blob), entry.new_blob))
+    if len(entries) == len(commit.entries):
+        return commit
+    return _Commit(commit.index, commit.sha, commit.date, commit.author, commit.subject, tuple(entries))
+
+
+def _claims(entry: _Entry, old_path: str, former: dict[tuple[str, bool], list[str]]) -> bool:
+    """Whether a renamed file is the same record as before: the same id, or the old id claimed."""
+    if _same_id(old_path, entry.path):
+        return True
+    claimed = former.get((entry.new_blob, entry.path.endswith(".md")), [])
+    return _stem(old_path).casefold() in {i.casefold() for i in claimed}
+
+
+def _same_id(old_path: str, new_path: str) -> bool:
+    return _stem(old_path).casefold() == _stem(new_path).casefold()
+
+
+def _stem(path: str) -> str:
+    """The file name without its last suffix, exactly as `PurePosixPath(path).stem` (a record's id)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _fetch_former_ids(
+    entries: Iterable[_Entry], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> None:
+    """Read the `former_ids` of the new versions of these entries into `former`, each blob once."""
+    wanted = {(e.new_blob, e.path.endswith(".md")): e.path for e in entries}
+    missing = [key for key in wanted if key not in former]
+    for key, data in zip(missing, blobs.fetch([blob for blob, _ in missing]), strict=True):
+        former[key] = _former_ids(data, wanted[key])
+
+
+def _pair_former_ids(
+    commits: list[_Commit], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> list[_Commit]:
     """Turn a deletion plus an addition naming the deleted id in `former_ids` into a rename."""
     candidates = [
-        (commit, entry)
+        entry
         for commit in commits
         if any(e.status == "D" for e in commit.entries)
         for entry in commit.entries
@@ -454,19 +550,18 @@ def _pair_former_ids(commits: list[_Commit], blobs: _Blobs) -> list[_Commit]:
     ]
     if not candidates:
         return commits
-    former: dict[tuple[int, str], list[str]] = {}
-    for (commit, entry), data in zip(
-        candidates, blobs.fetch([e.new_blob for _, e in candidates]), strict=True
-    ):
-        former[commit.index, entry.path] = _former_ids(data, entry.path)
+    _fetch_former_ids(candidates, blobs, former)
     return [_pair_in_commit(commit, former) for commit in commits]
 
 
-def _pair_in_commit(commit: _Commit, former: dict[tuple[int, str], list[str]]) -> _Commit:
+def _pair_in_commit(commit: _Commit, former: dict[tuple[str, bool], list[str]]) -> _Commit:
     deleted = {e.path: e for e in commit.entries if e.status == "D"}
+    if not deleted:
+        return commit
     entries: list[_Entry] = []
     for entry in sorted(commit.entries, key=lambda e: e.path):
-        old = _match_former(former.get((commit.index, entry.path), []), deleted)
+        claimed = former.get((entry.new_blob, entry.path.endswith(".md")), []) if entry.status == "A" else []
+        old = _match_former(claimed, deleted)
         if old is not None:
             del deleted[old.path]
             entry = _Entry("R", entry.path, old.path, old.old_blob, entry.new_blob)
@@ -482,7 +577,7 @@ def _match_former(ids: list[str], deleted: Mapping[str, _Entry]) -> _Entry | Non
     if not wanted:
         return None
     for path in sorted(deleted):
-        if PurePosixPath(path).stem.casefold() in wanted:
+        if _stem(path).casefold() in wanted:
             return deleted[path]
     return None
 
@@ -635,9 +730,8 @@ def _assemble(
     for paths in (replay.gone, replay.live):
         for path, lineage in paths.items():
             files[path] = _file_history(path, changes[id(lineage)], path in status.dirty)
-    for new, old in status.moved.items():
-        if new not in files and old in replay.live:
-            files[new] = _file_history(new, changes[id(replay.live[old])], True)
+    for new, old in _accepted_moves(root, status, replay, {}).items():
+        files[new] = _file_history(new, changes[id(replay.live[old])], True)
     for path in status.dirty:
         files.setdefault(path, FileHistory(path, uncommitted_changes=True))
     latest = _newest_first(replay.lineages, changes)
@@ -671,6 +765,407 @@ def _newest_first(lineages: list[list[_Step]], changes: dict[int, tuple[Change, 
         for step, change in zip(lineage, changes[id(lineage)], strict=True)
     ]
     return tuple(change for _, change in sorted(keyed, key=lambda pair: pair[0]))
+
+
+# --- the public history --------------------------------------------------------------------------
+#
+# The public may know of a record only what the public site built from each commit showed. So its
+# history is read over each committed version's public projection: the parsed fields (comments
+# and formatting never count) while the version says `visibility: public`, less the internal
+# fields (the schema's INTERNAL markers, into nested models), less the values equal to a field's
+# default, less `id` (the file name is the id, and counts instead), less the optional relations to
+# records the public site does not have, and with a notice's body without its HTML comments (the
+# public build strips them). Which records the public site has is taken from the site being built
+# (`public_ids`), for every version alike: the chosen approximation, since which of them were
+# public at each older commit would mean replaying every record's visibility through the log.
+
+_View = tuple[str, dict[str, Any], str | None]  # id, projected fields, body: what one version shows
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_VersionKey = tuple[str, type[BaseModel], bool]  # blob, the kind's model, whether a notice (front matter)
+
+
+@dataclass(frozen=True)
+class _Version:
+    """The public projection of one committed version, before the optional relations are dropped."""
+
+    model: type[BaseModel]  # its kind's
+    fields: dict[str, Any]
+    body: str | None
+    targets: frozenset[str]  # the ids its optional relations name
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the projection needs of one field of a model."""
+
+    internal: bool
+    optional_ref: bool
+    model: type[BaseModel] | None  # the model its value is, or its items are
+    default: Any
+
+
+@dataclass
+class _PublicMemo:
+    """What the public history of one replay is made from, kept between reads by a live preview."""
+
+    scope: str
+    versions: dict[_VersionKey, _Version | None] = field(default_factory=dict)
+    targets: dict[int, frozenset[str]] = field(default_factory=dict)  # by id() of a lineage
+    lineages: dict[int, tuple[object, tuple[tuple[int, Change], ...]]] = field(default_factory=dict)
+    working: dict[str, tuple[bytes | None, _Version | None]] = field(default_factory=dict)
+    files: dict[str, FileHistory] = field(default_factory=dict)
+    inputs: tuple[object, ...] | None = None
+    history: History | None = None
+
+    def model_of(self, path: str) -> type[BaseModel]:
+        """The model of the kind whose folder holds `path` (the common fields outside them)."""
+        inside = path if self.scope == "." else path[len(self.scope) + 1 :]
+        return _FOLDER_MODELS.get(inside.partition("/")[0], Common)
+
+
+_FOLDER_MODELS: dict[str, type[BaseModel]] = {kind.folder: kind.model for kind in KINDS.values()}
+
+
+def _public_history(
+    root: Path,
+    commit: str | None,
+    shallow: bool,
+    replay: _Replay,
+    status: _Status,
+    ids: frozenset[str],
+    memo: _PublicMemo,
+) -> History:
+    """The history the public may see of the records in `ids` (see the comment above).
+
+    A version that is not public is invisible: the first public one is the record's creation, a
+    later one counts when its projection differs from the last public version's (so a record made
+    internal and public again counts only if it changed), a deletion counts when the last version
+    was public, and uncommitted work counts only when the working file's projection differs from
+    the last committed version's. Authors and commit subjects are left out.
+    """
+    working = {p: _read_working(root, p) for p in status.dirty if _stem(p) in ids}
+    inputs = (status, ids, working)
+    if memo.inputs == inputs and memo.history is not None:
+        return memo.history
+    moved = _accepted_moves(root, status, replay, working)
+    paths = _public_paths(replay, status, moved, ids)
+    parsed = {
+        id(lineage): lineage for lineage in paths.values() if lineage and not _shortcut(lineage, status)
+    }
+    _project_versions(root, memo, parsed.values(), paths, working)
+    files: dict[str, FileHistory] = {}
+    shown: dict[int, tuple[list[_Step], tuple[tuple[int, Change], ...]]] = {}
+    for path, lineage in sorted(paths.items()):
+        changes = _lineage_changes(lineage, id(lineage) in parsed, ids, memo) if lineage else ()
+        dirty = path in working and _differs(path, lineage, ids, memo)
+        if lineage:
+            shown[id(lineage)] = (lineage, changes)
+        if changes or dirty:
+            files[path] = _reuse(memo.files.get(path), path, tuple(c for _, c in changes), dirty)
+    latest = tuple(
+        change
+        for _, change in sorted(
+            ((-index, change.path, change.kind), change)
+            for _, changes in shown.values()
+            for index, change in changes
+        )
+    )
+    history = memo.history
+    if history is None or history.files != files or history.latest != latest:
+        history = History(True, root, commit, shallow, files=files, latest=latest)
+    memo.files, memo.inputs, memo.history = files, inputs, history
+    return history
+
+
+def _read_working(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None
+
+
+def _accepted_moves(
+    root: Path, status: _Status, replay: _Replay, working: Mapping[str, bytes | None]
+) -> dict[str, str]:
+    """The staged renames that keep a record's history: new path to old, when the old file is
+    committed and the new one is the same record (the same id, or the old id in its `former_ids`)."""
+    accepted = {}
+    for new, old in status.moved.items():
+        if new in replay.live or new in replay.gone or old not in replay.live:
+            continue
+        if not _same_id(old, new):
+            data = working[new] if new in working else _read_working(root, new)
+            if _stem(old).casefold() not in {i.casefold() for i in _former_ids(data, new)}:
+                continue
+        accepted[new] = old
+    return accepted
+
+
+def _public_paths(
+    replay: _Replay, status: _Status, moved: Mapping[str, str], ids: frozenset[str]
+) -> dict[str, list[_Step] | None]:
+    """The paths of the public records, each with the lineage of its file (None if untracked)."""
+    paths: dict[str, list[_Step] | None] = {
+        path: lineage for path, lineage in replay.gone.items() if path in status.dirty and _stem(path) in ids
+    }
+    paths.update((path, lineage) for path, lineage in replay.live.items() if _stem(path) in ids)
+    for new, old in moved.items():
+        if _stem(new) in ids:
+            paths[new] = replay.live[old]
+    for path in status.dirty:
+        if path not in paths and path not in replay.live and path not in replay.gone and _stem(path) in ids:
+            paths[path] = None
+    return paths
+
+
+def _shortcut(lineage: list[_Step], status: _Status) -> bool:
+    """Whether a record's file was committed once and is unchanged since: its one version is then
+    the public record the site holds, created for the public by that commit, with no need to read it."""
+    last = lineage[-1]
+    return (
+        last.kind != "deleted"
+        and last.entry.path not in status.dirty
+        and sum(step.kind != "deleted" for step in lineage) == 1
+    )
+
+
+def _project_versions(
+    root: Path,
+    memo: _PublicMemo,
+    lineages: Iterable[list[_Step]],
+    paths: Mapping[str, list[_Step] | None],
+    working: Mapping[str, bytes | None],
+) -> None:
+    """Project every version the public history needs and has not projected yet (one batch)."""
+    wanted: dict[_VersionKey, str] = {}
+    for lineage in lineages:
+        for step in lineage:
+            if step.kind != "deleted":
+                key = _version_key(step, memo)
+                if key not in memo.versions:
+                    wanted.setdefault(key, step.entry.path)
+    if wanted:
+        with _Blobs(root) as blobs:
+            for (key, path), data in zip(wanted.items(), blobs.fetch([k[0] for k in wanted]), strict=True):
+                memo.versions[key] = _project(data, path, key[1])
+    for path, data in working.items():
+        if path in paths and memo.working.get(path, (None, None))[0] != data:
+            memo.working[path] = (
+                data,
+                _project(data, path, memo.model_of(path)) if data is not None else None,
+            )
+
+
+def _version_key(step: _Step, memo: _PublicMemo) -> _VersionKey:
+    path = step.entry.path
+    return step.entry.new_blob, memo.model_of(path), path.endswith(".md")
+
+
+def _lineage_changes(
+    lineage: list[_Step], parsed: bool, ids: frozenset[str], memo: _PublicMemo
+) -> tuple[tuple[int, Change], ...]:
+    """The public changes of one file's lineage (with their commits' places in the log), memoized."""
+    if not parsed:
+        made_from: object = "created"
+    else:
+        targets = memo.targets.get(id(lineage))
+        if targets is None:
+            targets = memo.targets[id(lineage)] = _lineage_targets(lineage, memo)
+        made_from = targets & ids
+    kept = memo.lineages.get(id(lineage))
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
+    if parsed:
+        changes = _public_changes(lineage, ids, memo)
+    else:
+        step = next(s for s in lineage if s.kind != "deleted")
+        changes = ((step.commit.index, _public_change(step, "created")),)
+    memo.lineages[id(lineage)] = (made_from, changes)
+    return changes
+
+
+def _lineage_targets(lineage: list[_Step], memo: _PublicMemo) -> frozenset[str]:
+    found: set[str] = set()
+    for step in lineage:
+        version = memo.versions.get(_version_key(step, memo)) if step.kind != "deleted" else None
+        if version is not None:
+            found |= version.targets
+    return frozenset(found)
+
+
+def _public_changes(
+    lineage: list[_Step], ids: frozenset[str], memo: _PublicMemo
+) -> tuple[tuple[int, Change], ...]:
+    changes: list[tuple[int, Change]] = []
+    last: tuple[_View, str] | None = None  # what the public last saw, and where; None: nothing, or deleted
+    public = False  # whether the version before this step was public
+    for step in lineage:
+        if step.kind == "deleted":
+            if public:
+                changes.append((step.commit.index, _public_change(step, "deleted")))
+                last = None
+            public = False
+            continue
+        version = memo.versions[_version_key(step, memo)]
+        public = version is not None
+        if version is None:
+            continue
+        view = _view(version, step.entry.path, ids)
+        if last is not None and _same_view(view, last[0]):
+            last = (view, step.entry.path)
+            continue
+        if last is None:
+            change = _public_change(step, "created")
+        elif view[0] != last[0][0]:
+            change = _public_change(step, "renamed", last[1], _view_fields(last[0], view))
+        else:
+            change = _public_change(step, "modified", None, _view_fields(last[0], view))
+        changes.append((step.commit.index, change))
+        last = (view, step.entry.path)
+    return tuple(changes)
+
+
+def _public_change(
+    step: _Step, kind: ChangeKind, old_path: str | None = None, fields: tuple[str, ...] = ()
+) -> Change:
+    """A change as the public may know it: when and what, never who or why."""
+    return Change(step.commit.sha, step.commit.date, "", "", kind, step.entry.path, old_path, fields)
+
+
+def _differs(path: str, lineage: list[_Step] | None, ids: frozenset[str], memo: _PublicMemo) -> bool:
+    """Whether the working file shows the public something else than its last committed version."""
+    if not lineage:
+        return True
+    last = lineage[-1]
+    before = None
+    if last.kind != "deleted":
+        version = memo.versions[_version_key(last, memo)]
+        before = _view(version, last.entry.path, ids) if version is not None else None
+    now = memo.working.get(path, (None, None))[1]
+    return not _same_view(before, _view(now, path, ids) if now is not None else None)
+
+
+def _reuse(old: FileHistory | None, path: str, changes: tuple[Change, ...], dirty: bool) -> FileHistory:
+    """The same FileHistory as last time when nothing moved (so comparing histories is quick)."""
+    if old is not None and old.changes == changes and old.uncommitted_changes == dirty:
+        return old
+    if not changes:
+        return FileHistory(path, uncommitted_changes=dirty)
+    return FileHistory(path, changes[0].date, changes[-1].date, dirty, changes)
+
+
+def _project(data: bytes | None, path: str, model: type[BaseModel]) -> _Version | None:
+    """A version's public projection, or None when the public does not see it (or it does not parse)."""
+    summary = _summarize(data, path)
+    if summary is None or summary[0].get("visibility") != "public":
+        return None
+    targets: set[str] = set()
+    fields = _project_mapping(summary[0], model, targets)
+    fields.pop("id", None)
+    body = _HTML_COMMENT.sub("", summary[1]) if summary[1] is not None else None
+    return _Version(model, fields, body, frozenset(targets))
+
+
+def _project_mapping(data: Mapping[Any, Any], model: type[BaseModel], targets: set[str]) -> dict[Any, Any]:
+    shapes = _shapes(model)
+    projected: dict[Any, Any] = {}
+    for key, value in data.items():
+        shape = shapes.get(key) if isinstance(key, str) else None
+        if shape is not None:
+            if shape.internal or _same(value, shape.default):
+                continue
+            if shape.optional_ref:
+                targets.update(_ids_in(value))
+            if shape.model is not None:
+                value = _project_value(value, shape.model, targets)
+        projected[key] = value  # a key the model does not know is kept: such a version is not valid
+    return projected
+
+
+def _project_value(value: Any, model: type[BaseModel], targets: set[str]) -> Any:
+    if isinstance(value, dict):
+        return _project_mapping(value, model, targets)
+    if isinstance(value, list):
+        return [_project_value(item, model, targets) for item in value]
+    return value
+
+
+def _ids_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _view(version: _Version, path: str, ids: frozenset[str]) -> _View:
+    """What a version shows the public: its id, and its fields less the relations to records the
+    public site does not have."""
+    fields = version.fields
+    if not version.targets <= ids:
+        fields = _drop_refs(fields, version.model, ids)
+    return _stem(path), fields, version.body
+
+
+def _drop_refs(data: dict[Any, Any], model: type[BaseModel], ids: frozenset[str]) -> dict[Any, Any]:
+    """The fields without the optional relations to records not in `ids`, as the redact stage drops them."""
+    shapes = _shapes(model)
+    kept: dict[Any, Any] = {}
+    for key, value in data.items():
+        shape = shapes.get(key) if isinstance(key, str) else None
+        if shape is not None and shape.optional_ref:
+            if isinstance(value, str) and value not in ids:
+                continue
+            if isinstance(value, list):
+                value = [item for item in value if not isinstance(item, str) or item in ids]
+                if not value:
+                    continue
+        if shape is not None and shape.model is not None:
+            value = _drop_refs_in(value, shape.model, ids)
+        kept[key] = value
+    return kept
+
+
+def _drop_refs_in(value: Any, model: type[BaseModel], ids: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return _drop_refs(value, model, ids)
+    if isinstance(value, list):
+        return [_drop_refs_in(item, model, ids) for item in value]
+    return value
+
+
+def _same_view(a: _View | None, b: _View | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] and a[2] == b[2] and _same(a[1], b[1])
+
+
+def _view_fields(before: _View, after: _View) -> tuple[str, ...]:
+    """The fields the public sees changed (then "body"): for the record's own history only."""
+    return _changed_fields((before[1], before[2]), (after[1], after[2]))
+
+
+@functools.cache
+def _shapes(model: type[BaseModel]) -> dict[str, _Shape]:
+    """The projection's view of a model's fields, read once from the schema's markers."""
+    return {
+        plan.name: _Shape(
+            plan.internal,
+            plan.optional_ref is not None,
+            _model_in(plan.info.annotation) if plan.nested else None,
+            _MISSING if plan.info.is_required() else plan.default(),
+        )
+        for plan in field_plans(model)
+    }
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's value is, or its items are (`Person | None`, `list[Measure]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 # --- reading objects -----------------------------------------------------------------------------

@@ -118,7 +118,7 @@ class Repo:
         return git(self.root, "status", "--porcelain", "--untracked-files=all")
 
     def history(self, rev: str = "HEAD") -> History:
-        return read_history(self.root, self.root / "content", rev)
+        return read_history(self.root, self.root / "content", rev, audience="internal")
 
 
 @pytest.fixture
@@ -350,7 +350,7 @@ def test_outside_git_history_is_unavailable(tmp_path: Path) -> None:
     (project / "content" / "findings").mkdir(parents=True)
     (project / "content" / "findings" / "F-1.yaml").write_text(F1, encoding="utf-8")
 
-    found = read_history(project, project / "content")
+    found = read_history(project, project / "content", audience="internal")
 
     assert found.available is False
     assert found.note.startswith(f"{project} is not in a git checkout (fatal: not a git repository")
@@ -358,7 +358,7 @@ def test_outside_git_history_is_unavailable(tmp_path: Path) -> None:
     assert found.for_file(project / F1_PATH) == FileHistory((project / F1_PATH).as_posix())
     assert found.recent(5) == []
     with pytest.raises(RevisionError, match=r"cannot read revision 'v1': .* is not in a git checkout"):
-        read_history(project, project / "content", "v1")
+        read_history(project, project / "content", "v1", audience="internal")
 
 
 def test_without_git_history_is_unavailable(
@@ -544,7 +544,7 @@ def test_a_project_below_the_repository_root(repo: Repo) -> None:
     sha = repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
     project = repo.root / "site" / "disclosure"
 
-    found = read_history(project, project / "content")
+    found = read_history(project, project / "content", audience="internal")
 
     assert found.root == repo.root.resolve()
     assert list(found.files) == [inner]
@@ -560,7 +560,7 @@ def test_a_shallow_clone_says_so(repo: Repo, tmp_path: Path) -> None:
     second = repo.commit("Raise F-1", "2024-03-02T09:00:00+08:00")
     git(tmp_path, "clone", "-q", "--depth", "1", repo.root.as_uri(), "shallow")
 
-    found = read_history(tmp_path / "shallow", tmp_path / "shallow" / "content")
+    found = read_history(tmp_path / "shallow", tmp_path / "shallow" / "content", audience="internal")
 
     assert found.shallow is True
     assert found.for_path(F1_PATH).changes == (change(second, utc(3, 2, 1), "Raise F-1", "created", F1_PATH),)
