@@ -34,15 +34,14 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
-from .schema import KINDS, Common, field_plans
+from .load import MAX_BYTES, parse_yaml
+from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
 
 ChangeKind = Literal["created", "modified", "renamed", "deleted"]
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # \x01 cannot start a raw diff line (":..."), so it marks where each commit begins.
 _LOG_FORMAT = "%x01%H%x00%ct%x00%an%x00%s"
 # Requests per write to `cat-file --batch`: small enough to fit the pipe, so writing never blocks.
@@ -631,16 +630,21 @@ def _blob_ids(steps: Iterable[_Step]) -> list[str]:
 
 
 def _summarize(data: bytes | None, path: str) -> _Summary | None:
-    """The top-level fields of one file version (and a notice's body); None when unreadable."""
-    if data is None:
+    """The top-level fields of one file version (and a notice's body); None when unreadable.
+
+    Parsed as the load stage parses a record: dates stay text (so quoting one is no change),
+    and what it refuses (aliases, deep nesting, duplicate keys, over 1 MiB) is unreadable here
+    too, so that no version kept in git can make reading the history explode.
+    """
+    if data is None or len(data) > MAX_BYTES:
         return None
     try:
         text = data.decode("utf-8-sig")
         body = None
         if path.endswith(".md"):
             text, body = _split_front_matter(text)
-        fields = yaml.load(text, Loader=_Loader)
-    except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError):
+        fields = parse_yaml(text)
+    except Exception:  # whatever the reason: a version the load stage refuses
         return None
     if fields is None:
         fields = {}
@@ -780,7 +784,9 @@ def _newest_first(lineages: list[list[_Step]], changes: dict[int, tuple[Change, 
 # public at each older commit would mean replaying every record's visibility through the log.
 
 _View = tuple[str, dict[str, Any], str | None]  # id, projected fields, body: what one version shows
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# An HTML comment, or an unclosed one (to the end), with the white space and line break around it
+# when it fills its lines: the public build drops those lines whole (see redact).
+_HTML_COMMENT = re.compile(r"(^[ \t]*)?<!--.*?(?:-->|\Z)([ \t]*(?:\n|\Z))?", re.DOTALL | re.MULTILINE)
 _VersionKey = tuple[str, type[BaseModel], bool]  # blob, the kind's model, whether a notice (front matter)
 
 
@@ -800,6 +806,7 @@ class _Shape:
 
     internal: bool
     optional_ref: bool
+    markdown: bool
     model: type[BaseModel] | None  # the model its value is, or its items are
     default: Any
 
@@ -1062,7 +1069,7 @@ def _project(data: bytes | None, path: str, model: type[BaseModel]) -> _Version 
     targets: set[str] = set()
     fields = _project_mapping(summary[0], model, targets)
     fields.pop("id", None)
-    body = _HTML_COMMENT.sub("", summary[1]) if summary[1] is not None else None
+    body = _hidden_removed(summary[1]) if summary[1] is not None else None
     return _Version(model, fields, body, frozenset(targets))
 
 
@@ -1078,6 +1085,8 @@ def _project_mapping(data: Mapping[Any, Any], model: type[BaseModel], targets: s
                 targets.update(_ids_in(value))
             if shape.model is not None:
                 value = _project_value(value, shape.model, targets)
+            elif shape.markdown and isinstance(value, str):
+                value = _hidden_removed(value)  # the public build strips hidden notes
         projected[key] = value  # a key the model does not know is kept: such a version is not valid
     return projected
 
@@ -1150,11 +1159,32 @@ def _shapes(model: type[BaseModel]) -> dict[str, _Shape]:
         plan.name: _Shape(
             plan.internal,
             plan.optional_ref is not None,
+            _is_markdown(plan),
             _model_in(plan.info.annotation) if plan.nested else None,
             _MISSING if plan.info.is_required() else plan.default(),
         )
         for plan in field_plans(model)
     }
+
+
+def _is_markdown(plan: FieldPlan) -> bool:
+    """Whether a field holds Markdown (`Markdown`, `Markdown | None`)."""
+    arguments = getattr(plan.info.annotation, "__args__", ())
+    return MARKDOWN in plan.info.metadata or any(
+        MARKDOWN in getattr(a, "__metadata__", ()) for a in arguments
+    )
+
+
+def _hidden_removed(text: str) -> str:
+    """Markdown without its HTML comments, which the public build strips."""
+    return _HTML_COMMENT.sub(_drop_comment, text) if "<!--" in text else text
+
+
+def _drop_comment(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    if before is not None and after is not None:
+        return ""  # the comment filled its lines
+    return (before or "") + (after or "")
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

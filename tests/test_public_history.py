@@ -11,14 +11,23 @@ come in September 2031.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import json
 import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Project, new_project
+
+from generator.export import JSON_PATH
+from generator.history import Change
+from generator.pipeline import prepare
+from generator.render import record_path
+from generator.settings import Settings, load_settings
 
 AS_OF = "2031-12-31"
 BASE = "2030-01-10"
@@ -381,3 +390,109 @@ def test_an_edition_of_head_ignores_uncommitted_work(repo: Project) -> None:
     assert _dates(_page(edition, "teams/T-1")) == (BASE, BASE)
     assert "Team One (renamed)" not in _page(edition, "teams/T-1")
     assert _scan(edition, ["not yet committed"]) == []
+
+
+# -- the history moves exactly when the public page does -------------------------------------------
+
+PAGE_AS_OF = dt.date(2031, 12, 31)
+# (file, old text, new text, whether the public sees it): each edit is committed alone, and what the
+# public sees of the record (its page and its open data, less its dates and the HTML comments the
+# public build strips) is compared with what it saw before. An unclosed comment is left to the
+# test above: stripping it from a page to its end would take the rest of the page with it.
+EDITS: list[tuple[str, str, str, bool]] = [
+    ("findings/F-1.yaml", "internal_notes: First note.", "internal_notes: Other note.", False),
+    ("findings/F-1.yaml", "tags: [minutes, records]", "tags: [minutes, records]\nextra: {n: 1}", False),
+    ("findings/F-1.yaml", "category: work-style", "category: work-style  # checked", False),
+    ("findings/F-1.yaml", "tags: [minutes, records]", "tags:\n  - minutes\n  - records", False),
+    ("findings/F-1.yaml", "found_on: 2029-12-20", "found_on: '2029-12-20'", False),
+    ("findings/F-1.yaml", "source: daily-supervision", "source: daily-supervision\nseverity: medium", False),
+    ("findings/F-1.yaml", "visibility: public", "id: F-1\nvisibility: public\nformer_ids: []", False),
+    ("findings/F-1.yaml", "category: work-style", "category: work-style\nmeeting: M-1", False),
+    ("findings/F-1.yaml", "description: The minutes", "description: |\n  The minutes", True),  # a newline
+    # Shown in the open data, as long as the public build keeps unused reference definitions there:
+    # when it drops them as hidden notes, this edit must no longer count (history._hidden_removed).
+    ("findings/F-1.yaml", "month late.", "month late.\n\n  [//]: # (a note in the data)", True),
+    ("findings/F-1.yaml", "meeting: M-1", "meeting: M-2", True),
+    ("findings/F-1.yaml", "Minutes filed late", "Minutes filed very late", True),
+    ("findings/F-1.yaml", "tags:\n  - minutes\n  - records", "tags: [records, minutes]", True),
+    ("findings/F-1.yaml", "month late.", "month late, twice.", True),
+    ("findings/F-1.yaml", "severity: medium", "severity: high", True),
+    ("units/U-1.yaml", "name: Zhang San", "name: Zhao Liu", False),
+    ("units/U-1.yaml", "title: Director", "title: Acting director", True),
+    ("meetings/M-2.yaml", "name: Zhang San", "name: Zhao Liu", False),
+    ("meetings/M-2.yaml", "statement: We did the work.", "statement: We did the work, mostly.", True),
+    ("rectifications/R-1.yaml", "name: Li Si", "name: Qian Qi", False),
+    (
+        "rectifications/R-1.yaml",
+        "status: in-progress",
+        "status: in-progress\nmeasures: [{text: Train}]",
+        True,
+    ),
+    ("rectifications/R-1.yaml", "[{text: Train}]", "[{text: Train, status: planned}]", False),
+    ("rectifications/R-1.yaml", "[{text: Train, status: planned}]", "[{text: Train, status: done}]", True),
+    ("notices/N-1.md", "<!-- first remark -->", "<!-- second remark -->", False),
+    ("notices/N-1.md", "<!-- second remark -->\n", "", False),
+    ("notices/N-1.md", "related: [F-1]", "related: [F-1, M-1]", False),
+    ("notices/N-1.md", "related: [F-1, M-1]", "related: [F-1, M-1, M-2]", True),
+    ("notices/N-1.md", "was held.", "was held in March.", True),
+    ("teams/T-1.yaml", "name: Team One", "name: Team One\n# a comment at the end", False),
+    ("teams/T-1.yaml", "name: Team One", "name: 'Team One'", False),
+    ("teams/T-1.yaml", "stationed_at: Office", "stationed_at: Main office", True),
+]
+_DATES = re.compile(r"^- \*\*(?:First recorded|Last changed):\*\*.*\n", re.MULTILINE)
+_COMMENTS = re.compile(r"<!--.*?(?:-->|\Z)\n?", re.DOTALL)
+
+
+def _public_state(settings: Settings, path: str) -> tuple[tuple[str, Any], tuple[Change, ...]]:
+    """What the public sees of a record (its page, less its dates and HTML comments, and its
+    entry in the open data), and its public history."""
+    rendered = prepare(settings, "public", PAGE_AS_OF)
+    record = rendered.site.records[Path(path).stem]
+    pages = {page.path: page.text for page in rendered.pages}
+    page = _COMMENTS.sub("", _DATES.sub("", pages[record_path(record.kind, record.id)]))
+    data = json.loads(pages[JSON_PATH])
+    entry = [item for items in data["records"].values() for item in items if item["id"] == record.id]
+    return (page, _without_comments(entry)), rendered.site.history_of(record).changes
+
+
+def _without_comments(value: Any) -> Any:
+    """Open data as the public build writes it: HTML comments in text are hidden notes (see redact)."""
+    if isinstance(value, str):
+        return _COMMENTS.sub("", value)
+    if isinstance(value, list):
+        return [_without_comments(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_comments(item) for key, item in value.items()}
+    return value
+
+
+def test_the_public_history_moves_exactly_when_the_public_page_does(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "repo")
+    _git(project.root, "init", "-q", "-b", "main")
+    script = Script(project)
+    for path, text in {
+        "teams/T-1.yaml": TEAM,
+        "units/U-1.yaml": UNIT,
+        "meetings/M-1.yaml": INTERNAL_MEETING,
+        "meetings/M-2.yaml": MEETING,
+        "findings/F-1.yaml": F1,
+        "rectifications/R-1.yaml": RECT,
+        "notices/N-1.md": NOTICE,
+    }.items():
+        script.write(path, text)
+    script.commit(BASE, "First records")
+    settings = load_settings(project.root / "mkdocs.yml")
+    seen = []
+    for day, (path, old, new, visible) in enumerate(EDITS, start=1):
+        shown, changes = _public_state(settings, path)
+        script.edit(path, old, new)
+        script.commit((dt.date(2031, 8, 1) + dt.timedelta(days=day)).isoformat(), f"Edit {day}")
+        shown_after, changes_after = _public_state(settings, path)
+        seen.append((path, new, shown_after != shown, changes_after != changes, visible))
+    wrong = [
+        (path, new, page, history)
+        for path, new, page, history, visible in seen
+        if not page == history == visible
+    ]
+    # (file, edit, page moved, history moved) where the two disagree, or disagree with the table
+    assert wrong == [], "\n".join(map(repr, wrong))
