@@ -1,8 +1,11 @@
 """History stage: when each record file was first committed and last changed, read from git in one pass.
 
 One `git log` run covers the whole content folder, one `git cat-file --batch`
-process serves every file version needed to name the changed fields, and one
-`git status` run flags uncommitted work. Choices, all for reproducible pages:
+process serves every file version needed (to name the changed fields for the
+internal site, to project the versions for the public one), and one `git
+status` run flags uncommitted work. The history is read for one audience: the
+internal one sees every commit; the public one sees only what the public site
+showed (see "the public history" below). Choices, all for reproducible pages:
 
 - Dates are committer dates (`%ct`): when a change landed in the history that
   is published, not when it was first written. They are aware UTC datetimes.
@@ -11,11 +14,15 @@ process serves every file version needed to name the changed fields, and one
   credited to the merge commit: its date, its author, its subject.
 - Order is the order of that line, never the timestamps, so commits made in
   the same second (or with a skewed clock) still come out in commit order.
-- Renames are git's (`-M50%`, `-l1000`, set here so no user config changes
-  the result), plus one rule of our own: a file deleted and a file added in
-  the same commit are one record re-id'd when the new file lists the old file
-  name's id in `former_ids`, however much else changed.
-- A file deleted and later added again at the same path keeps its history.
+- A record is its id (the file name's stem, compared case-insensitively).
+  Renames are git's (`-M50%`, `-l1000`, set here so no user config changes
+  the result), but one between two ids stands only when the new file lists
+  the old id in `former_ids`; otherwise the old record ends and a new one
+  starts. And a file deleted and a file added in the same commit are one
+  record re-id'd when the new file lists the old id in `former_ids`, however
+  much else changed. The same holds for a rename staged in the index.
+- A file deleted and later added again at the same path (the same id) keeps
+  its history.
 - Outside git (or without git, or with the content folder outside the
   checkout) the history is unavailable and every file reads as not yet
   committed. A shallow clone cuts the history: `History.shallow` says so.
@@ -816,18 +823,34 @@ class _PublicMemo:
     """What the public history of one replay is made from, kept between reads by a live preview."""
 
     scope: str
+    live: list[tuple[str, list[_Step], str]] | None = None  # path, lineage, id; by path
+    once: set[int] = field(default_factory=set)  # id() of every lineage with one version
     versions: dict[_VersionKey, _Version | None] = field(default_factory=dict)
     targets: dict[int, frozenset[str]] = field(default_factory=dict)  # by id() of a lineage
     lineages: dict[int, tuple[object, tuple[tuple[int, Change], ...]]] = field(default_factory=dict)
     working: dict[str, tuple[bytes | None, _Version | None]] = field(default_factory=dict)
-    files: dict[str, FileHistory] = field(default_factory=dict)
-    inputs: tuple[object, ...] | None = None
+    # What the last read made: the public records' paths with their files' lineages, and the
+    # changes of every lineage shown; the status, ids and working files it was made from.
+    paths: dict[str, list[_Step] | None] = field(default_factory=dict)
+    shown: dict[int, tuple[tuple[int, Change], ...]] = field(default_factory=dict)
+    inputs: tuple[_Status, frozenset[str], dict[str, bytes | None]] | None = None
     history: History | None = None
 
     def model_of(self, path: str) -> type[BaseModel]:
         """The model of the kind whose folder holds `path` (the common fields outside them)."""
         inside = path if self.scope == "." else path[len(self.scope) + 1 :]
         return _FOLDER_MODELS.get(inside.partition("/")[0], Common)
+
+    def live_files(self, replay: _Replay) -> list[tuple[str, list[_Step], str]]:
+        """Every committed file with its lineage and id, by path (made once per replay)."""
+        if self.live is None:
+            self.live = [(path, lineage, _stem(path)) for path, lineage in sorted(replay.live.items())]
+            self.once = {
+                id(lineage)
+                for lineage in replay.lineages
+                if sum(step.kind != "deleted" for step in lineage) == 1
+            }
+        return self.live
 
 
 _FOLDER_MODELS: dict[str, type[BaseModel]] = {kind.folder: kind.model for kind in KINDS.values()}
@@ -851,37 +874,82 @@ def _public_history(
     the last committed version's. Authors and commit subjects are left out.
     """
     working = {p: _read_working(root, p) for p in status.dirty if _stem(p) in ids}
-    inputs = (status, ids, working)
-    if memo.inputs == inputs and memo.history is not None:
-        return memo.history
+    last = memo.inputs
+    if last is not None and memo.history is not None and last[0] == status and last[1] == ids:
+        if last[2] == working:
+            return memo.history
+        edited = [p for p in working if working[p] != last[2].get(p)]
+        if not any(p in status.moved for p in edited):  # a staged rename may now claim an id
+            return _rework_uncommitted(root, edited, working, ids, memo)
     moved = _accepted_moves(root, status, replay, working)
-    paths = _public_paths(replay, status, moved, ids)
-    parsed = {
-        id(lineage): lineage for lineage in paths.values() if lineage and not _shortcut(lineage, status)
-    }
-    _project_versions(root, memo, parsed.values(), paths, working)
+    paths, extra = _public_paths(memo.live_files(replay), replay, status, moved, ids)
+    parsed = [lineage for lineage in paths.values() if lineage and not _shortcut(lineage, status, memo)]
+    _project_versions(root, memo, parsed)
+    _project_working(memo, working, paths)
     files: dict[str, FileHistory] = {}
-    shown: dict[int, tuple[list[_Step], tuple[tuple[int, Change], ...]]] = {}
-    for path, lineage in sorted(paths.items()):
-        changes = _lineage_changes(lineage, id(lineage) in parsed, ids, memo) if lineage else ()
-        dirty = path in working and _differs(path, lineage, ids, memo)
+    shown: dict[int, tuple[tuple[int, Change], ...]] = {}
+    old = memo.history.files if memo.history is not None else {}
+    for path, lineage in paths.items():
+        changes: tuple[tuple[int, Change], ...] = ()
         if lineage:
-            shown[id(lineage)] = (lineage, changes)
+            changes = shown[id(lineage)] = _lineage_changes(
+                lineage, _shortcut(lineage, status, memo), ids, memo
+            )
+        dirty = path in working and _differs(path, lineage, ids, memo)
         if changes or dirty:
-            files[path] = _reuse(memo.files.get(path), path, tuple(c for _, c in changes), dirty)
-    latest = tuple(
-        change
-        for _, change in sorted(
-            ((-index, change.path, change.kind), change)
-            for _, changes in shown.values()
-            for index, change in changes
-        )
-    )
+            files[path] = _reuse(old.get(path), path, tuple(c for _, c in changes), dirty)
+    if extra:
+        files = dict(sorted(files.items()))
+    same = len(shown) == len(memo.shown) and all(memo.shown.get(k) is v for k, v in shown.items())
+    latest = memo.history.latest if memo.history is not None and same else _newest(shown)
+    memo.paths, memo.shown, memo.inputs = paths, shown, (status, ids, working)
+    return _keep(memo, History(True, root, commit, shallow, files=files, latest=latest))
+
+
+def _rework_uncommitted(
+    root: Path, edited: list[str], working: dict[str, bytes | None], ids: frozenset[str], memo: _PublicMemo
+) -> History:
+    """The last public history with the marks of the files edited since: nothing else can differ
+    while `git status` and the public records stay the same."""
+    assert memo.history is not None and memo.inputs is not None
+    _project_working(memo, {p: working[p] for p in edited}, memo.paths)
+    files = dict(memo.history.files)
+    for path in edited:
+        if path not in memo.paths:
+            continue
+        old = files.get(path)
+        changes = old.changes if old is not None else ()
+        dirty = _differs(path, memo.paths[path], ids, memo)
+        if changes or dirty:
+            files[path] = _reuse(old, path, changes, dirty)
+        else:
+            files.pop(path, None)
+    if any(path not in memo.history.files for path in files):
+        files = dict(sorted(files.items()))
+    memo.inputs = (memo.inputs[0], ids, working)
     history = memo.history
-    if history is None or history.files != files or history.latest != latest:
-        history = History(True, root, commit, shallow, files=files, latest=latest)
-    memo.files, memo.inputs, memo.history = files, inputs, history
+    return _keep(
+        memo, History(True, root, history.commit, history.shallow, files=files, latest=history.latest)
+    )
+
+
+def _keep(memo: _PublicMemo, history: History) -> History:
+    """The last history again if nothing in it moved (later stages tell that by identity), else this."""
+    last = memo.history
+    if last is not None and last.files == history.files and last.latest == history.latest:
+        return last
+    memo.history = history
     return history
+
+
+def _newest(shown: Mapping[int, tuple[tuple[int, Change], ...]]) -> tuple[Change, ...]:
+    """Every change shown, the latest commit first; within one commit, by path."""
+    keyed = sorted(
+        ((-index, change.path, change.kind), change)
+        for changes in shown.values()
+        for index, change in changes
+    )
+    return tuple(change for _, change in keyed)
 
 
 def _read_working(root: Path, path: str) -> bytes | None:
@@ -909,41 +977,33 @@ def _accepted_moves(
 
 
 def _public_paths(
-    replay: _Replay, status: _Status, moved: Mapping[str, str], ids: frozenset[str]
-) -> dict[str, list[_Step] | None]:
-    """The paths of the public records, each with the lineage of its file (None if untracked)."""
-    paths: dict[str, list[_Step] | None] = {
-        path: lineage for path, lineage in replay.gone.items() if path in status.dirty and _stem(path) in ids
-    }
-    paths.update((path, lineage) for path, lineage in replay.live.items() if _stem(path) in ids)
-    for new, old in moved.items():
-        if _stem(new) in ids:
-            paths[new] = replay.live[old]
-    for path in status.dirty:
-        if path not in paths and path not in replay.live and path not in replay.gone and _stem(path) in ids:
-            paths[path] = None
-    return paths
+    live: list[tuple[str, list[_Step], str]],
+    replay: _Replay,
+    status: _Status,
+    moved: Mapping[str, str],
+    ids: frozenset[str],
+) -> tuple[dict[str, list[_Step] | None], bool]:
+    """The paths of the public records, each with its file's lineage (None if untracked), by path;
+    and whether paths other than committed files' were added (then no longer in order)."""
+    paths: dict[str, list[_Step] | None] = {path: lineage for path, lineage, stem in live if stem in ids}
+    extra = False
+    for path in sorted(status.dirty):
+        if path not in replay.live and _stem(path) in ids:
+            old = moved.get(path)
+            paths[path] = replay.gone.get(path) if old is None else replay.live[old]
+            extra = True
+    return paths, extra
 
 
-def _shortcut(lineage: list[_Step], status: _Status) -> bool:
+def _shortcut(lineage: list[_Step], status: _Status, memo: _PublicMemo) -> bool:
     """Whether a record's file was committed once and is unchanged since: its one version is then
     the public record the site holds, created for the public by that commit, with no need to read it."""
     last = lineage[-1]
-    return (
-        last.kind != "deleted"
-        and last.entry.path not in status.dirty
-        and sum(step.kind != "deleted" for step in lineage) == 1
-    )
+    return id(lineage) in memo.once and last.kind != "deleted" and last.entry.path not in status.dirty
 
 
-def _project_versions(
-    root: Path,
-    memo: _PublicMemo,
-    lineages: Iterable[list[_Step]],
-    paths: Mapping[str, list[_Step] | None],
-    working: Mapping[str, bytes | None],
-) -> None:
-    """Project every version the public history needs and has not projected yet (one batch)."""
+def _project_versions(root: Path, memo: _PublicMemo, lineages: Iterable[list[_Step]]) -> None:
+    """Project every version of these lineages not projected yet, in one batch from git."""
     wanted: dict[_VersionKey, str] = {}
     for lineage in lineages:
         for step in lineage:
@@ -955,8 +1015,14 @@ def _project_versions(
         with _Blobs(root) as blobs:
             for (key, path), data in zip(wanted.items(), blobs.fetch([k[0] for k in wanted]), strict=True):
                 memo.versions[key] = _project(data, path, key[1])
+
+
+def _project_working(
+    memo: _PublicMemo, working: Mapping[str, bytes | None], paths: Mapping[str, object]
+) -> None:
+    """Project the working files of public records that changed since they were last projected."""
     for path, data in working.items():
-        if path in paths and memo.working.get(path, (None, None))[0] != data:
+        if path in paths and (path not in memo.working or memo.working[path][0] != data):
             memo.working[path] = (
                 data,
                 _project(data, path, memo.model_of(path)) if data is not None else None,
@@ -969,10 +1035,10 @@ def _version_key(step: _Step, memo: _PublicMemo) -> _VersionKey:
 
 
 def _lineage_changes(
-    lineage: list[_Step], parsed: bool, ids: frozenset[str], memo: _PublicMemo
+    lineage: list[_Step], shortcut: bool, ids: frozenset[str], memo: _PublicMemo
 ) -> tuple[tuple[int, Change], ...]:
     """The public changes of one file's lineage (with their commits' places in the log), memoized."""
-    if not parsed:
+    if shortcut:
         made_from: object = "created"
     else:
         targets = memo.targets.get(id(lineage))
@@ -982,11 +1048,13 @@ def _lineage_changes(
     kept = memo.lineages.get(id(lineage))
     if kept is not None and kept[0] == made_from:
         return kept[1]
-    if parsed:
-        changes = _public_changes(lineage, ids, memo)
-    else:
+    if shortcut:
         step = next(s for s in lineage if s.kind != "deleted")
-        changes = ((step.commit.index, _public_change(step, "created")),)
+        changes: tuple[tuple[int, Change], ...] = ((step.commit.index, _public_change(step, "created")),)
+    else:
+        changes = _public_changes(lineage, ids, memo)
+    if kept is not None and kept[1] == changes:
+        changes = kept[1]  # the very same objects: `History.owners` knows changes by identity
     memo.lineages[id(lineage)] = (made_from, changes)
     return changes
 

@@ -891,3 +891,22 @@ def test_an_alias_bomb_in_an_old_version_is_unreadable(repo: Repo) -> None:
     assert [c.fields for c in repo.history().for_path(F1_PATH).changes] == [(), (), (), ()]
     # Unreadable versions are invisible to the public, and the fixed one is the first again.
     assert repo.public("F-1").for_path(F1_PATH).changes == (created(first, utc(3, 1, 1)),)
+
+
+def test_a_cached_public_history_keeps_every_change_known(repo: Repo) -> None:
+    """A file committed once and then edited is read again in full: its changes come out equal,
+    and the latest changes must still be the ones the files hold (`owners` goes by identity)."""
+    repo.write(F1_PATH, P1)
+    repo.write("content/findings/F-2.yaml", P1.replace("F-1", "F-2"))
+    repo.commit("Add", "2024-03-01T09:00:00+08:00")
+    cache = history.HistoryCache()
+    repo.public("F-1", "F-2", cache=cache)
+    repo.edit(F1_PATH, "filed late", "filed very late")
+
+    found = repo.public("F-1", "F-2", cache=cache)
+
+    assert found.for_path(F1_PATH).uncommitted_changes is True
+    assert [found.owners.get(id(change)) for change in found.latest] == [
+        (F1_PATH,),
+        ("content/findings/F-2.yaml",),
+    ]
