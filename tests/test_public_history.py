@@ -435,6 +435,8 @@ EDITS: list[tuple[str, str, str, bool]] = [
     ("notices/N-1.md", "related: [F-1]", "related: [F-1, M-1]", False),
     ("notices/N-1.md", "related: [F-1, M-1]", "related: [F-1, M-1, M-2]", True),
     ("notices/N-1.md", "was held.", "was held in March.", True),
+    ("notices/N-1.md", "date: 2029-12-16", "date: 2029-12-16\nissuer: T-2", False),
+    ("notices/N-1.md", "issuer: T-2", "issuer: T-1", True),
     ("teams/T-1.yaml", "name: Team One", "name: Team One\n# a comment at the end", False),
     ("teams/T-1.yaml", "name: Team One", "name: 'Team One'", False),
     ("teams/T-1.yaml", "stationed_at: Office", "stationed_at: Main office", True),
@@ -472,6 +474,7 @@ def test_the_public_history_moves_exactly_when_the_public_page_does(tmp_path: Pa
     script = Script(project)
     for path, text in {
         "teams/T-1.yaml": TEAM,
+        "teams/T-2.yaml": TEAM.replace("visibility: public\n", "").replace("One", "Two"),
         "units/U-1.yaml": UNIT,
         "meetings/M-1.yaml": INTERNAL_MEETING,
         "meetings/M-2.yaml": MEETING,
