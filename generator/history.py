@@ -30,6 +30,7 @@ showed (see "the public history" below). Choices, all for reproducible pages:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -108,6 +109,7 @@ class History:
     note: str = ""
     files: Mapping[str, FileHistory] = field(default_factory=dict)
     latest: tuple[Change, ...] = ()
+    audience: str = "internal"  # whose history it is: "internal" (every commit) or "public"
 
     def for_path(self, path: str) -> FileHistory:
         """The history of a file by its POSIX path from the repository root."""
@@ -880,7 +882,7 @@ def _public_history(
             return memo.history
         edited = [p for p in working if working[p] != last[2].get(p)]
         if not any(p in status.moved for p in edited):  # a staged rename may now claim an id
-            return _rework_uncommitted(root, edited, working, ids, memo)
+            return _rework_uncommitted(edited, working, ids, memo)
     moved = _accepted_moves(root, status, replay, working)
     paths, extra = _public_paths(memo.live_files(replay), replay, status, moved, ids)
     parsed = [lineage for lineage in paths.values() if lineage and not _shortcut(lineage, status, memo)]
@@ -903,11 +905,11 @@ def _public_history(
     same = len(shown) == len(memo.shown) and all(memo.shown.get(k) is v for k, v in shown.items())
     latest = memo.history.latest if memo.history is not None and same else _newest(shown)
     memo.paths, memo.shown, memo.inputs = paths, shown, (status, ids, working)
-    return _keep(memo, History(True, root, commit, shallow, files=files, latest=latest))
+    return _keep(memo, History(True, root, commit, shallow, files=files, latest=latest, audience="public"))
 
 
 def _rework_uncommitted(
-    root: Path, edited: list[str], working: dict[str, bytes | None], ids: frozenset[str], memo: _PublicMemo
+    edited: list[str], working: dict[str, bytes | None], ids: frozenset[str], memo: _PublicMemo
 ) -> History:
     """The last public history with the marks of the files edited since: nothing else can differ
     while `git status` and the public records stay the same."""
@@ -927,10 +929,7 @@ def _rework_uncommitted(
     if any(path not in memo.history.files for path in files):
         files = dict(sorted(files.items()))
     memo.inputs = (memo.inputs[0], ids, working)
-    history = memo.history
-    return _keep(
-        memo, History(True, root, history.commit, history.shallow, files=files, latest=history.latest)
-    )
+    return _keep(memo, dataclasses.replace(memo.history, files=files))
 
 
 def _keep(memo: _PublicMemo, history: History) -> History:

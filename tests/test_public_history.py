@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 from conftest import Project, new_project
 
+from generator.errors import BuildError
 from generator.export import JSON_PATH
-from generator.history import Change
+from generator.history import Change, read_history
 from generator.pipeline import prepare
 from generator.render import record_path
 from generator.settings import Settings, load_settings
@@ -499,3 +500,20 @@ def test_the_public_history_moves_exactly_when_the_public_page_does(tmp_path: Pa
     ]
     # (file, edit, page moved, history moved) where the two disagree, or disagree with the table
     assert wrong == [], "\n".join(map(repr, wrong))
+
+
+def test_a_site_refuses_the_history_of_another_audience(repo: Project) -> None:
+    """Defence in depth: reading git once for both builds would put every commit on public pages."""
+    settings = load_settings(repo.root / "mkdocs.yml")
+    site = prepare(settings, "public", PAGE_AS_OF).site
+    record = site.records["F-1"]
+    assert site.history is not None and site.history.audience == "public"
+    site.history = read_history(repo.root, settings.content_path, audience="internal")
+    with pytest.raises(BuildError, match="the internal git history was given to the public site"):
+        site.history_of(record)
+    with pytest.raises(BuildError, match="the internal git history was given to the public site"):
+        site.recent_changes(10)
+    internal = prepare(settings, "internal", PAGE_AS_OF).site
+    internal.history = read_history(repo.root, settings.content_path, audience="public", public_ids=["F-1"])
+    with pytest.raises(BuildError, match="the public git history was given to the internal site"):
+        internal.history_of(internal.records["F-1"])
