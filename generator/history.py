@@ -875,7 +875,13 @@ def _public_history(
     was public, and uncommitted work counts only when the working file's projection differs from
     the last committed version's. Authors and commit subjects are left out.
     """
-    working = {p: _read_working(root, p) for p in status.dirty if _stem(p) in ids}
+    # The committed files of public records with uncommitted work (a file never committed is
+    # "not yet committed" whatever it says, so a tree of new files is not read on every update).
+    working = {
+        p: _read_working(root, p)
+        for p in status.dirty
+        if (p in replay.live or p in replay.gone or p in status.moved) and _stem(p) in ids
+    }
     last = memo.inputs
     if last is not None and memo.history is not None and last[0] == status and last[1] == ids:
         if last[2] == working:
@@ -897,7 +903,7 @@ def _public_history(
             changes = shown[id(lineage)] = _lineage_changes(
                 lineage, _shortcut(lineage, status, memo), ids, memo
             )
-        dirty = path in working and _differs(path, lineage, ids, memo)
+        dirty = path in status.dirty and _differs(path, lineage, ids, memo)
         if changes or dirty:
             files[path] = _reuse(old.get(path), path, tuple(c for _, c in changes), dirty)
     if extra:

@@ -240,9 +240,8 @@ class Site:
     def _check_history(self, history: History) -> None:
         """Defence in depth: the public history tells only what the public site showed, the internal
         one everything; a history read for another audience must never reach a page."""
-        if history.available and history.audience != (
-            "internal" if self.audience == "internal" else "public"
-        ):
+        wanted = "internal" if self.audience == "internal" else "public"
+        if history.available and history.audience != wanted:
             raise BuildError(
                 f"the {history.audience} git history was given to the {self.audience} site: read the"
                 " history for the site's audience (pipeline.attach_history)"

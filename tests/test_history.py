@@ -910,3 +910,23 @@ def test_a_cached_public_history_keeps_every_change_known(repo: Repo) -> None:
         (F1_PATH,),
         ("content/findings/F-2.yaml",),
     ]
+
+
+def test_new_files_are_not_read_for_the_public_marks(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file never committed is "not yet committed" whatever it says: a preview of a tree of new
+    records must not read them all on every update."""
+    repo.write(F1_PATH, P1)
+    repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    new = [f"content/findings/F-{n}.yaml" for n in range(2, 6)]
+    for n, path in enumerate(new, start=2):
+        repo.write(path, P1.replace("F-1", f"F-{n}"))
+    repo.edit(F1_PATH, "filed late", "filed very late")
+    read: list[str] = []
+    real = history._read_working
+    monkeypatch.setattr(history, "_read_working", lambda root, path: read.append(path) or real(root, path))
+
+    found = repo.public("F-1", "F-2", "F-3", "F-4", "F-5")
+
+    assert read == [F1_PATH]
+    assert [found.for_path(path) for path in new] == [FileHistory(path, None, None, True, ()) for path in new]
+    assert found.for_path(F1_PATH).uncommitted_changes is True
