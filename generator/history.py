@@ -1,8 +1,11 @@
 """History stage: when each record file was first committed and last changed, read from git in one pass.
 
 One `git log` run covers the whole content folder, one `git cat-file --batch`
-process serves every file version needed to name the changed fields, and one
-`git status` run flags uncommitted work. Choices, all for reproducible pages:
+process serves every file version needed (to name the changed fields for the
+internal site, to project the versions for the public one), and one `git
+status` run flags uncommitted work. The history is read for one audience: the
+internal one sees every commit; the public one sees only what the public site
+showed (see "the public history" below). Choices, all for reproducible pages:
 
 - Dates are committer dates (`%ct`): when a change landed in the history that
   is published, not when it was first written. They are aware UTC datetimes.
@@ -11,11 +14,15 @@ process serves every file version needed to name the changed fields, and one
   credited to the merge commit: its date, its author, its subject.
 - Order is the order of that line, never the timestamps, so commits made in
   the same second (or with a skewed clock) still come out in commit order.
-- Renames are git's (`-M50%`, `-l1000`, set here so no user config changes
-  the result), plus one rule of our own: a file deleted and a file added in
-  the same commit are one record re-id'd when the new file lists the old file
-  name's id in `former_ids`, however much else changed.
-- A file deleted and later added again at the same path keeps its history.
+- A record is its id (the file name's stem, compared case-insensitively).
+  Renames are git's (`-M50%`, `-l1000`, set here so no user config changes
+  the result), but one between two ids stands only when the new file lists
+  the old id in `former_ids`; otherwise the old record ends and a new one
+  starts. And a file deleted and a file added in the same commit are one
+  record re-id'd when the new file lists the old id in `former_ids`, however
+  much else changed. The same holds for a rename staged in the index.
+- A file deleted and later added again at the same path (the same id) keeps
+  its history.
 - Outside git (or without git, or with the content folder outside the
   checkout) the history is unavailable and every file reads as not yet
   committed. A shallow clone cuts the history: `History.shallow` says so.
@@ -23,23 +30,26 @@ process serves every file version needed to name the changed fields, and one
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
+import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Literal
 
-import yaml
+from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
+from .load import MAX_BYTES, parse_yaml
+from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
 
 ChangeKind = Literal["created", "modified", "renamed", "deleted"]
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # \x01 cannot start a raw diff line (":..."), so it marks where each commit begins.
 _LOG_FORMAT = "%x01%H%x00%ct%x00%an%x00%s"
 # Requests per write to `cat-file --batch`: small enough to fit the pipe, so writing never blocks.
@@ -99,6 +109,7 @@ class History:
     note: str = ""
     files: Mapping[str, FileHistory] = field(default_factory=dict)
     latest: tuple[Change, ...] = ()
+    audience: str = "internal"  # whose history it is: "internal" (every commit) or "public"
 
     def for_path(self, path: str) -> FileHistory:
         """The history of a file by its POSIX path from the repository root."""
@@ -129,9 +140,23 @@ class History:
 
 
 def read_history(
-    repo_root: Path, content_dir: Path, rev: str = "HEAD", cache: HistoryCache | None = None
+    repo_root: Path,
+    content_dir: Path,
+    rev: str = "HEAD",
+    cache: HistoryCache | None = None,
+    *,
+    audience: str,
+    public_ids: Collection[str] = (),
+    worktree: bool = True,
 ) -> History:
-    """Read the history of every file under `content_dir` as of `rev` (RevisionError if unknown)."""
+    """Read the history of every file under `content_dir` as of `rev`, as `audience` may see it.
+
+    The internal audience gets every commit, with its author, subject and changed fields. Any
+    other audience gets the public history of the records in `public_ids`, the ids of the public
+    site built from the records at `rev` (see `_public_history`). `worktree` False says those
+    records are not the working tree's (an edition exported from git): `git status` then never
+    applies. RevisionError if `rev` is unknown.
+    """
     place = _locate(repo_root)
     if isinstance(place, str):
         return _unavailable(rev, place)
@@ -142,36 +167,45 @@ def read_history(
     commit = _resolve(root, rev)
     if commit is None and rev != "HEAD":
         raise _unknown_revision(root, rev)
-    key = (root, scope, commit, shallow)
+    internal = audience == "internal"
+    key = (root, scope, commit, shallow, internal)
     if cache is not None and cache.key == key and cache.replayed is not None:
         replay, fields = cache.replayed
     else:
         commits = _read_log(root, commit, scope) if commit is not None else []
         if isinstance(commits, str):
             return History(False, root, commit, shallow, note=commits)
-        replay, fields = _follow(root, commits)
-    status = _read_status(root, scope) if _at_head(root, rev, commit) else _Status()
-    if cache is not None and cache.key == key and cache.status == status and cache.history is not None:
+        replay, fields = _follow(root, commits, name_fields=internal)
+        if cache is not None:
+            cache.key, cache.replayed, cache.status, cache.history = key, (replay, fields), None, None
+            cache.public = _PublicMemo(scope)
+    status = _read_status(root, scope) if worktree and _at_head(root, rev, commit) else _Status()
+    if not internal:
+        memo = cache.public if cache is not None and cache.public is not None else _PublicMemo(scope)
+        return _public_history(root, commit, shallow, replay, status, frozenset(public_ids), memo)
+    if cache is not None and cache.status == status and cache.history is not None:
         return cache.history
     history = _assemble(root, commit, shallow, replay, fields, status)
     if cache is not None:
-        cache.key, cache.replayed, cache.status, cache.history = key, (replay, fields), status, history
+        cache.status, cache.history = status, history
     return history
 
 
 @dataclass
 class HistoryCache:
-    """The replayed log of the last read, kept while the commit stays the same.
+    """The replayed log of the last read, kept while the commit and the audience stay the same.
 
     A live preview reads the history after every edit: with the same commit, only
     `git status` runs again, and the same History object comes back when that did
-    not change either (so later stages can tell nothing moved by identity).
+    not change either (so later stages can tell nothing moved by identity). For the
+    public, what the public history was made from is kept too (`_PublicMemo`).
     """
 
     key: tuple[Any, ...] | None = None
     replayed: tuple[_Replay, dict[int, tuple[str, ...]]] | None = None
     status: _Status | None = None
     history: History | None = None
+    public: _PublicMemo | None = None
 
 
 def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("content",)) -> None:
@@ -434,19 +468,89 @@ class _Replay:
         return lineage
 
 
-def _follow(root: Path, commits: list[_Commit]) -> tuple[_Replay, dict[int, tuple[str, ...]]]:
-    """Follow every file through the commits, then name the fields each change touched."""
+def _follow(
+    root: Path, commits: list[_Commit], name_fields: bool
+) -> tuple[_Replay, dict[int, tuple[str, ...]]]:
+    """Follow every file through the commits; then, if asked, name the fields each change touched."""
     with _Blobs(root) as blobs:
         replay = _Replay()
-        for commit in _pair_former_ids(commits, blobs):
+        former: dict[tuple[str, bool], list[str]] = {}
+        for commit in _pair_former_ids(_split_foreign_renames(commits, blobs, former), blobs, former):
             replay.apply(commit)
-        return replay, _derive_fields(replay.lineages, blobs)
+        return replay, _derive_fields(replay.lineages, blobs) if name_fields else {}
 
 
-def _pair_former_ids(commits: list[_Commit], blobs: _Blobs) -> list[_Commit]:
+def _split_foreign_renames(
+    commits: list[_Commit], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> list[_Commit]:
+    """Undo git's renames between files of different ids, unless the new file claims the old id.
+
+    A record is its id (the file name's stem, compared case-insensitively): git pairs files by
+    their likeness (`-M50%`), and a new record much like an old one is still another record. So
+    such a rename stands only when the new version lists the old id in `former_ids`; otherwise the
+    old file's history ends there (deleted) and the new file's begins (created).
+    """
+    foreign = [
+        (commit, entry)
+        for commit in commits
+        for entry in commit.entries
+        if entry.status == "R" and not _same_id(entry.old_path or entry.path, entry.path)
+    ]
+    if not foreign:
+        return commits
+    _fetch_former_ids([entry for _, entry in foreign], blobs, former)
+    return [_split_in_commit(commit, former) for commit in commits]
+
+
+def _split_in_commit(commit: _Commit, former: dict[tuple[str, bool], list[str]]) -> _Commit:
+    entries: list[_Entry] = []
+    for entry in commit.entries:
+        old = entry.old_path
+        if entry.status != "R" or old is None or _claims(entry, old, former):
+            entries.append(entry)
+            continue
+        entries.append(_Entry("D", old, None, entry.old_blob, _zero(entry.new_blob)))
+        entries.append(_Entry("A", entry.path, None, _zero(entry.old_blob), entry.new_blob))
+    if len(entries) == len(commit.entries):
+        return commit
+    return _Commit(commit.index, commit.sha, commit.date, commit.author, commit.subject, tuple(entries))
+
+
+def _claims(entry: _Entry, old_path: str, former: dict[tuple[str, bool], list[str]]) -> bool:
+    """Whether a renamed file is the same record as before: the same id, or the old id claimed."""
+    if _same_id(old_path, entry.path):
+        return True
+    claimed = former.get((entry.new_blob, entry.path.endswith(".md")), [])
+    return _stem(old_path).casefold() in {i.casefold() for i in claimed}
+
+
+def _same_id(old_path: str, new_path: str) -> bool:
+    return _stem(old_path).casefold() == _stem(new_path).casefold()
+
+
+def _stem(path: str) -> str:
+    """The file name without its last suffix, exactly as `PurePosixPath(path).stem` (a record's id)."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _fetch_former_ids(
+    entries: Iterable[_Entry], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> None:
+    """Read the `former_ids` of the new versions of these entries into `former`, each blob once."""
+    wanted = {(e.new_blob, e.path.endswith(".md")): e.path for e in entries}
+    missing = [key for key in wanted if key not in former]
+    for key, data in zip(missing, blobs.fetch([blob for blob, _ in missing]), strict=True):
+        former[key] = _former_ids(data, wanted[key])
+
+
+def _pair_former_ids(
+    commits: list[_Commit], blobs: _Blobs, former: dict[tuple[str, bool], list[str]]
+) -> list[_Commit]:
     """Turn a deletion plus an addition naming the deleted id in `former_ids` into a rename."""
     candidates = [
-        (commit, entry)
+        entry
         for commit in commits
         if any(e.status == "D" for e in commit.entries)
         for entry in commit.entries
@@ -454,19 +558,18 @@ def _pair_former_ids(commits: list[_Commit], blobs: _Blobs) -> list[_Commit]:
     ]
     if not candidates:
         return commits
-    former: dict[tuple[int, str], list[str]] = {}
-    for (commit, entry), data in zip(
-        candidates, blobs.fetch([e.new_blob for _, e in candidates]), strict=True
-    ):
-        former[commit.index, entry.path] = _former_ids(data, entry.path)
+    _fetch_former_ids(candidates, blobs, former)
     return [_pair_in_commit(commit, former) for commit in commits]
 
 
-def _pair_in_commit(commit: _Commit, former: dict[tuple[int, str], list[str]]) -> _Commit:
+def _pair_in_commit(commit: _Commit, former: dict[tuple[str, bool], list[str]]) -> _Commit:
     deleted = {e.path: e for e in commit.entries if e.status == "D"}
+    if not deleted:
+        return commit
     entries: list[_Entry] = []
     for entry in sorted(commit.entries, key=lambda e: e.path):
-        old = _match_former(former.get((commit.index, entry.path), []), deleted)
+        claimed = former.get((entry.new_blob, entry.path.endswith(".md")), []) if entry.status == "A" else []
+        old = _match_former(claimed, deleted)
         if old is not None:
             del deleted[old.path]
             entry = _Entry("R", entry.path, old.path, old.old_blob, entry.new_blob)
@@ -482,7 +585,7 @@ def _match_former(ids: list[str], deleted: Mapping[str, _Entry]) -> _Entry | Non
     if not wanted:
         return None
     for path in sorted(deleted):
-        if PurePosixPath(path).stem.casefold() in wanted:
+        if _stem(path).casefold() in wanted:
             return deleted[path]
     return None
 
@@ -536,16 +639,21 @@ def _blob_ids(steps: Iterable[_Step]) -> list[str]:
 
 
 def _summarize(data: bytes | None, path: str) -> _Summary | None:
-    """The top-level fields of one file version (and a notice's body); None when unreadable."""
-    if data is None:
+    """The top-level fields of one file version (and a notice's body); None when unreadable.
+
+    Parsed as the load stage parses a record: dates stay text (so quoting one is no change),
+    and what it refuses (aliases, deep nesting, duplicate keys, over 1 MiB) is unreadable here
+    too, so that no version kept in git can make reading the history explode.
+    """
+    if data is None or len(data) > MAX_BYTES:
         return None
     try:
         text = data.decode("utf-8-sig")
         body = None
         if path.endswith(".md"):
             text, body = _split_front_matter(text)
-        fields = yaml.load(text, Loader=_Loader)
-    except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError):
+        fields = parse_yaml(text)
+    except Exception:  # whatever the reason: a version the load stage refuses
         return None
     if fields is None:
         fields = {}
@@ -635,9 +743,8 @@ def _assemble(
     for paths in (replay.gone, replay.live):
         for path, lineage in paths.items():
             files[path] = _file_history(path, changes[id(lineage)], path in status.dirty)
-    for new, old in status.moved.items():
-        if new not in files and old in replay.live:
-            files[new] = _file_history(new, changes[id(replay.live[old])], True)
+    for new, old in _accepted_moves(root, status, replay, {}).items():
+        files[new] = _file_history(new, changes[id(replay.live[old])], True)
     for path in status.dirty:
         files.setdefault(path, FileHistory(path, uncommitted_changes=True))
     latest = _newest_first(replay.lineages, changes)
@@ -671,6 +778,497 @@ def _newest_first(lineages: list[list[_Step]], changes: dict[int, tuple[Change, 
         for step, change in zip(lineage, changes[id(lineage)], strict=True)
     ]
     return tuple(change for _, change in sorted(keyed, key=lambda pair: pair[0]))
+
+
+# --- the public history --------------------------------------------------------------------------
+#
+# The public may know of a record only what the public site built from each commit showed. So its
+# history is read over each committed version's public projection: the parsed fields (comments
+# and formatting never count) while the version says `visibility: public`, less the internal
+# fields (the schema's INTERNAL markers, into nested models), less the values equal to a field's
+# default, less `id` (the file name is the id, and counts instead), less the optional relations to
+# records the public site does not have, and with a notice's body without its HTML comments (the
+# public build strips them). Which records the public site has is taken from the site being built
+# (`public_ids`), for every version alike: the chosen approximation, since which of them were
+# public at each older commit would mean replaying every record's visibility through the log.
+
+_View = tuple[str, dict[str, Any], str | None]  # id, projected fields, body: what one version shows
+# An HTML comment, or an unclosed one (to the end), with the white space and line break around it
+# when it fills its lines: the public build drops those lines whole (see redact).
+_HTML_COMMENT = re.compile(r"(^[ \t]*)?<!--.*?(?:-->|\Z)([ \t]*(?:\n|\Z))?", re.DOTALL | re.MULTILINE)
+_VersionKey = tuple[str, type[BaseModel], bool]  # blob, the kind's model, whether a notice (front matter)
+
+
+@dataclass(frozen=True)
+class _Version:
+    """The public projection of one committed version, before the optional relations are dropped."""
+
+    model: type[BaseModel]  # its kind's
+    fields: dict[str, Any]
+    body: str | None
+    targets: frozenset[str]  # the ids its optional relations name
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the projection needs of one field of a model."""
+
+    internal: bool
+    optional_ref: bool
+    markdown: bool
+    model: type[BaseModel] | None  # the model its value is, or its items are
+    default: Any
+
+
+@dataclass
+class _PublicMemo:
+    """What the public history of one replay is made from, kept between reads by a live preview."""
+
+    scope: str
+    live: list[tuple[str, list[_Step], str]] | None = None  # path, lineage, id; by path
+    once: set[int] = field(default_factory=set)  # id() of every lineage with one version
+    versions: dict[_VersionKey, _Version | None] = field(default_factory=dict)
+    targets: dict[int, frozenset[str]] = field(default_factory=dict)  # by id() of a lineage
+    lineages: dict[int, tuple[object, tuple[tuple[int, Change], ...]]] = field(default_factory=dict)
+    working: dict[str, tuple[bytes | None, _Version | None]] = field(default_factory=dict)
+    # What the last read made: the public records' paths with their files' lineages, and the
+    # changes of every lineage shown; the status, ids and working files it was made from.
+    paths: dict[str, list[_Step] | None] = field(default_factory=dict)
+    shown: dict[int, tuple[tuple[int, Change], ...]] = field(default_factory=dict)
+    inputs: tuple[_Status, frozenset[str], dict[str, bytes | None]] | None = None
+    history: History | None = None
+
+    def model_of(self, path: str) -> type[BaseModel]:
+        """The model of the kind whose folder holds `path` (the common fields outside them)."""
+        inside = path if self.scope == "." else path[len(self.scope) + 1 :]
+        return _FOLDER_MODELS.get(inside.partition("/")[0], Common)
+
+    def live_files(self, replay: _Replay) -> list[tuple[str, list[_Step], str]]:
+        """Every committed file with its lineage and id, by path (made once per replay)."""
+        if self.live is None:
+            self.live = [(path, lineage, _stem(path)) for path, lineage in sorted(replay.live.items())]
+            self.once = {
+                id(lineage)
+                for lineage in replay.lineages
+                if sum(step.kind != "deleted" for step in lineage) == 1
+            }
+        return self.live
+
+
+_FOLDER_MODELS: dict[str, type[BaseModel]] = {kind.folder: kind.model for kind in KINDS.values()}
+
+
+def _public_history(
+    root: Path,
+    commit: str | None,
+    shallow: bool,
+    replay: _Replay,
+    status: _Status,
+    ids: frozenset[str],
+    memo: _PublicMemo,
+) -> History:
+    """The history the public may see of the records in `ids` (see the comment above).
+
+    A version that is not public is invisible: the first public one is the record's creation, a
+    later one counts when its projection differs from the last public version's (so a record made
+    internal and public again counts only if it changed), a deletion counts when the last version
+    was public, and uncommitted work counts only when the working file's projection differs from
+    the last committed version's. Authors and commit subjects are left out.
+    """
+    # The committed files of public records with uncommitted work (a file never committed is
+    # "not yet committed" whatever it says, so a tree of new files is not read on every update).
+    working = {
+        p: _read_working(root, p)
+        for p in status.dirty
+        if (p in replay.live or p in replay.gone or p in status.moved) and _stem(p) in ids
+    }
+    last = memo.inputs
+    if last is not None and memo.history is not None and last[0] == status and last[1] == ids:
+        if last[2] == working:
+            return memo.history
+        edited = [p for p in working if working[p] != last[2].get(p)]
+        if not any(p in status.moved for p in edited):  # a staged rename may now claim an id
+            return _rework_uncommitted(edited, working, ids, memo)
+    moved = _accepted_moves(root, status, replay, working)
+    paths, extra = _public_paths(memo.live_files(replay), replay, status, moved, ids)
+    parsed = [lineage for lineage in paths.values() if lineage and not _shortcut(lineage, status, memo)]
+    _project_versions(root, memo, parsed)
+    _project_working(memo, working, paths)
+    files: dict[str, FileHistory] = {}
+    shown: dict[int, tuple[tuple[int, Change], ...]] = {}
+    old = memo.history.files if memo.history is not None else {}
+    for path, lineage in paths.items():
+        changes: tuple[tuple[int, Change], ...] = ()
+        if lineage:
+            changes = shown[id(lineage)] = _lineage_changes(
+                lineage, _shortcut(lineage, status, memo), ids, memo
+            )
+        dirty = path in status.dirty and _differs(path, lineage, ids, memo)
+        if changes or dirty:
+            files[path] = _reuse(old.get(path), path, tuple(c for _, c in changes), dirty)
+    if extra:
+        files = dict(sorted(files.items()))
+    same = len(shown) == len(memo.shown) and all(memo.shown.get(k) is v for k, v in shown.items())
+    latest = memo.history.latest if memo.history is not None and same else _newest(shown)
+    memo.paths, memo.shown, memo.inputs = paths, shown, (status, ids, working)
+    return _keep(memo, History(True, root, commit, shallow, files=files, latest=latest, audience="public"))
+
+
+def _rework_uncommitted(
+    edited: list[str], working: dict[str, bytes | None], ids: frozenset[str], memo: _PublicMemo
+) -> History:
+    """The last public history with the marks of the files edited since: nothing else can differ
+    while `git status` and the public records stay the same."""
+    assert memo.history is not None and memo.inputs is not None
+    _project_working(memo, {p: working[p] for p in edited}, memo.paths)
+    files = dict(memo.history.files)
+    for path in edited:
+        if path not in memo.paths:
+            continue
+        old = files.get(path)
+        changes = old.changes if old is not None else ()
+        dirty = _differs(path, memo.paths[path], ids, memo)
+        if changes or dirty:
+            files[path] = _reuse(old, path, changes, dirty)
+        else:
+            files.pop(path, None)
+    if any(path not in memo.history.files for path in files):
+        files = dict(sorted(files.items()))
+    memo.inputs = (memo.inputs[0], ids, working)
+    return _keep(memo, dataclasses.replace(memo.history, files=files))
+
+
+def _keep(memo: _PublicMemo, history: History) -> History:
+    """The last history again if nothing in it moved (later stages tell that by identity), else this."""
+    last = memo.history
+    if last is not None and last.files == history.files and last.latest == history.latest:
+        return last
+    memo.history = history
+    return history
+
+
+def _newest(shown: Mapping[int, tuple[tuple[int, Change], ...]]) -> tuple[Change, ...]:
+    """Every change shown, the latest commit first; within one commit, by path."""
+    keyed = sorted(
+        ((-index, change.path, change.kind), change)
+        for changes in shown.values()
+        for index, change in changes
+    )
+    return tuple(change for _, change in keyed)
+
+
+def _read_working(root: Path, path: str) -> bytes | None:
+    try:
+        return (root / path).read_bytes()
+    except OSError:
+        return None
+
+
+def _accepted_moves(
+    root: Path, status: _Status, replay: _Replay, working: Mapping[str, bytes | None]
+) -> dict[str, str]:
+    """The staged renames that keep a record's history: new path to old, when the old file is
+    committed and the new one is the same record (the same id, or the old id in its `former_ids`)."""
+    accepted = {}
+    for new, old in status.moved.items():
+        if new in replay.live or new in replay.gone or old not in replay.live:
+            continue
+        if not _same_id(old, new):
+            data = working[new] if new in working else _read_working(root, new)
+            if _stem(old).casefold() not in {i.casefold() for i in _former_ids(data, new)}:
+                continue
+        accepted[new] = old
+    return accepted
+
+
+def _public_paths(
+    live: list[tuple[str, list[_Step], str]],
+    replay: _Replay,
+    status: _Status,
+    moved: Mapping[str, str],
+    ids: frozenset[str],
+) -> tuple[dict[str, list[_Step] | None], bool]:
+    """The paths of the public records, each with its file's lineage (None if untracked), by path;
+    and whether paths other than committed files' were added (then no longer in order)."""
+    paths: dict[str, list[_Step] | None] = {path: lineage for path, lineage, stem in live if stem in ids}
+    extra = False
+    for path in sorted(status.dirty):
+        if path not in replay.live and _stem(path) in ids:
+            old = moved.get(path)
+            paths[path] = replay.gone.get(path) if old is None else replay.live[old]
+            extra = True
+    return paths, extra
+
+
+def _shortcut(lineage: list[_Step], status: _Status, memo: _PublicMemo) -> bool:
+    """Whether a record's file was committed once and is unchanged since: its one version is then
+    the public record the site holds, created for the public by that commit, with no need to read it."""
+    last = lineage[-1]
+    return id(lineage) in memo.once and last.kind != "deleted" and last.entry.path not in status.dirty
+
+
+def _project_versions(root: Path, memo: _PublicMemo, lineages: Iterable[list[_Step]]) -> None:
+    """Project every version of these lineages not projected yet, in one batch from git."""
+    wanted: dict[_VersionKey, str] = {}
+    for lineage in lineages:
+        for step in lineage:
+            if step.kind != "deleted":
+                key = _version_key(step, memo)
+                if key not in memo.versions:
+                    wanted.setdefault(key, step.entry.path)
+    if wanted:
+        with _Blobs(root) as blobs:
+            for (key, path), data in zip(wanted.items(), blobs.fetch([k[0] for k in wanted]), strict=True):
+                memo.versions[key] = _project(data, path, key[1])
+
+
+def _project_working(
+    memo: _PublicMemo, working: Mapping[str, bytes | None], paths: Mapping[str, object]
+) -> None:
+    """Project the working files of public records that changed since they were last projected."""
+    for path, data in working.items():
+        if path in paths and (path not in memo.working or memo.working[path][0] != data):
+            memo.working[path] = (
+                data,
+                _project(data, path, memo.model_of(path)) if data is not None else None,
+            )
+
+
+def _version_key(step: _Step, memo: _PublicMemo) -> _VersionKey:
+    path = step.entry.path
+    return step.entry.new_blob, memo.model_of(path), path.endswith(".md")
+
+
+def _lineage_changes(
+    lineage: list[_Step], shortcut: bool, ids: frozenset[str], memo: _PublicMemo
+) -> tuple[tuple[int, Change], ...]:
+    """The public changes of one file's lineage (with their commits' places in the log), memoized."""
+    if shortcut:
+        made_from: object = "created"
+    else:
+        targets = memo.targets.get(id(lineage))
+        if targets is None:
+            targets = memo.targets[id(lineage)] = _lineage_targets(lineage, memo)
+        made_from = targets & ids
+    kept = memo.lineages.get(id(lineage))
+    if kept is not None and kept[0] == made_from:
+        return kept[1]
+    if shortcut:
+        step = next(s for s in lineage if s.kind != "deleted")
+        changes: tuple[tuple[int, Change], ...] = ((step.commit.index, _public_change(step, "created")),)
+    else:
+        changes = _public_changes(lineage, ids, memo)
+    if kept is not None and kept[1] == changes:
+        changes = kept[1]  # the very same objects: `History.owners` knows changes by identity
+    memo.lineages[id(lineage)] = (made_from, changes)
+    return changes
+
+
+def _lineage_targets(lineage: list[_Step], memo: _PublicMemo) -> frozenset[str]:
+    found: set[str] = set()
+    for step in lineage:
+        version = memo.versions.get(_version_key(step, memo)) if step.kind != "deleted" else None
+        if version is not None:
+            found |= version.targets
+    return frozenset(found)
+
+
+def _public_changes(
+    lineage: list[_Step], ids: frozenset[str], memo: _PublicMemo
+) -> tuple[tuple[int, Change], ...]:
+    changes: list[tuple[int, Change]] = []
+    last: tuple[_View, str] | None = None  # what the public last saw, and where; None: nothing, or deleted
+    public = False  # whether the version before this step was public
+    for step in lineage:
+        if step.kind == "deleted":
+            if public:
+                changes.append((step.commit.index, _public_change(step, "deleted")))
+                last = None
+            public = False
+            continue
+        version = memo.versions[_version_key(step, memo)]
+        public = version is not None
+        if version is None:
+            continue
+        view = _view(version, step.entry.path, ids)
+        if last is not None and _same_view(view, last[0]):
+            last = (view, step.entry.path)
+            continue
+        if last is None:
+            change = _public_change(step, "created")
+        elif view[0] != last[0][0]:
+            change = _public_change(step, "renamed", last[1], _view_fields(last[0], view))
+        else:
+            change = _public_change(step, "modified", None, _view_fields(last[0], view))
+        changes.append((step.commit.index, change))
+        last = (view, step.entry.path)
+    return tuple(changes)
+
+
+def _public_change(
+    step: _Step, kind: ChangeKind, old_path: str | None = None, fields: tuple[str, ...] = ()
+) -> Change:
+    """A change as the public may know it: when and what, never who or why."""
+    return Change(step.commit.sha, step.commit.date, "", "", kind, step.entry.path, old_path, fields)
+
+
+def _differs(path: str, lineage: list[_Step] | None, ids: frozenset[str], memo: _PublicMemo) -> bool:
+    """Whether the working file shows the public something else than its last committed version."""
+    if not lineage:
+        return True
+    last = lineage[-1]
+    before = None
+    if last.kind != "deleted":
+        version = memo.versions[_version_key(last, memo)]
+        before = _view(version, last.entry.path, ids) if version is not None else None
+    now = memo.working.get(path, (None, None))[1]
+    return not _same_view(before, _view(now, path, ids) if now is not None else None)
+
+
+def _reuse(old: FileHistory | None, path: str, changes: tuple[Change, ...], dirty: bool) -> FileHistory:
+    """The same FileHistory as last time when nothing moved (so comparing histories is quick)."""
+    if old is not None and old.changes == changes and old.uncommitted_changes == dirty:
+        return old
+    if not changes:
+        return FileHistory(path, uncommitted_changes=dirty)
+    return FileHistory(path, changes[0].date, changes[-1].date, dirty, changes)
+
+
+def _project(data: bytes | None, path: str, model: type[BaseModel]) -> _Version | None:
+    """A version's public projection, or None when the public does not see it (or it does not parse)."""
+    summary = _summarize(data, path)
+    if summary is None or summary[0].get("visibility") != "public":
+        return None
+    targets: set[str] = set()
+    fields = _project_mapping(summary[0], model, targets)
+    fields.pop("id", None)
+    body = _hidden_removed(summary[1]) if summary[1] is not None else None
+    return _Version(model, fields, body, frozenset(targets))
+
+
+def _project_mapping(data: Mapping[Any, Any], model: type[BaseModel], targets: set[str]) -> dict[Any, Any]:
+    shapes = _shapes(model)
+    projected: dict[Any, Any] = {}
+    for key, value in data.items():
+        shape = shapes.get(key) if isinstance(key, str) else None
+        if shape is not None:
+            if shape.internal or _same(value, shape.default):
+                continue
+            if shape.optional_ref:
+                targets.update(_ids_in(value))
+            if shape.model is not None:
+                value = _project_value(value, shape.model, targets)
+            elif shape.markdown and isinstance(value, str):
+                value = _hidden_removed(value)  # the public build strips hidden notes
+        projected[key] = value  # a key the model does not know is kept: such a version is not valid
+    return projected
+
+
+def _project_value(value: Any, model: type[BaseModel], targets: set[str]) -> Any:
+    if isinstance(value, dict):
+        return _project_mapping(value, model, targets)
+    if isinstance(value, list):
+        return [_project_value(item, model, targets) for item in value]
+    return value
+
+
+def _ids_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def _view(version: _Version, path: str, ids: frozenset[str]) -> _View:
+    """What a version shows the public: its id, and its fields less the relations to records the
+    public site does not have."""
+    fields = version.fields
+    if not version.targets <= ids:
+        fields = _drop_refs(fields, version.model, ids)
+    return _stem(path), fields, version.body
+
+
+def _drop_refs(data: dict[Any, Any], model: type[BaseModel], ids: frozenset[str]) -> dict[Any, Any]:
+    """The fields without the optional relations to records not in `ids`, as the redact stage drops them."""
+    shapes = _shapes(model)
+    kept: dict[Any, Any] = {}
+    for key, value in data.items():
+        shape = shapes.get(key) if isinstance(key, str) else None
+        if shape is not None and shape.optional_ref:
+            if isinstance(value, str) and value not in ids:
+                continue
+            if isinstance(value, list):
+                value = [item for item in value if not isinstance(item, str) or item in ids]
+                if not value:
+                    continue
+        if shape is not None and shape.model is not None:
+            value = _drop_refs_in(value, shape.model, ids)
+        kept[key] = value
+    return kept
+
+
+def _drop_refs_in(value: Any, model: type[BaseModel], ids: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return _drop_refs(value, model, ids)
+    if isinstance(value, list):
+        return [_drop_refs_in(item, model, ids) for item in value]
+    return value
+
+
+def _same_view(a: _View | None, b: _View | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a[0] == b[0] and a[2] == b[2] and _same(a[1], b[1])
+
+
+def _view_fields(before: _View, after: _View) -> tuple[str, ...]:
+    """The fields the public sees changed (then "body"): for the record's own history only."""
+    return _changed_fields((before[1], before[2]), (after[1], after[2]))
+
+
+@functools.cache
+def _shapes(model: type[BaseModel]) -> dict[str, _Shape]:
+    """The projection's view of a model's fields, read once from the schema's markers."""
+    return {
+        plan.name: _Shape(
+            plan.internal,
+            plan.optional_ref is not None,
+            _is_markdown(plan),
+            _model_in(plan.info.annotation) if plan.nested else None,
+            _MISSING if plan.info.is_required() else plan.default(),
+        )
+        for plan in field_plans(model)
+    }
+
+
+def _is_markdown(plan: FieldPlan) -> bool:
+    """Whether a field holds Markdown (`Markdown`, `Markdown | None`)."""
+    arguments = getattr(plan.info.annotation, "__args__", ())
+    return MARKDOWN in plan.info.metadata or any(
+        MARKDOWN in getattr(a, "__metadata__", ()) for a in arguments
+    )
+
+
+def _hidden_removed(text: str) -> str:
+    """Markdown without its HTML comments, which the public build strips."""
+    return _HTML_COMMENT.sub(_drop_comment, text) if "<!--" in text else text
+
+
+def _drop_comment(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    if before is not None and after is not None:
+        return ""  # the comment filled its lines
+    return (before or "") + (after or "")
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's value is, or its items are (`Person | None`, `list[Measure]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 # --- reading objects -----------------------------------------------------------------------------

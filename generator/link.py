@@ -12,6 +12,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any, Generic, TypeVar
 
+from .errors import BuildError
 from .history import Change, FileHistory, History
 from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit
 from .validate import Record
@@ -233,7 +234,18 @@ class Site:
         path = self._history_path(record)
         if self.history is None or path is None:
             return FileHistory(record.raw.display)
+        self._check_history(self.history)
         return self.history.for_path(path)
+
+    def _check_history(self, history: History) -> None:
+        """Defence in depth: the public history tells only what the public site showed, the internal
+        one everything; a history read for another audience must never reach a page."""
+        wanted = "internal" if self.audience == "internal" else "public"
+        if history.available and history.audience != wanted:
+            raise BuildError(
+                f"the {history.audience} git history was given to the {self.audience} site: read the"
+                " history for the site's audience (pipeline.attach_history)"
+            )
 
     def _history_path(self, record: Record) -> str | None:
         """The record file's path in the repository, as the history knows it."""
@@ -253,6 +265,7 @@ class Site:
         self._read(ALL_KEY)
         if self.history is None or limit <= 0:
             return []
+        self._check_history(self.history)
         if limit in self._recent:
             return list(self._recent[limit])
         by_path = {path: r for r in self.records.values() if (path := self._history_path(r)) is not None}

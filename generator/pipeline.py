@@ -82,8 +82,22 @@ class Source:
 
 
 def attach_history(site: Site, settings: Settings, source: Source, cache: HistoryCache | None = None) -> None:
-    """Give the site the git history of its records' files (one `git log` for the repository)."""
-    history = read_history(settings.root, source.content_dir, source.rev, cache)
+    """Give the site the git history of its records' files as its audience may see it (one `git log`).
+
+    The public history of a record tells only what the public site showed of it (see
+    `history._public_history`). Records exported from git (an edition) are not the working
+    tree's, so what `git status` says does not apply to them.
+    """
+    worktree = source.content_dir.resolve() == settings.content_path.resolve()
+    history = read_history(
+        settings.root,
+        source.content_dir,
+        source.rev,
+        cache,
+        audience=site.audience,
+        public_ids=site.records.keys(),
+        worktree=worktree,
+    )
     site.history = history
     site.content_dir = settings.content_path
     if history.root is not None:

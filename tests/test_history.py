@@ -118,7 +118,11 @@ class Repo:
         return git(self.root, "status", "--porcelain", "--untracked-files=all")
 
     def history(self, rev: str = "HEAD") -> History:
-        return read_history(self.root, self.root / "content", rev)
+        return read_history(self.root, self.root / "content", rev, audience="internal")
+
+    def public(self, *ids: str, cache: history.HistoryCache | None = None) -> History:
+        """The public history, as a public site holding the records `ids` reads it."""
+        return read_history(self.root, self.root / "content", cache=cache, audience="public", public_ids=ids)
 
 
 @pytest.fixture
@@ -350,7 +354,7 @@ def test_outside_git_history_is_unavailable(tmp_path: Path) -> None:
     (project / "content" / "findings").mkdir(parents=True)
     (project / "content" / "findings" / "F-1.yaml").write_text(F1, encoding="utf-8")
 
-    found = read_history(project, project / "content")
+    found = read_history(project, project / "content", audience="internal")
 
     assert found.available is False
     assert found.note.startswith(f"{project} is not in a git checkout (fatal: not a git repository")
@@ -358,7 +362,7 @@ def test_outside_git_history_is_unavailable(tmp_path: Path) -> None:
     assert found.for_file(project / F1_PATH) == FileHistory((project / F1_PATH).as_posix())
     assert found.recent(5) == []
     with pytest.raises(RevisionError, match=r"cannot read revision 'v1': .* is not in a git checkout"):
-        read_history(project, project / "content", "v1")
+        read_history(project, project / "content", "v1", audience="internal")
 
 
 def test_without_git_history_is_unavailable(
@@ -544,7 +548,7 @@ def test_a_project_below_the_repository_root(repo: Repo) -> None:
     sha = repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
     project = repo.root / "site" / "disclosure"
 
-    found = read_history(project, project / "content")
+    found = read_history(project, project / "content", audience="internal")
 
     assert found.root == repo.root.resolve()
     assert list(found.files) == [inner]
@@ -560,7 +564,7 @@ def test_a_shallow_clone_says_so(repo: Repo, tmp_path: Path) -> None:
     second = repo.commit("Raise F-1", "2024-03-02T09:00:00+08:00")
     git(tmp_path, "clone", "-q", "--depth", "1", repo.root.as_uri(), "shallow")
 
-    found = read_history(tmp_path / "shallow", tmp_path / "shallow" / "content")
+    found = read_history(tmp_path / "shallow", tmp_path / "shallow" / "content", audience="internal")
 
     assert found.shallow is True
     assert found.for_path(F1_PATH).changes == (change(second, utc(3, 2, 1), "Raise F-1", "created", F1_PATH),)
@@ -650,3 +654,279 @@ def test_field_comparison_of_odd_versions() -> None:
     assert history._changed_fields(before, history._summarize(b"\xff\xfe", F1_PATH)) == ()
     assert history._summarize(b"- a list\n", F1_PATH) is None
     assert history._summarize(b"", F1_PATH) == ({}, None)
+
+
+# --- the public history ------------------------------------------------------------------------
+
+P1 = F1.replace("id: F-1\n", "id: F-1\nvisibility: public\n")
+
+
+def created(sha: str, date: dt.datetime, path: str = F1_PATH) -> Change:
+    """A creation as the public may know it: no author, no subject."""
+    return Change(sha, date, "", "", "created", path)
+
+
+def test_public_history_counts_only_what_the_public_sees(repo: Repo) -> None:
+    repo.write(F1_PATH, P1)
+    first = repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    edits = [
+        ("severity: medium\n", "severity: medium\ninternal_notes: Ask the director.\n"),
+        ("category: work-style\n", "category: work-style\nextra: {ledger: 7}\n"),
+        ("unit: U-1\n", "unit: U-1  # checked\n"),
+        ("severity: medium\n", "severity: 'medium'\n"),
+        ("id: F-1\n", ""),
+        ("category: work-style\n", "category: work-style\nmeeting: M-9\ntags: []\n"),
+    ]
+    for day, (old, new) in enumerate(edits, start=2):
+        repo.edit(F1_PATH, old, new)
+        repo.commit(f"Internal edit {day}", f"2024-03-0{day}T09:00:00+08:00")
+    repo.edit(F1_PATH, "filed late", "filed a month late")
+    last = repo.commit("Reword", "2024-04-01T09:00:00+08:00")
+
+    public = repo.public("F-1").for_path(F1_PATH)
+
+    assert public == FileHistory(
+        F1_PATH,
+        utc(3, 1, 1),
+        utc(4, 1, 1),
+        False,
+        (
+            created(first, utc(3, 1, 1)),
+            Change(last, utc(4, 1, 1), "", "", "modified", F1_PATH, None, ("title",)),
+        ),
+    )
+    assert len(repo.history().for_path(F1_PATH).changes) == len(edits) + 2
+
+
+def test_a_relation_to_a_record_the_public_site_has_counts(repo: Repo) -> None:
+    """The chosen approximation: an optional relation counts when the public site has its target now."""
+    repo.write(F1_PATH, P1)
+    repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    repo.edit(F1_PATH, "category: work-style\n", "category: work-style\nmeeting: M-1\n")
+    linked = repo.commit("Link M-1", "2024-03-02T09:00:00+08:00")
+
+    assert [c.kind for c in repo.public("F-1").for_path(F1_PATH).changes] == ["created"]
+    changes = repo.public("F-1", "M-1").for_path(F1_PATH).changes
+    assert [(c.commit, c.kind, c.fields) for c in changes][1:] == [(linked, "modified", ("meeting",))]
+
+
+def test_a_record_made_public_is_created_for_the_public_then(repo: Repo) -> None:
+    repo.write(F1_PATH, F1)
+    repo.commit("Draft F-1", "2024-03-01T09:00:00+08:00")
+    repo.edit(F1_PATH, "filed late", "filed a month late")
+    repo.commit("Reword the draft", "2024-03-02T09:00:00+08:00")
+    repo.edit(F1_PATH, "id: F-1\n", "id: F-1\nvisibility: public\n")
+    published = repo.commit("Publish F-1", "2024-03-03T09:00:00+08:00")
+
+    public = repo.public("F-1")
+
+    assert public.for_path(F1_PATH).changes == (created(published, utc(3, 3, 1)),)
+    assert public.latest == (created(published, utc(3, 3, 1)),)
+    assert repo.history().for_path(F1_PATH).first_committed == utc(3, 1, 1)
+
+
+def test_withdrawn_and_published_again_counts_only_if_it_changed(repo: Repo) -> None:
+    repo.write(F1_PATH, P1)
+    first = repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    for day, (old, new) in enumerate([("public", "internal"), ("internal", "public")], start=2):
+        repo.edit(F1_PATH, f"visibility: {old}", f"visibility: {new}")
+        repo.commit(f"{new}", f"2024-03-0{day}T09:00:00+08:00")
+    assert repo.public("F-1").for_path(F1_PATH).changes == (created(first, utc(3, 1, 1)),)
+    repo.edit(F1_PATH, "visibility: public", "visibility: internal")
+    repo.commit("Withdraw", "2024-03-04T09:00:00+08:00")
+    repo.edit(F1_PATH, "visibility: internal", "visibility: public")
+    repo.edit(F1_PATH, "filed late", "filed a month late")
+    again = repo.commit("Publish reworded", "2024-03-05T09:00:00+08:00")
+
+    changes = repo.public("F-1").for_path(F1_PATH).changes
+
+    assert [(c.commit, c.kind) for c in changes] == [(first, "created"), (again, "modified")]
+
+
+def test_a_deletion_counts_for_the_public_only_if_the_record_was_public(repo: Repo) -> None:
+    repo.write(F1_PATH, F1)
+    repo.commit("Draft F-1", "2024-03-01T09:00:00+08:00")
+    repo.delete(F1_PATH)
+    repo.commit("Drop the draft", "2024-03-02T09:00:00+08:00")
+    repo.write(F1_PATH, P1)
+    added = repo.commit("F-1, public", "2024-03-03T09:00:00+08:00")
+    repo.delete(F1_PATH)
+    dropped = repo.commit("Drop F-1", "2024-03-04T09:00:00+08:00")
+    repo.write(F1_PATH, P1)
+    back = repo.commit("F-1 again", "2024-03-05T09:00:00+08:00")
+
+    changes = repo.public("F-1").for_path(F1_PATH).changes
+
+    assert [(c.commit, c.kind) for c in changes] == [
+        (added, "created"),
+        (dropped, "deleted"),
+        (back, "created"),
+    ]
+    assert [c.kind for c in repo.history().for_path(F1_PATH).changes] == [
+        "created",
+        "deleted",
+        "created",
+        "deleted",
+        "created",
+    ]
+
+
+def test_a_rename_git_sees_between_two_ids_is_two_records(repo: Repo) -> None:
+    old, new = "content/findings/F-1.yaml", "content/findings/F-2.yaml"
+    repo.write(old, F1)
+    repo.commit("Draft F-1", "2024-03-01T09:00:00+08:00")
+    repo.move(old, new)
+    repo.edit(new, "id: F-1\n", "id: F-2\nvisibility: public\n")
+    second = repo.commit("F-2 from F-1", "2024-03-02T09:00:00+08:00")
+    assert git(repo.root, "show", "-M50%", "--name-status", "--format=", "HEAD").split()[0].startswith("R")
+
+    for found in (repo.history(), repo.public("F-2")):
+        assert [(c.commit, c.kind, c.path) for c in found.for_path(new).changes] == [(second, "created", new)]
+    assert [c.kind for c in repo.history().for_path(old).changes] == ["created", "deleted"]
+    assert old not in repo.public("F-2").files
+
+
+def test_a_staged_rename_to_another_id_has_no_history(repo: Repo) -> None:
+    repo.write(F1_PATH, P1)
+    repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    repo.move(F1_PATH, "content/findings/F-2.yaml")
+    repo.move("content/findings/F-2.yaml", "content/findings/F-2.yaml") if False else None
+    staged = "content/findings/F-2.yaml"
+    repo.edit(staged, "id: F-1\n", "id: F-2\n")
+    git(repo.root, "add", "-A")
+    assert "R" in repo.status().split()[0]
+
+    for found in (repo.history(), repo.public("F-2")):
+        assert found.for_path(staged) == FileHistory(staged, None, None, True, ())
+    repo.edit(staged, "id: F-2\n", "id: F-2\nformer_ids: [F-1]\n")
+    git(repo.root, "add", "-A")
+    assert repo.history().for_path(staged).first_committed == utc(3, 1, 1)
+    assert repo.public("F-2").for_path(staged).first_committed == utc(3, 1, 1)
+
+
+def test_uncommitted_work_shows_to_the_public_only_if_it_changed_what_it_sees(repo: Repo) -> None:
+    repo.write(F1_PATH, P1)
+    repo.write("content/findings/F-2.yaml", F1.replace("F-1", "F-2"))
+    first = repo.commit("Add", "2024-03-01T09:00:00+08:00")
+    repo.edit(F1_PATH, "severity: medium\n", "severity: medium\ninternal_notes: Not yet.\n")
+    cache = history.HistoryCache()
+
+    quiet = repo.public("F-1", "F-2", cache=cache)
+    assert quiet.for_path(F1_PATH) == FileHistory(
+        F1_PATH, utc(3, 1, 1), utc(3, 1, 1), False, (created(first, utc(3, 1, 1)),)
+    )
+    assert repo.history().for_path(F1_PATH).uncommitted_changes is True
+    assert repo.public("F-1", "F-2", cache=cache) is quiet  # nothing moved: the same object
+    repo.edit(F1_PATH, "filed late", "filed very late")  # the same `git status`, another text
+    assert repo.public("F-1", "F-2", cache=cache).for_path(F1_PATH).uncommitted_changes is True
+    repo.edit(F1_PATH, "filed very late", "filed late")
+    assert repo.public("F-1", "F-2", cache=cache).for_path(F1_PATH).uncommitted_changes is False
+    # Committed internal, public in the working tree only: the public has no committed version.
+    repo.edit("content/findings/F-2.yaml", "id: F-2\n", "id: F-2\nvisibility: public\n")
+    for found in (repo.public("F-1", "F-2", cache=cache), repo.public("F-1", "F-2")):
+        assert found.for_path("content/findings/F-2.yaml") == FileHistory(
+            "content/findings/F-2.yaml", None, None, True, ()
+        )
+
+
+def test_the_cache_keys_on_the_audience(repo: Repo) -> None:
+    repo.write(F1_PATH, P1)
+    repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    repo.edit(F1_PATH, "severity: medium\n", "severity: medium\ninternal_notes: A note.\n")
+    repo.commit("Note", "2024-03-02T09:00:00+08:00")
+    cache = history.HistoryCache()
+
+    public = repo.public("F-1", cache=cache)
+    internal = read_history(repo.root, repo.root / "content", cache=cache, audience="internal")
+    public_again = repo.public("F-1", cache=cache)
+
+    assert [c.subject for c in public.for_path(F1_PATH).changes] == [""]
+    assert [c.subject for c in internal.for_path(F1_PATH).changes] == ["Add F-1", "Note"]
+    assert public_again.files == public.files and public_again.latest == public.latest
+
+
+def test_the_public_history_reads_git_once(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.write(F1_PATH, P1)
+    repo.write("content/findings/F-2.yaml", P1.replace("F-1", "F-2"))
+    repo.commit("Add", "2024-03-01T09:00:00+08:00")
+    calls = _count_git(monkeypatch)
+    repo.public("F-1", "F-2")
+    assert calls == {"rev-parse": 2, "log": 1, "status": 1}, "a file committed once needs no reading"
+    repo.edit(F1_PATH, "severity: medium", "severity: high")
+    repo.commit("Raise F-1", "2024-03-02T09:00:00+08:00")
+    repo.edit("content/findings/F-2.yaml", "severity: medium", "severity: low")
+    calls.clear()
+    found = repo.public("F-1", "F-2")
+    assert calls == {"rev-parse": 2, "log": 1, "cat-file": 1, "status": 1}
+    assert [c.kind for c in found.for_path(F1_PATH).changes] == ["created", "modified"]
+    assert found.for_path("content/findings/F-2.yaml").uncommitted_changes is True
+
+
+def _count_git(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count the git subcommands run from now on."""
+    calls: Counter[str] = Counter()
+    real_popen = subprocess.Popen
+
+    def counting_popen(args: list[str], *rest: Any, **options: Any) -> Any:
+        words = [w for w in args[1:] if not w.startswith("-")]
+        calls[words[1] if words and words[0] == str(args[2]) else words[0]] += 1
+        return real_popen(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", counting_popen)
+    return calls
+
+
+def test_an_alias_bomb_in_an_old_version_is_unreadable(repo: Repo) -> None:
+    """A version the load stage would refuse may still be in git: reading it must stay cheap."""
+    bomb = "".join(f"l{n}: &l{n} [" + ", ".join([f"*l{n - 1}"] * 12) + "]\n" for n in range(1, 12))
+    repo.write(F1_PATH, P1)
+    first = repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    repo.write(F1_PATH, "l0: &l0 [x]\n" + bomb + P1)
+    repo.commit("Bomb", "2024-03-02T09:00:00+08:00")
+    repo.edit(F1_PATH, "filed late", "filed a month late")  # only here: comparing walks the bomb
+    repo.commit("Bomb again", "2024-03-03T09:00:00+08:00")
+    repo.write(F1_PATH, P1)
+    repo.commit("Fix", "2024-03-04T09:00:00+08:00")
+
+    assert [c.fields for c in repo.history().for_path(F1_PATH).changes] == [(), (), (), ()]
+    # Unreadable versions are invisible to the public, and the fixed one is the first again.
+    assert repo.public("F-1").for_path(F1_PATH).changes == (created(first, utc(3, 1, 1)),)
+
+
+def test_a_cached_public_history_keeps_every_change_known(repo: Repo) -> None:
+    """A file committed once and then edited is read again in full: its changes come out equal,
+    and the latest changes must still be the ones the files hold (`owners` goes by identity)."""
+    repo.write(F1_PATH, P1)
+    repo.write("content/findings/F-2.yaml", P1.replace("F-1", "F-2"))
+    repo.commit("Add", "2024-03-01T09:00:00+08:00")
+    cache = history.HistoryCache()
+    repo.public("F-1", "F-2", cache=cache)
+    repo.edit(F1_PATH, "filed late", "filed very late")
+
+    found = repo.public("F-1", "F-2", cache=cache)
+
+    assert found.for_path(F1_PATH).uncommitted_changes is True
+    assert [found.owners.get(id(change)) for change in found.latest] == [
+        (F1_PATH,),
+        ("content/findings/F-2.yaml",),
+    ]
+
+
+def test_new_files_are_not_read_for_the_public_marks(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file never committed is "not yet committed" whatever it says: a preview of a tree of new
+    records must not read them all on every update."""
+    repo.write(F1_PATH, P1)
+    repo.commit("Add F-1", "2024-03-01T09:00:00+08:00")
+    new = [f"content/findings/F-{n}.yaml" for n in range(2, 6)]
+    for n, path in enumerate(new, start=2):
+        repo.write(path, P1.replace("F-1", f"F-{n}"))
+    repo.edit(F1_PATH, "filed late", "filed very late")
+    read: list[str] = []
+    real = history._read_working
+    monkeypatch.setattr(history, "_read_working", lambda root, path: read.append(path) or real(root, path))
+
+    found = repo.public("F-1", "F-2", "F-3", "F-4", "F-5")
+
+    assert read == [F1_PATH]
+    assert [found.for_path(path) for path in new] == [FileHistory(path, None, None, True, ()) for path in new]
+    assert found.for_path(F1_PATH).uncommitted_changes is True
