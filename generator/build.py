@@ -95,7 +95,9 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                 nav, docs, audience = self.prepared
             else:
                 audience = check_audience(os.environ.get("DISCLOSE_AUDIENCE") or settings.audience)
-                docs = settings.docs_path(audience)
+                # A preview writes a page at a time between full writes: in a tree of its own, so that
+                # neither it nor a build ever finds the other's files in the tree it publishes.
+                docs = settings.preview_path(audience) if self.serving else settings.docs_path(audience)
                 nav = self._prepare(settings, audience, docs)
         except DiscloseError as error:
             _log_error(error)

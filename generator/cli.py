@@ -21,6 +21,7 @@ from .pipeline import Progress, check, linked, prepare, render_tree
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
 from .stats import stats_data, stats_text
+from .write import check_target
 
 
 class _Parser(argparse.ArgumentParser):
@@ -154,6 +155,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"built {audience} site in {out.relative_to(settings.root)}")
         return 0
     if args.command == "render":
+        check_target(args.out)
         rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
         _print_diagnostics(rendered.report.warnings)
         render_tree(rendered, settings, args.out, progress)

@@ -199,6 +199,8 @@ class Preview:
     last: Rendered | None = None
     _pages: RenderedPages | None = None
     _inputs: tuple[object, ...] | None = None
+    # The manifest the last write left in the tree (None: write it all again).
+    _manifest: str | None = None
 
     def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
         """Bring the Markdown tree in `out_dir` up to date; raise ContentError (and keep it) on errors."""
@@ -225,16 +227,33 @@ class Preview:
         )
         progress.step("made the data files and feeds")
         rendered = Rendered(site, pages.pages + data, pages.nav, report)
-        if keys is None:
-            result = render_tree(rendered, self.settings, out_dir, progress)
-        else:
-            # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
-            maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
-            assert self.last is not None
-            gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
-            result = write_changes(rendered.pages, out_dir, maybe, gone)
-            progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
-        self.last, self._pages, self._inputs = rendered, pages, inputs
+        try:
+            result = self._write(rendered, pages, keys, out_dir, progress)
+        except BaseException:
+            # Some files may be on disk that neither the manifest nor `last` knows of: the next
+            # update must write the whole tree again, which removes whatever it did not generate.
+            self._pages = self._manifest = None
+            raise
+        self.last, self._pages, self._inputs, self._manifest = rendered, pages, inputs, result.manifest
+        return result
+
+    def _write(
+        self,
+        rendered: Rendered,
+        pages: RenderedPages,
+        keys: set[str] | None,
+        out_dir: Path,
+        progress: Progress,
+    ) -> WriteResult:
+        if keys is None or self._manifest is None:
+            return render_tree(rendered, self.settings, out_dir, progress)
+        # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
+        maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
+        assert self.last is not None
+        gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
+        static = self.settings.templates_path / "static"
+        result = write_changes(rendered.pages, out_dir, maybe, gone, self._manifest, static)
+        progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
         return result
 
     def _link(self, as_of: dt.date, progress: Progress) -> tuple[Site, Report]:

@@ -63,6 +63,10 @@ class Settings:
         """Where the Markdown tree of one audience is written."""
         return self.root / self.build_dir / audience / "docs"
 
+    def preview_path(self, audience: str) -> Path:
+        """Where the live preview keeps its Markdown tree: apart from the build's, which it never shares."""
+        return self.root / self.build_dir / audience / "preview"
+
     def output_path(self, audience: str) -> Path:
         """Where the built site of one audience is published."""
         return self.root / self.site_dir / audience

@@ -236,6 +236,70 @@ def test_the_build_after_an_interrupted_one_publishes(
     assert _leftovers(site.parent) == []
 
 
+# -- kill -9 (or the OOM killer) in the write stage ----------------------------------------------------
+
+# `disclose ARGS...` whose write stage stops for good once the pages are on disk, before the manifest
+# is written: it touches the file named first, and waits there to be killed.
+_HANG_BEFORE_THE_MANIFEST = """
+import pathlib, sys, time
+import generator.write
+def hang(*args):
+    pathlib.Path(sys.argv[1]).touch()
+    time.sleep(600)
+generator.write._write_manifest = hang
+from generator.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+_F9 = """
+visibility: {visibility}
+title: A finding that goes back to internal
+unit: U-1
+found_on: 2022-01-10
+source: daily-supervision
+category: work-style
+description: KILLEDCANARY
+"""
+
+
+@pytest.mark.slow
+def test_a_page_a_killed_build_wrote_is_not_published_by_the_next(
+    minimal_project: Project, tmp_path: Path
+) -> None:
+    """Killed with SIGKILL after writing a record's page and before its manifest: the record goes back
+    to internal, and the next build must not publish the page the killed one left in `.build/`."""
+    finding = minimal_project.root / "content" / "findings" / "F-9.yaml"
+    finding.write_text(_F9.format(visibility="internal"), encoding="utf-8")
+    assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
+    site = minimal_project.root / "site" / "public"
+    published = _snapshot(site)
+    finding.write_text(_F9.format(visibility="public"), encoding="utf-8")
+    flag, log = tmp_path / "in-the-write-stage", tmp_path / "build.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _HANG_BEFORE_THE_MANIFEST, str(flag), "--config",
+             str(minimal_project.root / "mkdocs.yml"), "-q", "build", "--as-of", AS_OF],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        assert _wait_for(flag.exists, process), log.read_text()
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    page = minimal_project.root / ".build" / "public" / "docs" / "findings" / "F-9" / "index.md"
+    assert page.is_file(), "the killed build should have left the page behind"
+    assert _snapshot(site) == published
+    finding.write_text(_F9.format(visibility="internal"), encoding="utf-8")
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    assert not (site / "findings" / "F-9").exists()
+    assert [path for path, data in _snapshot(site).items() if b"KILLEDCANARY" in data] == []
+    assert not page.exists()
+
+
 # -- two builds at once --------------------------------------------------------------------------------
 
 
