@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
+import ipaddress
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -16,7 +19,7 @@ from typing import TextIO
 
 from . import __version__
 from .build import build_edition, build_site, serve
-from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, summarize
+from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, quoted, summarize
 from .pipeline import Progress, check, linked, prepare, render_tree
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
@@ -48,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="warnings fail too")
     build.add_argument(
         "--rev", help="build the records as committed at this git revision, into site/editions/REV/"
+    )
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace the published site even if the new one holds less than half of its records",
     )
 
     serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1")
@@ -126,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"disclose: {error}", file=sys.stderr)
         return 1
     except DiscloseError as error:
-        print(f"disclose: {error}", file=sys.stderr)
+        # It may quote the command line, a path or MkDocs' own message: one line, whatever they hold.
+        print(f"disclose: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # `disclose stats | head`: the reader left, nothing more to say
         return 1
@@ -147,11 +156,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     audience = check_audience(args.audience or settings.audience)
     if args.command == "build" and args.rev:
         as_of = parse_as_of(args.as_of) if args.as_of else None
-        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress)
+        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress, args.allow_shrink)
         print(f"built the {audience} site of {args.rev} in {out.relative_to(settings.root)}")
         return 0
     if args.command == "build":
-        out = build_site(settings, audience, parse_as_of(args.as_of), args.strict, progress)
+        as_of = parse_as_of(args.as_of)
+        out = build_site(settings, audience, as_of, args.strict, progress, allow_shrink=args.allow_shrink)
         print(f"built {audience} site in {out.relative_to(settings.root)}")
         return 0
     if args.command == "render":
@@ -168,11 +178,58 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(stats_text(site))
         return 0
     if args.command == "serve":
-        parse_as_of(args.as_of)
-        _validate_or_raise(settings, parse_as_of(args.as_of))
+        as_of = parse_as_of(args.as_of)
+        host, port = dev_address(args.dev_addr)
+        # Before the records are checked and the site built: MkDocs would listen only after that.
+        _check_port_free(host, port)
+        _validate_or_raise(settings, as_of)
         serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
+
+
+def dev_address(value: str) -> tuple[str, int]:
+    """--dev-addr as MkDocs reads it (IP:PORT, or localhost:PORT), with a port one can listen on."""
+    example = "e.g. 127.0.0.1:8000"
+    host, colon, port = value.rpartition(":")
+    if not colon or not host:
+        raise UsageError(f"--dev-addr: {quoted(value)} is not IP:PORT ({example})")
+    if host != "localhost":
+        try:
+            ipaddress.ip_address(_bare(host))
+        except ValueError:
+            raise UsageError(
+                f"--dev-addr: {quoted(host)} is not an IP address or localhost ({example})"
+            ) from None
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise UsageError(f"--dev-addr: port {quoted(port)} is not a port from 1 to 65535 ({example})")
+    return host, int(port)
+
+
+def _bare(host: str) -> str:
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail now, with the fix, if the preview could not listen on host:port (as MkDocs' server binds)."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(_bare(host)).version == 6 else socket.AF_INET
+    except ValueError:  # localhost
+        family = socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((_bare(host), port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"--dev-addr: {host}:{port} is in use (another preview?): stop it, or give another"
+                    f" port, e.g. --dev-addr {host}:{port + 1 if port < 65535 else 8000}"
+                ) from None
+            raise UsageError(
+                f"--dev-addr: cannot listen on {host}:{port}: {error.strerror or error}"
+                " (give an address of this machine, e.g. 127.0.0.1:8000)"
+            ) from None
 
 
 def _validate_or_raise(settings: Settings, as_of: dt.date) -> None:

@@ -20,15 +20,33 @@ class Diagnostic:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """The one-line text form used on the terminal."""
-        place = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
+        """The one-line text form used on the terminal: whatever a record holds, one line of text."""
+        place = printable(self.path)
         if self.line:
             place += f":{self.line}"
             if self.column:
                 place += f":{self.column}"
         prefix = "warning: " if self.severity == "warning" else ""
-        subject = f"{self.field}: " if self.field else ""
-        return f"{place}: {prefix}{subject}{self.message}"
+        subject = f"{printable(self.field)}: " if self.field else ""
+        return f"{place}: {prefix}{subject}{printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """Text as it may reach a terminal: every character one cannot see escaped as Python writes it.
+
+    A newline, a carriage return or an escape sequence in a key, a value or a file name would
+    let a record print lines that look like our own (or drive the terminal); bidirectional
+    controls reorder what is shown. Letters of every script, CJK included, stay as they are.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """A value from the command line or the configuration for a message: quoted, escaped, cut short."""
+    text = printable(str(value))
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 3]}...'"
 
 
 class DiscloseError(Exception):

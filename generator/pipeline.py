@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .errors import ContentError, Report
+from .errors import ContentError, Report, printable
 from .export import DataCache, data_files, data_page
 from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
 from .history import HistoryCache, read_history
@@ -44,7 +44,7 @@ class Progress:
         """Say what just finished and how long the run has taken."""
         if self.stream is not None:
             elapsed = time.perf_counter() - self.started
-            print(f"[{elapsed:6.2f}s] {message}", file=self.stream, flush=True)
+            print(f"[{elapsed:6.2f}s] {printable(message)}", file=self.stream, flush=True)
 
 
 QUIET = Progress(None)

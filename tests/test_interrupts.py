@@ -40,8 +40,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(site: Path) -> list[str]:
-    """Staging (`.public.new-*`) and swapped-out (`.public.old-*`) folders; the lock files may stay."""
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock"))
+    """Staging (`.public.new-*`) and swapped-out (`.public.old-*`) folders; the lock files and the
+    published sites' record counts (`.public.json`) stay."""
+    return sorted(
+        p.name for p in site.iterdir() if p.name.startswith(".") and not p.name.endswith((".lock", ".json"))
+    )
 
 
 def _rename_title(project: Project) -> None:
@@ -208,6 +211,31 @@ def test_signal_mid_build_keeps_the_published_site(
     assert INTERRUPTED in output and "Traceback" not in output, output
     assert _leftovers(site.parent) == []
     assert _snapshot(site) == published
+
+
+@pytest.mark.slow
+def test_what_a_build_killed_in_mkdocs_left_is_removed_by_the_next(
+    big_project: tuple[Project, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """kill -9 runs no `finally`: the staging folder stays behind, until the next build's clean-up."""
+    project, _ = big_project
+    site = project.root / "site" / "public"
+    published = _snapshot(site)
+    process = _build_process(project, tmp_path / "killed.log")
+    staging = site.parent / f".public.new-{process.pid}"
+    try:
+        assert _wait_for(lambda: staging.is_dir() and any(staging.rglob("*.html")), process)
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert _leftovers(site.parent) == [staging.name]
+    assert _snapshot(site) == published
+    result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
+    assert result.code == 0, result.err
+    assert _leftovers(site.parent) == []
 
 
 @pytest.mark.slow
