@@ -34,10 +34,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
-from .errors import BuildError, ContentError, DiscloseError, UsageError
+from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
 from .history import checkout_root, commit_date, export_tree
 from .parallel import clean_dead_spools, process_alive
-from .pipeline import Preview, Progress, Rendered, Source, prepare, render_tree
+from .pipeline import Preview, Progress, Rendered, Source, prepare, print_diagnostics, render_tree
 from .render import Labels, NavItem, navigation
 from .settings import (
     AUDIENCES,
@@ -333,10 +333,12 @@ def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> 
 
 
 def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
+    """The lines of the preview's error banner, through the run's screen as its log is."""
     if isinstance(error, ContentError):
-        lines = [d.format() for d in error.diagnostics if d.severity == "error"][:limit]
-        return [*lines, str(error)]
-    return [str(error)]
+        shown, held = error.shown()
+        lines = [d.format() for d in shown if d.severity == "error"][:limit]
+        return [*lines, *([held_back(held)] if held else []), str(error)]
+    return [printable(str(error))]
 
 
 def _touch_pages(docs: Path) -> None:
@@ -346,15 +348,21 @@ def _touch_pages(docs: Path) -> None:
 
 
 def _log_warnings(rendered: Rendered) -> None:
-    for warning in rendered.report.warnings:
+    shown, held = rendered.report.shown(rendered.report.warnings)
+    for warning in shown:
         log.warning(warning.format())
+    if held:
+        log.warning(f"disclose: {held_back(held)}")
 
 
 def _log_error(error: DiscloseError) -> None:
     if isinstance(error, ContentError):
-        for diagnostic in error.diagnostics:
+        shown, held = error.shown()
+        for diagnostic in shown:
             log.error(diagnostic.format())
-    log.error(str(error))
+        if held:
+            log.error(f"disclose: {held_back(held)}")
+    log.error(printable(str(error)))
 
 
 # -- `disclose build` -----------------------------------------------------------------------------
@@ -377,7 +385,7 @@ def build_site(
     with _lock(lock):  # first of all: a site a killed build swapped out is published again
         clean_leftovers(out)
     rendered = prepare(settings, audience, as_of, strict, progress, source)
-    _print_warnings(rendered, progress)
+    _print_warnings(rendered)
     docs = settings.docs_path(audience)
     nav, pages, records = rendered.nav, len(rendered.pages), len(rendered.site.records)
     # Writing the tree too: a second build at once would otherwise rewrite it under this one's MkDocs.
@@ -405,10 +413,9 @@ def build_site(
     return out
 
 
-def _print_warnings(rendered: Rendered, progress: Progress) -> None:
+def _print_warnings(rendered: Rendered) -> None:
     """The warnings of a build that goes on: `validated: 0 errors, 3 warnings` says how many, these say which."""
-    for warning in rendered.report.warnings:
-        print(warning.format(), file=sys.stderr)
+    print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
 
 
 # -- what a published folder holds, and what dead builds left beside it ---------------------------------

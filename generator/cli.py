@@ -20,7 +20,7 @@ from typing import TextIO
 from . import __version__
 from .build import build_edition, build_site, serve
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, quoted, summarize
-from .pipeline import Progress, check, linked, prepare, render_tree
+from .pipeline import Progress, Screen, check, linked, prepare, print_diagnostics, render_tree
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
 from .stats import stats_data, stats_text
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _parser().parse_args(argv)
             return _dispatch(args)
     except ContentError as error:
-        _print_diagnostics(error.diagnostics)
+        print_diagnostics(error.diagnostics, error, sys.stderr)
         print(f"disclose: {error}", file=sys.stderr)
         return 1
     except DiscloseError as error:
@@ -167,7 +167,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "render":
         check_target(args.out)
         rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
-        _print_diagnostics(rendered.report.warnings)
+        print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
         render_tree(rendered, settings, args.out, progress)
         return 0
     if args.command == "stats":
@@ -182,7 +182,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         host, port = dev_address(args.dev_addr)
         # Before the records are checked and the site built: MkDocs would listen only after that.
         _check_port_free(host, port)
-        _validate_or_raise(settings, as_of)
+        _validate_or_raise(settings, as_of, audience)
         serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
@@ -232,10 +232,10 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def _validate_or_raise(settings: Settings, as_of: dt.date) -> None:
-    _, report = check(settings, as_of)
+def _validate_or_raise(settings: Settings, as_of: dt.date, audience: str) -> None:
+    records, report = check(settings, as_of)
     if report.errors:
-        raise ContentError(report.diagnostics)
+        raise ContentError(report.diagnostics, Screen.of(records, audience))
 
 
 def _validate(settings: Settings, args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,12 +56,21 @@ class DiscloseError(Exception):
     exit_code = 1
 
 
+# Whether a run may print a diagnostic (a public run's `pipeline.Screen`); None: every one.
+Screen = Callable[[Diagnostic], bool]
+
+
 class ContentError(DiscloseError):
     """The records are wrong: one or more diagnostics, all collected before stopping."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], screen: Screen | None = None) -> None:
         self.diagnostics = sorted(diagnostics)
+        self.screen = screen
         super().__init__(summarize(self.diagnostics))
+
+    def shown(self) -> tuple[list[Diagnostic], int]:
+        """The diagnostics this run may print, and how many it holds back."""
+        return screened(self.diagnostics, self.screen)
 
 
 class UsageError(DiscloseError):
@@ -78,6 +88,12 @@ class Report:
     """Diagnostics collected during a run, errors and warnings alike."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Set for a public run, which prints only what its screen lets through.
+    screen: Screen | None = None
+
+    def shown(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
+        """Those of `diagnostics` this run may print, and how many it holds back."""
+        return screened(diagnostics, self.screen)
 
     def add(self, diagnostic: Diagnostic) -> None:
         """Keep one more diagnostic."""
@@ -92,6 +108,23 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         """The diagnostics that stop a build only with --strict."""
         return sorted(d for d in self.diagnostics if d.severity == "warning")
+
+
+def screened(diagnostics: Iterable[Diagnostic], screen: Screen | None) -> tuple[list[Diagnostic], int]:
+    """The diagnostics a run may print (all, without a screen), and how many it holds back."""
+    every = list(diagnostics)
+    if screen is None:
+        return every, 0
+    shown = [d for d in every if screen(d)]
+    return shown, len(every) - len(shown)
+
+
+def held_back(count: int) -> str:
+    """The one line that says a public run did not print some diagnostics, and where to see them."""
+    return (
+        f"{_plural(count, 'diagnostic')} held back: a public run names no internal record and no file"
+        " that did not load; `disclose validate` (for staff) shows every one"
+    )
 
 
 def summarize(diagnostics: list[Diagnostic]) -> str:

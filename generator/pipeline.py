@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .errors import ContentError, Report, printable
+from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataCache, data_files, data_page
 from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
 from .history import HistoryCache, read_history
@@ -61,13 +63,65 @@ def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tup
     return records, report
 
 
+@dataclass(frozen=True)
+class Screen:
+    """What a public run may print: the diagnostics of public records' files that name no internal record.
+
+    Its output (a CI log, a terminal shared on screen) is as public as the site: a diagnostic
+    of an internal record's file, or of a file that did not load (its visibility unknown:
+    default deny), is held back, and so is one whose text names an internal record's id, a
+    former id or its file. Only the count is printed; `disclose validate` shows them all.
+    """
+
+    public_files: frozenset[str]
+    internal_files: tuple[str, ...]
+    internal_ids: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, records: list[Record], audience: str) -> Screen | None:
+        """The screen of a run for `audience` (None for the internal one, which may print all)."""
+        if audience == "internal":
+            return None
+        internal = [r for r in records if not r.public]
+        ids = sorted({i for r in internal for i in (r.id, *r.model.former_ids)}, key=len, reverse=True)
+        # An id is named where no id character touches it (a '.' may end a sentence: it does not count).
+        pattern = rf"(?<![A-Za-z0-9_-])(?:{'|'.join(map(re.escape, ids))})(?![A-Za-z0-9_-])"
+        return cls(
+            frozenset(r.display for r in records if r.public),
+            tuple(r.display.casefold() for r in internal),
+            re.compile(pattern, re.IGNORECASE) if ids else None,
+        )
+
+    def __call__(self, diagnostic: Diagnostic) -> bool:
+        """Whether this public run may print the diagnostic."""
+        if diagnostic.path not in self.public_files:
+            return False
+        text = f"{diagnostic.field}\n{diagnostic.message}"
+        if self.internal_ids is not None and self.internal_ids.search(text):
+            return False
+        folded = text.casefold()
+        return not any(path in folded for path in self.internal_files)
+
+
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic], report: Report | ContentError, stream: TextIO
+) -> None:
+    """Print diagnostics through the run's screen, with one line for what it held back."""
+    shown, held = screened(diagnostics, report.screen)
+    for diagnostic in shown:
+        print(diagnostic.format(), file=stream)
+    if held:
+        print(f"disclose: {held_back(held)}", file=stream)
+
+
 def linked(
     settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
 ) -> tuple[Site, Report]:
     """Load, validate, redact and link one audience's records; raise ContentError on errors."""
     records, report = check(settings, as_of, progress)
+    report.screen = Screen.of(records, audience)
     if report.errors or (strict and report.warnings):
-        raise ContentError(report.diagnostics)
+        raise ContentError(report.diagnostics, report.screen)
     site = link(redact(records, audience), as_of, audience)
     progress.step(f"linked {len(site.records)} {audience} records")
     return site, report
@@ -264,8 +318,9 @@ class Preview:
         progress.step(
             f"checked {len(records)} records: {len(report.errors)} errors, {len(report.warnings)} warnings"
         )
+        report.screen = Screen.of(records, self.audience)
         if report.errors:
-            raise ContentError(report.diagnostics)
+            raise ContentError(report.diagnostics, report.screen)
         site = link(self.redactor.redact(records, self.audience), as_of, self.audience)
         progress.step(f"linked {len(site.records)} {self.audience} records")
         return site, report

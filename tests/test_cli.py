@@ -143,8 +143,24 @@ def test_build_failure_exits_1_and_keeps_the_site(minimal_project: Project) -> N
     minimal_project.write("content/units/U-1.yaml", "name: One\nteam: [oops\n")
     result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
     assert result.code == 1
-    assert "content/units/U-1.yaml:3:1: YAML syntax error" in result.err
+    # A file that did not load may be internal: a public build holds its message back.
+    assert "disclose: 1 diagnostic held back" in result.err and "U-1" not in result.err
     assert index.read_bytes() == before
+    internal = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", "2022-07-01")
+    assert internal.code == 1
+    assert "content/units/U-1.yaml:3:1: YAML syntax error" in internal.err
+
+
+def test_build_prints_its_warnings_even_when_quiet(minimal_project: Project) -> None:
+    """`validated: 0 errors, 1 warnings` said how many; the build says which, too."""
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-01-15")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "content/rectifications/R-1.yaml:3:12: warning: opened_on: 2022-01-20 is after the as-of date"
+        " 2022-01-15: check the date, or build with --as-of"
+    ]
+    internal = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", "2022-01-15")
+    assert internal.err == result.err
 
 
 def test_render_writes_markdown_only(minimal_project: Project) -> None:
