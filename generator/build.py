@@ -131,7 +131,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             self._release()
             _log_error(error)
             if not (self.serving and docs is not None and (docs / MANIFEST).is_file()):
-                raise PluginError(f"disclose: {error}") from None
+                raise PluginError(f"disclose: {printable(str(error))}") from None
             # Live preview: keep serving the last good tree, and show the errors on every page.
             errors = _error_lines(error)
             nav = navigation(Labels(settings.templates_path, settings.language))

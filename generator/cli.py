@@ -173,9 +173,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "stats":
         site, _ = linked(settings, audience, parse_as_of(args.as_of))
         if args.format == "json":
-            print(json.dumps(stats_data(site), ensure_ascii=False, indent=2))
+            print(_json(stats_data(site)))
         else:
-            print(stats_text(site))
+            print("\n".join(printable(line) for line in stats_text(site).split("\n")))
         return 0
     if args.command == "serve":
         as_of = parse_as_of(args.as_of)
@@ -242,7 +242,7 @@ def _validate(settings: Settings, args: argparse.Namespace) -> int:
     records, report = check(settings, parse_as_of(args.as_of))
     failed = bool(report.errors or (args.strict and report.warnings))
     if args.format == "json":
-        print(json.dumps(_as_json(report, len(records), failed), ensure_ascii=False, indent=2))
+        print(_json(_as_json(report, len(records), failed)))
     elif args.format == "github":
         for diagnostic in report.diagnostics:
             print(_github(diagnostic))
@@ -276,12 +276,34 @@ def _as_json(report: Report, valid: int, failed: bool) -> dict[str, object]:
 
 
 def _github(d: Diagnostic) -> str:
-    """A GitHub Actions workflow command that annotates the file and line."""
+    """A GitHub Actions workflow command that annotates the file and line.
+
+    Escaped as the text form is first (a record must not print a workflow command of its own,
+    nor drive the terminal), then as workflow commands want.
+    """
     level = "warning" if d.severity == "warning" else "error"
-    message = f"{d.field}: {d.message}" if d.field else d.message
+    message = printable(f"{d.field}: {d.message}" if d.field else d.message)
     escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = d.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    path = printable(d.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
     return f"::{level} file={path},line={d.line or 1},col={d.column or 1}::{escaped}"
+
+
+def _json(data: object) -> str:
+    """JSON for the terminal: readable text, but every character one cannot see as a \\u escape.
+
+    json.dumps escapes the C0 controls only; C1 controls, bidirectional overrides and line
+    separators would reach the terminal as they are.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
+
+
+def _json_escape(character: str) -> str:
+    code = ord(character)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO | None = None) -> None:
