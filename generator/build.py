@@ -88,6 +88,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         # and the build lock it holds until then.
         self.publishing: tuple[Path, int] | None = None
         self.held = contextlib.ExitStack()
+        # The Markdown files the preview's last update removed: their built pages must go too.
+        self.removed: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is a live preview (the instance then lives across rebuilds)."""
@@ -107,6 +109,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         errors: list[str] = []
         docs: Path | None = None
         self._release()
+        self.removed = []
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
@@ -142,6 +145,10 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             self._release()
             raise PluginError("disclose: refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
         configure(config, settings, nav, docs, audience, errors)
+        if self.serving and self.removed:
+            # A dirty build does not remove the HTML of a page whose Markdown is gone, so a record
+            # made internal would still be served. (A clean one empties the folder anyway.)
+            remove_built(config, docs, self.removed)
         return config
 
     def _publish_into(
@@ -189,6 +196,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             preview = self.preview = Preview(settings, audience)
         started = time.perf_counter()
         result = preview.update(as_of, docs)
+        self.removed = result.removed
         assert preview.last is not None
         _log_warnings(preview.last)
         log.info(
@@ -339,6 +347,22 @@ def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
         lines = [d.format() for d in shown if d.severity == "error"][:limit]
         return [*lines, *([held_back(held)] if held else []), str(error)]
     return [printable(str(error))]
+
+
+def remove_built(config: MkDocsConfig, docs: Path, removed: list[str]) -> None:
+    """Remove from config.site_dir what MkDocs built from the files `removed` from the tree."""
+    from mkdocs.structure.files import File
+
+    site = Path(config.site_dir)
+    for path in removed:
+        built = File(path, str(docs), str(site), config.use_directory_urls)
+        target = site / built.dest_path
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+            folder = target.parent
+            while folder != site and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
 
 
 def _touch_pages(docs: Path) -> None:
