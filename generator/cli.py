@@ -151,18 +151,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _validate(settings, args)
     if args.command == "new":
         path = new_record(settings, args.kind, args.id, dt.date.today())
-        print(path.relative_to(settings.root))
+        print(_shown(path, settings))
         return 0
     audience = check_audience(args.audience or settings.audience)
     if args.command == "build" and args.rev:
         as_of = parse_as_of(args.as_of) if args.as_of else None
         out = build_edition(settings, audience, args.rev, as_of, args.strict, progress, args.allow_shrink)
-        print(f"built the {audience} site of {args.rev} in {out.relative_to(settings.root)}")
+        print(f"built the {audience} site of {printable(args.rev)} in {_shown(out, settings)}")
         return 0
     if args.command == "build":
         as_of = parse_as_of(args.as_of)
         out = build_site(settings, audience, as_of, args.strict, progress, allow_shrink=args.allow_shrink)
-        print(f"built {audience} site in {out.relative_to(settings.root)}")
+        print(f"built {audience} site in {_shown(out, settings)}")
         return 0
     if args.command == "render":
         check_target(args.out)
@@ -186,6 +186,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
+
+
+def _shown(path: Path, settings: Settings) -> str:
+    """A path as the command prints it: from the project folder, or whole when it lies elsewhere
+    (plugins.disclose.site_dir or content_dir may name any folder)."""
+    try:
+        return printable(path.relative_to(settings.root).as_posix())
+    except ValueError:
+        return printable(str(path))
 
 
 def dev_address(value: str) -> tuple[str, int]:

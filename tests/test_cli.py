@@ -280,3 +280,19 @@ def test_new_skips_former_ids_when_it_picks_the_id(minimal_project: Project) -> 
     result = minimal_project.cli("new", "finding")
     assert result.code == 0, result.err
     assert result.out.strip() == "content/findings/F-3.yaml"
+
+
+def test_folders_outside_the_project_are_printed_whole(minimal_project: Project, tmp_path: Path) -> None:
+    """plugins.disclose.site_dir and content_dir may name folders elsewhere: no traceback after a build."""
+    config = minimal_project.root / "mkdocs.yml"
+    site, content = tmp_path / "published", tmp_path / "records"
+    (minimal_project.root / "content").rename(content)
+    config.write_text(
+        config.read_text().replace(
+            "      audience: public\n", f"      audience: public\n      site_dir: {site}\n      content_dir: {content}\n"
+        )
+    )
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
+    assert (result.code, result.out) == (0, f"built public site in {site / 'public'}\n"), result.err
+    new = minimal_project.cli("new", "team")
+    assert (new.code, new.out) == (0, f"{content / 'teams' / 'T-2.yaml'}\n"), new.err
