@@ -404,16 +404,15 @@ def build_site(
     """Validate, render and build one audience's site; the published folder changes only on success."""
     progress = progress or Progress()
     out = settings.output_path(audience)
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock = out.parent / f".{audience}.lock"
-    with _lock(lock):  # first of all: a site a killed build swapped out is published again
+    with _publishing(out), _lock(lock):  # first of all: a site a killed build swapped out is published again
         clean_leftovers(out)
     rendered = prepare(settings, audience, as_of, strict, progress, source)
     _print_warnings(rendered)
     docs = settings.docs_path(audience)
     nav, pages, records = rendered.nav, len(rendered.pages), len(rendered.site.records)
     # Writing the tree too: a second build at once would otherwise rewrite it under this one's MkDocs.
-    with _lock(lock):
+    with _publishing(out), _lock(lock):
         clean_leftovers(out)
         check_shrink(out, audience, records, allow_shrink, "--allow-shrink")
         render_tree(rendered, settings, docs, progress)
@@ -435,6 +434,18 @@ def build_site(
             gc.unfreeze()
     progress.step(f"published {out}")
     return out
+
+
+@contextlib.contextmanager
+def _publishing(out: Path) -> Iterator[None]:
+    """The file system's refusals beside the published folder (read-only, full, busy) as a message."""
+    try:
+        yield
+    except OSError as error:
+        raise BuildError(
+            f"cannot publish into {out}: {error.strerror or error}"
+            f"{f' ({error.filename})' if error.filename else ''}; the published site was left as it was"
+        ) from None
 
 
 def _print_warnings(rendered: Rendered) -> None:
@@ -626,6 +637,7 @@ def _swap(new: Path, out: Path) -> None:
 @contextlib.contextmanager
 def _lock(path: Path) -> Iterator[None]:
     """One build at a time into one output folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

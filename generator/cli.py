@@ -165,6 +165,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"built {audience} site in {_shown(out, settings)}")
         return 0
     if args.command == "render":
+        _check_render_out(args.out, settings)
         check_target(args.out)
         rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
         print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
@@ -195,6 +196,24 @@ def _shown(path: Path, settings: Settings) -> str:
         return printable(path.relative_to(settings.root).as_posix())
     except ValueError:
         return printable(str(path))
+
+
+def _check_render_out(out: Path, settings: Settings) -> None:
+    """Refuse an --out that is, holds or lies in a published folder, the records or the templates.
+
+    A Markdown tree in site/public would be published with it (the internal one, with --audience
+    internal), and writing the tree removes every file it did not generate.
+    """
+    target = out.resolve()
+    places = [(f"the published {a} site", settings.output_path(a)) for a in AUDIENCES]
+    places += [("the records", settings.content_path), ("the templates", settings.templates_path)]
+    for what, folder in places:
+        folder = folder.resolve()
+        if target == folder or folder in target.parents or target in folder.parents:
+            raise UsageError(
+                f"--out: {printable(str(out))} is, holds or lies in {what} ({printable(str(folder))}):"
+                " give a folder of its own, such as md/"
+            )
 
 
 def dev_address(value: str) -> tuple[str, int]:

@@ -289,7 +289,8 @@ def test_folders_outside_the_project_are_printed_whole(minimal_project: Project,
     (minimal_project.root / "content").rename(content)
     config.write_text(
         config.read_text().replace(
-            "      audience: public\n", f"      audience: public\n      site_dir: {site}\n      content_dir: {content}\n"
+            "      audience: public\n",
+            f"      audience: public\n      site_dir: {site}\n      content_dir: {content}\n",
         )
     )
     result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")

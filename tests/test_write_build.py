@@ -163,6 +163,30 @@ def test_render_refuses_a_folder_it_did_not_write(minimal_project: Project) -> N
     assert not (fresh / "planted.md").exists() and (fresh / "findings" / "F-1" / "index.md").is_file()
 
 
+@pytest.mark.parametrize(
+    ("out", "what"),
+    [
+        ("site/public", "the published public site"),
+        ("site/internal/md", "the published internal site"),
+        ("site", "the published public site"),
+        ("content/md", "the records"),
+        ("site_templates/static", "the templates"),
+        (".", "the published public site"),
+    ],
+)
+def test_render_refuses_an_out_in_a_published_folder_or_the_sources(
+    minimal_project: Project, out: str, what: str
+) -> None:
+    """A Markdown tree in site/public would be published with it; --audience internal, the internal one."""
+    target = str(minimal_project.root / out)
+    result = minimal_project.cli(
+        "-q", "render", "--audience", "internal", "--out", target, "--as-of", "2022-07-01"
+    )
+    assert result.code == 2, result.err
+    assert f"--out: {target} is, holds or lies in {what}" in result.err
+    assert not (minimal_project.root / "site").exists()
+
+
 def test_two_pages_on_one_path_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(
         BuildError, match=r"two pages would be written to findings/f-1/index.md \(and findings/F-1/index.md\)"
@@ -239,3 +263,30 @@ def test_internal_build_goes_to_its_own_folder(minimal_project: Project) -> None
     assert result.code == 0, result.err
     assert (minimal_project.root / "site" / "internal" / "index.html").is_file()
     assert not (minimal_project.root / "site" / "public").exists()
+
+
+def test_a_file_system_refusal_while_publishing_is_a_clear_error(
+    minimal_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renaming the new site into place fails (a read-only or busy folder): a message, the old site kept."""
+    import generator.build
+
+    assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
+    site = minimal_project.root / "site" / "public"
+    before = _snapshot(site)
+    real_replace = os.replace
+
+    def busy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        if Path(source).name.startswith(".public.new-"):
+            raise OSError(16, "Device or resource busy", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(generator.build.os, "replace", busy)
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
+    monkeypatch.undo()
+    assert result.code == 1
+    assert result.err == (
+        f"disclose: cannot publish into {site}: Device or resource busy ({site}); the published site was"
+        " left as it was\n"
+    )
+    assert _snapshot(site) == before
