@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 import time
@@ -63,7 +64,6 @@ def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tup
     return records, report
 
 
-@dataclass(frozen=True)
 class Screen:
     """What a public run may print: the diagnostics of public records' files that name no internal record.
 
@@ -71,36 +71,44 @@ class Screen:
     of an internal record's file, or of a file that did not load (its visibility unknown:
     default deny), is held back, and so is one whose text names an internal record's id, a
     former id or its file. Only the count is printed; `disclose validate` shows them all.
+    What it checks against is made at the first diagnostic: most runs print none.
     """
 
-    public_files: frozenset[str]
-    internal_files: tuple[str, ...]
-    internal_ids: re.Pattern[str] | None
+    def __init__(self, records: list[Record]) -> None:
+        self._records = records
 
     @classmethod
     def of(cls, records: list[Record], audience: str) -> Screen | None:
         """The screen of a run for `audience` (None for the internal one, which may print all)."""
-        if audience == "internal":
-            return None
-        internal = [r for r in records if not r.public]
+        return None if audience == "internal" else cls(records)
+
+    @functools.cached_property
+    def _public_files(self) -> frozenset[str]:
+        return frozenset(r.display for r in self._records if r.public)
+
+    @functools.cached_property
+    def _internal_files(self) -> tuple[str, ...]:
+        return tuple(r.display.casefold() for r in self._records if not r.public)
+
+    @functools.cached_property
+    def _internal_ids(self) -> re.Pattern[str] | None:
+        internal = (r for r in self._records if not r.public)
         ids = sorted({i for r in internal for i in (r.id, *r.model.former_ids)}, key=len, reverse=True)
+        if not ids:
+            return None
         # An id is named where no id character touches it (a '.' may end a sentence: it does not count).
         pattern = rf"(?<![A-Za-z0-9_-])(?:{'|'.join(map(re.escape, ids))})(?![A-Za-z0-9_-])"
-        return cls(
-            frozenset(r.display for r in records if r.public),
-            tuple(r.display.casefold() for r in internal),
-            re.compile(pattern, re.IGNORECASE) if ids else None,
-        )
+        return re.compile(pattern, re.IGNORECASE)
 
     def __call__(self, diagnostic: Diagnostic) -> bool:
         """Whether this public run may print the diagnostic."""
-        if diagnostic.path not in self.public_files:
+        if diagnostic.path not in self._public_files:
             return False
         text = f"{diagnostic.field}\n{diagnostic.message}"
-        if self.internal_ids is not None and self.internal_ids.search(text):
+        if self._internal_ids is not None and self._internal_ids.search(text):
             return False
         folded = text.casefold()
-        return not any(path in folded for path in self.internal_files)
+        return not any(path in folded for path in self._internal_files)
 
 
 def print_diagnostics(

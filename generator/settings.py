@@ -203,15 +203,24 @@ def check_site_dir(settings: Settings, value: Any) -> None:
     for MkDocs, first delete what the folder holds. The plugin sets the site_dir itself.
     """
     own = mkdocs_site_dir(settings, value)
+    shown = quoted(value).strip("'") if value not in (None, "") else "site (MkDocs' default)"
     for audience in AUDIENCES:
         published = settings.output_path(audience).resolve()
-        if own == published or own in published.parents or published in own.parents:
-            raise UsageError(
-                f"{settings.config_file}: site_dir: {value or 'site (the default)'} is where the {audience} site"
-                f" is published ({settings.site_dir}/{audience}): an engine that skips the disclose plugin would"
-                " build an empty site there. Set `site_dir: .build/without-disclose` (the disclose plugin"
-                f" builds into {settings.site_dir}/<audience> by itself)"
-            )
+        where = f"{settings.site_dir}/{audience}"
+        if own == published:
+            relation = f"is {where}"
+        elif own in published.parents:
+            relation = f"holds {where}"
+        elif published in own.parents:
+            relation = f"is inside {where}"
+        else:
+            continue
+        raise UsageError(
+            f"{settings.config_file}: site_dir: {shown} {relation}, where the {audience} site is published:"
+            " an engine that skips the disclose plugin (Zensical; MkDocs without it) would build an empty"
+            " site there. Set `site_dir: .build/without-disclose`; the disclose plugin builds into"
+            f" {settings.site_dir}/<audience> by itself"
+        )
 
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:

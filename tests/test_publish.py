@@ -161,19 +161,22 @@ def test_a_dirty_mkdocs_build_of_a_published_folder_is_refused(minimal_project: 
 
 
 @pytest.mark.parametrize(
-    ("line", "shown"),
+    ("line", "said"),
     [
-        ("site_dir: site/public\n", "site/public"),
-        ("site_dir: site/internal/\n", "site/internal/"),
-        ("site_dir: site\n", "site"),
-        ("site_dir: .\n", "."),
-        ("site_dir: site/public/sub\n", "site/public/sub"),
-        ("", "site (the default)"),
+        (
+            "site_dir: site/public\n",
+            "site_dir: site/public is site/public, where the public site is published",
+        ),
+        ("site_dir: site/internal/\n", "site_dir: site/internal/ is site/internal, where the internal site"),
+        ("site_dir: site\n", "site_dir: site holds site/public, where the public site is published"),
+        ("site_dir: .\n", "site_dir: . holds site/public"),
+        ("site_dir: site/public/sub\n", "site_dir: site/public/sub is inside site/public"),
+        ("", "site_dir: site (MkDocs' default) holds site/public"),
     ],
     ids=["public", "internal", "site", "root", "inside", "default"],
 )
 def test_disclose_refuses_a_mkdocs_yml_that_builds_into_a_published_folder(
-    minimal_project: Project, line: str, shown: str
+    minimal_project: Project, line: str, said: str
 ) -> None:
     config = minimal_project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
@@ -181,7 +184,7 @@ def test_disclose_refuses_a_mkdocs_yml_that_builds_into_a_published_folder(
     config.write_text(text.replace("site_dir: .build/without-disclose\n", line), encoding="utf-8")
     result = minimal_project.cli("validate", "--as-of", AS_OF)
     assert result.code == 2
-    assert result.err.startswith(f"disclose: {config}: site_dir: {shown} is where the "), result.err
+    assert result.err.startswith(f"disclose: {config}: {said}"), result.err
     assert "Set `site_dir: .build/without-disclose`" in result.err
     assert "Traceback" not in result.err
 
@@ -194,7 +197,7 @@ def test_mkdocs_build_refuses_it_too(minimal_project: Project) -> None:
     )
     result = _mkdocs(minimal_project)
     assert result.returncode == 1
-    assert "site_dir: site/public is where the public site is published" in result.stderr
+    assert "site_dir: site/public is site/public, where the public site is published" in result.stderr
     assert not (minimal_project.root / "site" / "public").exists()
 
 
