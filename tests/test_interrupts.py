@@ -214,31 +214,6 @@ def test_signal_mid_build_keeps_the_published_site(
 
 
 @pytest.mark.slow
-def test_what_a_build_killed_in_mkdocs_left_is_removed_by_the_next(
-    big_project: tuple[Project, dict[str, bytes]], tmp_path: Path
-) -> None:
-    """kill -9 runs no `finally`: the staging folder stays behind, until the next build's clean-up."""
-    project, _ = big_project
-    site = project.root / "site" / "public"
-    published = _snapshot(site)
-    process = _build_process(project, tmp_path / "killed.log")
-    staging = site.parent / f".public.new-{process.pid}"
-    try:
-        assert _wait_for(lambda: staging.is_dir() and any(staging.rglob("*.html")), process)
-        process.kill()
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert _leftovers(site.parent) == [staging.name]
-    assert _snapshot(site) == published
-    result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
-    assert result.code == 0, result.err
-    assert _leftovers(site.parent) == []
-
-
-@pytest.mark.slow
 def test_the_build_after_an_interrupted_one_publishes(
     big_project: tuple[Project, dict[str, bytes]], tmp_path: Path
 ) -> None:
@@ -261,6 +236,32 @@ def test_the_build_after_an_interrupted_one_publishes(
     assert "Traceback" not in output, output
     assert _snapshot(site) != published
     assert any(b"Changed " in data for path, data in _snapshot(site).items() if path.endswith(".html"))
+    assert _leftovers(site.parent) == []
+
+
+@pytest.mark.slow
+def test_what_a_build_killed_in_mkdocs_left_is_removed_by_the_next(
+    big_project: tuple[Project, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """kill -9 runs no `finally`: the staging folder stays behind, until the next build's clean-up.
+    (After the test above, which needs the site as the interrupted builds left it.)"""
+    project, _ = big_project
+    site = project.root / "site" / "public"
+    published = _snapshot(site)
+    process = _build_process(project, tmp_path / "killed.log")
+    staging = site.parent / f".public.new-{process.pid}"
+    try:
+        assert _wait_for(lambda: staging.is_dir() and any(staging.rglob("*.html")), process)
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert _leftovers(site.parent) == [staging.name]
+    assert _snapshot(site) == published
+    result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
+    assert result.code == 0, result.err
     assert _leftovers(site.parent) == []
 
 
