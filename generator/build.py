@@ -427,6 +427,8 @@ def build_site(
         try:
             _run_mkdocs(settings, nav, docs, audience, staging, strict)
             progress.step(f"MkDocs built {pages} pages")
+            # No count while the swap is under way: a kill now must not leave the old one beside the new site.
+            forget_published(out)
             _swap(staging, out)
             record_published(out, records)
         finally:
@@ -472,11 +474,26 @@ def published_count(out: Path) -> int | None:
 
 
 def record_published(out: Path, records: int) -> None:
-    """Remember how many records the site just published in `out` holds (for `check_shrink`)."""
+    """Remember how many records the site just published in `out` holds (for `check_shrink`).
+
+    Best effort, once the site is published: if the count cannot be written (a full disk), none
+    is left, since a stale one would refuse the next build, or let too much through.
+    """
     target = _count_file(out)
     temporary = target.with_name(f"{target.name}.new-{os.getpid()}")
-    temporary.write_text(json.dumps({"records": records}) + "\n", encoding="utf-8")
-    os.replace(temporary, target)
+    try:
+        temporary.write_text(json.dumps({"records": records}) + "\n", encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        forget_published(out)
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def forget_published(out: Path) -> None:
+    """Remove the count of `out`'s records: no count, no shrink check (until the next build writes one)."""
+    with contextlib.suppress(FileNotFoundError):
+        _count_file(out).unlink()
 
 
 def check_shrink(out: Path, audience: str, records: int, allowed: bool, option: str) -> None:

@@ -176,12 +176,13 @@ def plugin_options(config_file: Path, plugins: Any) -> dict[str, Any]:
         if name == "disclose":
             if options is None:
                 return {}
-            if not isinstance(options, dict):
-                raise UsageError(
-                    f"{config_file}: plugins: disclose: expected its options as `key: value` lines under it"
-                    f" (e.g. `language: en`), not {_shown(options)}"
-                )
-            return dict(options)
+            if isinstance(options, dict):
+                # As MkDocs does for the plugin: an option set to nothing takes its default.
+                return {key: value for key, value in options.items() if value is not None}
+            raise UsageError(
+                f"{config_file}: plugins: disclose: expected its options as `key: value` lines under it"
+                f" (e.g. `language: en`), not {_shown(options)}"
+            )
     return {}
 
 
@@ -226,12 +227,17 @@ def check_site_dir(settings: Settings, value: Any) -> None:
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
     known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
-    unknown = sorted(set(options) - known)
+    unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
-            f"{config_file}: plugins.disclose: unknown option(s) {', '.join(unknown)}"
+            f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
+    for name in sorted(known - {"categories"}):
+        if name in options and not isinstance(options[name], str):
+            raise UsageError(
+                f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
+            )
     language = str(options.get("language", "en"))
     if language not in LANGUAGES:
         raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")

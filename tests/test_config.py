@@ -26,7 +26,9 @@ AS_OF = "2022-07-01"
 def _replace_plugin_options(project: Project, entry: str) -> None:
     """Put `entry` in place of the whole `- disclose:` item (and its options) of mkdocs.yml."""
     config = project.root / "mkdocs.yml"
-    text, count = re.subn(r"  - disclose:\n(?:      .*\n)+", entry, config.read_text(encoding="utf-8"))
+    text, count = re.subn(
+        r"  - disclose:\n(?:      .*\n)+", lambda _: entry, config.read_text(encoding="utf-8")
+    )
     assert count == 1
     config.write_text(text, encoding="utf-8")
 
@@ -246,3 +248,29 @@ def test_an_ipv6_dev_addr_is_taken(minimal_project: Project) -> None:
 
     assert dev_address("[::1]:8000") == ("[::1]", 8000)
     assert dev_address("localhost:8001") == ("localhost", 8001)
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("build_dir: 5", "plugins.disclose.build_dir: give text, not 5"),
+        ("language: [en]", "plugins.disclose.language: give text, not ['en']"),
+        ("site_dir: {a: b}", "plugins.disclose.site_dir: give text, not {'a': 'b'}"),
+        ("search: true", "plugins.disclose.search: give text, not True"),
+        ('"bad\\e[2Jkey": 1', "unknown option(s) 'bad\\x1b[2Jkey'"),
+    ],
+)
+def test_plugin_options_of_the_wrong_type_are_a_usage_error(
+    minimal_project: Project, option: str, said: str
+) -> None:
+    _replace_plugin_options(minimal_project, f"  - disclose:\n      {option}\n")
+    result = minimal_project.cli("validate", "--as-of", AS_OF)
+    assert result.code == 2 and said in result.err, result.err
+
+
+def test_an_option_set_to_nothing_takes_its_default_as_mkdocs_does(minimal_project: Project) -> None:
+    """`build_dir:` with no value would otherwise build into a folder named None."""
+    _replace_plugin_options(minimal_project, "  - disclose:\n      build_dir:\n      language:\n")
+    assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
+    assert (minimal_project.root / ".build" / "public" / "docs").is_dir()
+    assert not (minimal_project.root / "None").exists()

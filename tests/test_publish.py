@@ -251,3 +251,29 @@ def test_a_site_swapped_out_by_a_killed_build_is_put_back(minimal_project: Proje
     assert result.code == 1 and "template error" in result.err
     assert _snapshot(site / "public") == before
     assert not (site / f".public.old-{dead_pid}").exists()
+
+
+def test_a_count_that_cannot_be_written_is_not_left_stale(
+    minimal_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site is published; if its count cannot be written, the old one must not stay beside it
+    (an allowed shrink would otherwise have the next build refused)."""
+    import generator.build
+
+    assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
+    _shrink_to_one(minimal_project)
+    real_replace = os.replace
+
+    def full(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        if Path(target).name == ".public.json":
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(generator.build.os, "replace", full)
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF, "--allow-shrink")
+    monkeypatch.undo()
+    assert result.code == 0, result.err
+    assert not (minimal_project.root / "site" / ".public.json").exists()
+    assert sorted(p.name for p in (minimal_project.root / "site").iterdir()) == [".public.lock", "public"]
+    assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
+    assert _count(minimal_project) == {"records": 1}
