@@ -404,6 +404,13 @@ def build_site(
     """Validate, render and build one audience's site; the published folder changes only on success."""
     progress = progress or Progress()
     out = settings.output_path(audience)
+    if out.is_symlink():
+        # The swap would replace the link, not what it points at: the web server would go on
+        # serving the old site while the build said it published a new one.
+        raise BuildError(
+            f"{out} is a symlink (to {os.readlink(out)}): a build replaces the folder itself, so the link's"
+            f" target would keep the old site; serve {out} itself, or set plugins.disclose.site_dir"
+        )
     lock = out.parent / f".{audience}.lock"
     with _publishing(out), _lock(lock):  # first of all: a site a killed build swapped out is published again
         clean_leftovers(out)

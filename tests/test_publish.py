@@ -277,3 +277,17 @@ def test_a_count_that_cannot_be_written_is_not_left_stale(
     assert sorted(p.name for p in (minimal_project.root / "site").iterdir()) == [".public.lock", "public"]
     assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
     assert _count(minimal_project) == {"records": 1}
+
+
+def test_a_published_folder_that_is_a_symlink_is_refused(minimal_project: Project, tmp_path: Path) -> None:
+    """The swap renames site/public itself: through a link the web server would keep the old site."""
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "index.html").write_text("the old site")
+    (minimal_project.root / "site").mkdir()
+    (minimal_project.root / "site" / "public").symlink_to(served, target_is_directory=True)
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 1
+    assert f"site/public is a symlink (to {served})" in result.err
+    assert (minimal_project.root / "site" / "public").is_symlink()
+    assert [p.name for p in served.iterdir()] == ["index.html"]
