@@ -121,6 +121,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                 audience = check_audience(
                     os.environ.get("DISCLOSE_AUDIENCE") or settings.audience, "DISCLOSE_AUDIENCE"
                 )
+                if self.deploying and audience == "internal":  # before any work, and before the lock
+                    raise UsageError("refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
                 published = self._publish_into(config, settings, audience, own_site_dir)
                 # A preview writes a page at a time between full writes: in a tree of its own, so that
                 # neither it nor a build ever finds the other's files in the tree it publishes.
@@ -141,9 +143,6 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         if self.dirty and docs is not None and errors != self.shown_errors:
             _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
         self.shown_errors = errors
-        if self.deploying and audience == "internal":
-            self._release()
-            raise PluginError("disclose: refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
         configure(config, settings, nav, docs, audience, errors)
         if self.serving and self.removed:
             # A dirty build does not remove the HTML of a page whose Markdown is gone, so a record

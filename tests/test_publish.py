@@ -291,3 +291,26 @@ def test_a_published_folder_that_is_a_symlink_is_refused(minimal_project: Projec
     assert f"site/public is a symlink (to {served})" in result.err
     assert (minimal_project.root / "site" / "public").is_symlink()
     assert [p.name for p in served.iterdir()] == ["index.html"]
+
+
+@pytest.mark.slow
+def test_gh_deploy_refuses_the_internal_site_before_any_work(minimal_project: Project) -> None:
+    git = ["git", "-c", "user.name=x", "-c", "user.email=x@example.org", "-c", "commit.gpgsign=false"]
+    subprocess.run([*git, "init", "-q"], cwd=minimal_project.root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=minimal_project.root, check=True)
+    subprocess.run([*git, "commit", "-qm", "records"], cwd=minimal_project.root, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "gh-deploy", "--ignore-version"],
+        cwd=minimal_project.root,
+        env={**os.environ, "DISCLOSE_AUDIENCE": "internal", "DISCLOSE_AS_OF": AS_OF},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "disclose: refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)" in result.stderr
+    assert not (minimal_project.root / ".build" / "internal").exists()
+    assert not (minimal_project.root / "site" / "internal").exists()
+    branches = subprocess.run(["git", "branch"], cwd=minimal_project.root, capture_output=True, text=True)
+    assert "gh-pages" not in branches.stdout
