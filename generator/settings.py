@@ -293,16 +293,19 @@ def check_audience(value: str, name: str = "") -> str:
 
 
 def parse_as_of(value: str | None, name: str = "--as-of") -> dt.date:
-    """The as-of date: given (by option or variable `name`), else from SOURCE_DATE_EPOCH, else today."""
+    """The as-of date: given (by option or variable `name`), else from SOURCE_DATE_EPOCH, else today.
+
+    SOURCE_DATE_EPOCH is checked even when a date is given: MkDocs reads it too (the build date),
+    and would fail on a bad one with a traceback.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    from_epoch = _epoch_date(epoch) if epoch else None
     if value:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise UsageError(f"{name}: {_shown(value)} is not a date YYYY-MM-DD") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return _epoch_date(epoch)
-    return dt.date.today()
+    return from_epoch or dt.date.today()
 
 
 def _epoch_date(epoch: str) -> dt.date:

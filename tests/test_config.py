@@ -274,3 +274,14 @@ def test_an_option_set_to_nothing_takes_its_default_as_mkdocs_does(minimal_proje
     assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
     assert (minimal_project.root / ".build" / "public" / "docs").is_dir()
     assert not (minimal_project.root / "None").exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999"])
+def test_a_bad_source_date_epoch_is_refused_even_with_as_of(
+    minimal_project: Project, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """MkDocs reads SOURCE_DATE_EPOCH for its build date: a bad one must stop us first, clearly."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 2 and result.err.startswith("disclose: SOURCE_DATE_EPOCH: "), result.err
+    assert not (minimal_project.root / "site").exists()
