@@ -166,6 +166,13 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         _guard_site_dir(config, settings, audience)
         site_dir = Path(config.site_dir).resolve()
         published = {settings.output_path(a).resolve(): settings.output_path(a) for a in AUDIENCES}
+        for folder in published:
+            if site_dir in folder.parents or folder in site_dir.parents:
+                # MkDocs empties its site_dir first: `--site-dir site` would delete both published sites.
+                raise UsageError(
+                    f"--site-dir {site_dir} holds or lies in {folder}, a published folder: build into"
+                    " the published folder itself (the default) or into one apart"
+                )
         if site_dir not in published:
             return None
         if self.dirty:

@@ -152,6 +152,21 @@ def test_mkdocs_build_with_the_plugin_lands_in_site_public(minimal_project: Proj
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("site_dir", ["site", "site/public/sub"])
+def test_mkdocs_build_into_a_folder_around_or_in_a_published_one_is_refused(
+    minimal_project: Project, site_dir: str
+) -> None:
+    """MkDocs empties its site_dir first: `--site-dir site` would delete both published sites."""
+    assert minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", AS_OF).code == 0
+    internal = _snapshot(minimal_project.root / "site" / "internal")
+    result = _mkdocs(minimal_project, "--site-dir", site_dir)
+    assert result.returncode == 1
+    assert "a published folder: build into the published folder itself" in result.stderr, result.stderr
+    assert _snapshot(minimal_project.root / "site" / "internal") == internal
+    assert (minimal_project.root / "mkdocs.yml").is_file()
+
+
+@pytest.mark.slow
 def test_a_dirty_mkdocs_build_of_a_published_folder_is_refused(minimal_project: Project) -> None:
     """`mkdocs build --dirty` would keep the pages of records that turned internal since."""
     assert _mkdocs(minimal_project).returncode == 0
