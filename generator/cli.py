@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
+import ipaddress
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -16,11 +19,12 @@ from typing import TextIO
 
 from . import __version__
 from .build import build_edition, build_site, serve
-from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, summarize
-from .pipeline import Progress, check, linked, prepare, render_tree
+from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, quoted, summarize
+from .pipeline import Progress, Screen, check, linked, prepare, print_diagnostics, render_tree
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
 from .stats import stats_data, stats_text
+from .write import check_target
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="warnings fail too")
     build.add_argument(
         "--rev", help="build the records as committed at this git revision, into site/editions/REV/"
+    )
+    build.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace the published site even if the new one holds less than half of its records",
     )
 
     serve_cmd = commands.add_parser("serve", help="live preview on 127.0.0.1")
@@ -121,11 +130,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _parser().parse_args(argv)
             return _dispatch(args)
     except ContentError as error:
-        _print_diagnostics(error.diagnostics)
+        print_diagnostics(error.diagnostics, error, sys.stderr)
         print(f"disclose: {error}", file=sys.stderr)
         return 1
     except DiscloseError as error:
-        print(f"disclose: {error}", file=sys.stderr)
+        # It may quote the command line, a path or MkDocs' own message: one line, whatever they hold.
+        print(f"disclose: {printable(str(error))}", file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:  # `disclose stats | head`: the reader left, nothing more to say
         return 1
@@ -141,49 +151,126 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _validate(settings, args)
     if args.command == "new":
         path = new_record(settings, args.kind, args.id, dt.date.today())
-        print(path.relative_to(settings.root))
+        print(_shown(path, settings))
         return 0
     audience = check_audience(args.audience or settings.audience)
     if args.command == "build" and args.rev:
         as_of = parse_as_of(args.as_of) if args.as_of else None
-        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress)
-        print(f"built the {audience} site of {args.rev} in {out.relative_to(settings.root)}")
+        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress, args.allow_shrink)
+        print(f"built the {audience} site of {printable(args.rev)} in {_shown(out, settings)}")
         return 0
     if args.command == "build":
-        out = build_site(settings, audience, parse_as_of(args.as_of), args.strict, progress)
-        print(f"built {audience} site in {out.relative_to(settings.root)}")
+        as_of = parse_as_of(args.as_of)
+        out = build_site(settings, audience, as_of, args.strict, progress, allow_shrink=args.allow_shrink)
+        print(f"built {audience} site in {_shown(out, settings)}")
         return 0
     if args.command == "render":
+        _check_render_out(args.out, settings)
+        check_target(args.out)
         rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
-        _print_diagnostics(rendered.report.warnings)
+        print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
         render_tree(rendered, settings, args.out, progress)
         return 0
     if args.command == "stats":
         site, _ = linked(settings, audience, parse_as_of(args.as_of))
         if args.format == "json":
-            print(json.dumps(stats_data(site), ensure_ascii=False, indent=2))
+            print(_json(stats_data(site)))
         else:
-            print(stats_text(site))
+            print("\n".join(printable(line) for line in stats_text(site).split("\n")))
         return 0
     if args.command == "serve":
-        parse_as_of(args.as_of)
-        _validate_or_raise(settings, parse_as_of(args.as_of))
+        as_of = parse_as_of(args.as_of)
+        host, port = dev_address(args.dev_addr)
+        # Before the records are checked and the site built: MkDocs would listen only after that.
+        _check_port_free(host, port)
+        _validate_or_raise(settings, as_of, audience)
         serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
 
 
-def _validate_or_raise(settings: Settings, as_of: dt.date) -> None:
-    _, report = check(settings, as_of)
+def _shown(path: Path, settings: Settings) -> str:
+    """A path as the command prints it: from the project folder, or whole when it lies elsewhere
+    (plugins.disclose.site_dir or content_dir may name any folder)."""
+    try:
+        return printable(path.relative_to(settings.root).as_posix())
+    except ValueError:
+        return printable(str(path))
+
+
+def _check_render_out(out: Path, settings: Settings) -> None:
+    """Refuse an --out that is, holds or lies in a published folder, the records or the templates.
+
+    A Markdown tree in site/public would be published with it (the internal one, with --audience
+    internal), and writing the tree removes every file it did not generate.
+    """
+    target = out.resolve()
+    places = [(f"the published {a} site", settings.output_path(a)) for a in AUDIENCES]
+    places += [("the records", settings.content_path), ("the templates", settings.templates_path)]
+    for what, folder in places:
+        folder = folder.resolve()
+        if target == folder or folder in target.parents or target in folder.parents:
+            raise UsageError(
+                f"--out: {printable(str(out))} is, holds or lies in {what} ({printable(str(folder))}):"
+                " give a folder of its own, such as md/"
+            )
+
+
+def dev_address(value: str) -> tuple[str, int]:
+    """--dev-addr as MkDocs reads it (IP:PORT, or localhost:PORT), with a port one can listen on."""
+    example = "e.g. 127.0.0.1:8000"
+    host, colon, port = value.rpartition(":")
+    if not colon or not host:
+        raise UsageError(f"--dev-addr: {quoted(value)} is not IP:PORT ({example})")
+    if host != "localhost":
+        try:
+            ipaddress.ip_address(_bare(host))
+        except ValueError:
+            raise UsageError(
+                f"--dev-addr: {quoted(host)} is not an IP address or localhost ({example})"
+            ) from None
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise UsageError(f"--dev-addr: port {quoted(port)} is not a port from 1 to 65535 ({example})")
+    return host, int(port)
+
+
+def _bare(host: str) -> str:
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail now, with the fix, if the preview could not listen on host:port (as MkDocs' server binds)."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(_bare(host)).version == 6 else socket.AF_INET
+    except ValueError:  # localhost
+        family = socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((_bare(host), port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"--dev-addr: {host}:{port} is in use (another preview?): stop it, or give another"
+                    f" port, e.g. --dev-addr {host}:{port + 1 if port < 65535 else 8000}"
+                ) from None
+            raise UsageError(
+                f"--dev-addr: cannot listen on {host}:{port}: {error.strerror or error}"
+                " (give an address of this machine, e.g. 127.0.0.1:8000)"
+            ) from None
+
+
+def _validate_or_raise(settings: Settings, as_of: dt.date, audience: str) -> None:
+    records, report = check(settings, as_of)
     if report.errors:
-        raise ContentError(report.diagnostics)
+        raise ContentError(report.diagnostics, Screen.of(records, audience))
 
 
 def _validate(settings: Settings, args: argparse.Namespace) -> int:
     records, report = check(settings, parse_as_of(args.as_of))
     failed = bool(report.errors or (args.strict and report.warnings))
     if args.format == "json":
-        print(json.dumps(_as_json(report, len(records), failed), ensure_ascii=False, indent=2))
+        print(_json(_as_json(report, len(records), failed)))
     elif args.format == "github":
         for diagnostic in report.diagnostics:
             print(_github(diagnostic))
@@ -217,12 +304,34 @@ def _as_json(report: Report, valid: int, failed: bool) -> dict[str, object]:
 
 
 def _github(d: Diagnostic) -> str:
-    """A GitHub Actions workflow command that annotates the file and line."""
+    """A GitHub Actions workflow command that annotates the file and line.
+
+    Escaped as the text form is first (a record must not print a workflow command of its own,
+    nor drive the terminal), then as workflow commands want.
+    """
     level = "warning" if d.severity == "warning" else "error"
-    message = f"{d.field}: {d.message}" if d.field else d.message
+    message = printable(f"{d.field}: {d.message}" if d.field else d.message)
     escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = d.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+    path = printable(d.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
     return f"::{level} file={path},line={d.line or 1},col={d.column or 1}::{escaped}"
+
+
+def _json(data: object) -> str:
+    """JSON for the terminal: readable text, but every character one cannot see as a \\u escape.
+
+    json.dumps escapes the C0 controls only; C1 controls, bidirectional overrides and line
+    separators would reach the terminal as they are.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
+
+
+def _json_escape(character: str) -> str:
+    code = ord(character)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO | None = None) -> None:

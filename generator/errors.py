@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,15 +21,33 @@ class Diagnostic:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """The one-line text form used on the terminal."""
-        place = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.path)
+        """The one-line text form used on the terminal: whatever a record holds, one line of text."""
+        place = printable(self.path)
         if self.line:
             place += f":{self.line}"
             if self.column:
                 place += f":{self.column}"
         prefix = "warning: " if self.severity == "warning" else ""
-        subject = f"{self.field}: " if self.field else ""
-        return f"{place}: {prefix}{subject}{self.message}"
+        subject = f"{printable(self.field)}: " if self.field else ""
+        return f"{place}: {prefix}{subject}{printable(self.message)}"
+
+
+def printable(text: str) -> str:
+    """Text as it may reach a terminal: every character one cannot see escaped as Python writes it.
+
+    A newline, a carriage return or an escape sequence in a key, a value or a file name would
+    let a record print lines that look like our own (or drive the terminal); bidirectional
+    controls reorder what is shown. Letters of every script, CJK included, stay as they are.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """A value from the command line or the configuration for a message: quoted, escaped, cut short."""
+    text = printable(str(value))
+    return f"'{text}'" if len(text) <= limit else f"'{text[: limit - 3]}...'"
 
 
 class DiscloseError(Exception):
@@ -37,12 +56,21 @@ class DiscloseError(Exception):
     exit_code = 1
 
 
+# Whether a run may print a diagnostic (a public run's `pipeline.Screen`); None: every one.
+Screen = Callable[[Diagnostic], bool]
+
+
 class ContentError(DiscloseError):
     """The records are wrong: one or more diagnostics, all collected before stopping."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], screen: Screen | None = None) -> None:
         self.diagnostics = sorted(diagnostics)
+        self.screen = screen
         super().__init__(summarize(self.diagnostics))
+
+    def shown(self) -> tuple[list[Diagnostic], int]:
+        """The diagnostics this run may print, and how many it holds back."""
+        return screened(self.diagnostics, self.screen)
 
 
 class UsageError(DiscloseError):
@@ -60,6 +88,12 @@ class Report:
     """Diagnostics collected during a run, errors and warnings alike."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Set for a public run, which prints only what its screen lets through.
+    screen: Screen | None = None
+
+    def shown(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
+        """Those of `diagnostics` this run may print, and how many it holds back."""
+        return screened(diagnostics, self.screen)
 
     def add(self, diagnostic: Diagnostic) -> None:
         """Keep one more diagnostic."""
@@ -74,6 +108,23 @@ class Report:
     def warnings(self) -> list[Diagnostic]:
         """The diagnostics that stop a build only with --strict."""
         return sorted(d for d in self.diagnostics if d.severity == "warning")
+
+
+def screened(diagnostics: Iterable[Diagnostic], screen: Screen | None) -> tuple[list[Diagnostic], int]:
+    """The diagnostics a run may print (all, without a screen), and how many it holds back."""
+    every = list(diagnostics)
+    if screen is None:
+        return every, 0
+    shown = [d for d in every if screen(d)]
+    return shown, len(every) - len(shown)
+
+
+def held_back(count: int) -> str:
+    """The one line that says a public run did not print some diagnostics, and where to see them."""
+    return (
+        f"{_plural(count, 'diagnostic')} held back: a public run names no internal record and no file"
+        " that did not load; `disclose validate` (for staff) shows every one"
+    )
 
 
 def summarize(diagnostics: list[Diagnostic]) -> str:

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import signal
 import tempfile
@@ -64,9 +65,39 @@ def _collect(result: list[Any] | str) -> list[Any]:
     return loaded
 
 
-# Where workers leave their results: a folder in shared memory, if the system has one.
+# Where workers leave their results: a folder in shared memory, if the system has one, named after
+# the process that made it (disclose-<pid>-<random>) so that a later run can tell a dead one's.
 _spool: str | None = None
 _SHARED_MEMORY = "/dev/shm"
+_SPOOL = re.compile(r"disclose-(\d+)-[^/]+")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id is running (or may be: another user's counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OverflowError, OSError):  # no such process can exist
+        return False
+    return True
+
+
+def clean_dead_spools(folder: str | None = None) -> None:
+    """Remove the spools that runs killed before they could (kill -9, the OOM killer) left behind."""
+    folder = folder or _SHARED_MEMORY
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _SPOOL.fullmatch(name)
+        if match and not process_alive(int(match.group(1))):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -120,9 +151,10 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], min_items: int = MI
     thaw = not gc.get_freeze_count()
     gc.freeze()
     global _spool
-    _spool = (
-        tempfile.mkdtemp(prefix="disclose-", dir=_SHARED_MEMORY) if os.path.isdir(_SHARED_MEMORY) else None
-    )
+    _spool = None
+    if os.path.isdir(_SHARED_MEMORY):
+        clean_dead_spools()
+        _spool = tempfile.mkdtemp(prefix=f"disclose-{os.getpid()}-", dir=_SHARED_MEMORY)
     try:
         with multiprocessing.get_context("fork").Pool(count, initializer=_worker_signals) as pool:
             # In order, each range as soon as it is done: the parent reads while the workers go on.

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .errors import ContentError, Report
+from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataCache, data_files, data_page
 from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
 from .history import HistoryCache, read_history
@@ -44,7 +47,7 @@ class Progress:
         """Say what just finished and how long the run has taken."""
         if self.stream is not None:
             elapsed = time.perf_counter() - self.started
-            print(f"[{elapsed:6.2f}s] {message}", file=self.stream, flush=True)
+            print(f"[{elapsed:6.2f}s] {printable(message)}", file=self.stream, flush=True)
 
 
 QUIET = Progress(None)
@@ -61,13 +64,72 @@ def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tup
     return records, report
 
 
+class Screen:
+    """What a public run may print: the diagnostics of public records' files that name no internal record.
+
+    Its output (a CI log, a terminal shared on screen) is as public as the site: a diagnostic
+    of an internal record's file, or of a file that did not load (its visibility unknown:
+    default deny), is held back, and so is one whose text names an internal record's id, a
+    former id or its file. Only the count is printed; `disclose validate` shows them all.
+    What it checks against is made at the first diagnostic: most runs print none.
+    """
+
+    def __init__(self, records: list[Record]) -> None:
+        self._records = records
+
+    @classmethod
+    def of(cls, records: list[Record], audience: str) -> Screen | None:
+        """The screen of a run for `audience` (None for the internal one, which may print all)."""
+        return None if audience == "internal" else cls(records)
+
+    @functools.cached_property
+    def _public_files(self) -> frozenset[str]:
+        return frozenset(r.display for r in self._records if r.public)
+
+    @functools.cached_property
+    def _internal_files(self) -> tuple[str, ...]:
+        return tuple(r.display.casefold() for r in self._records if not r.public)
+
+    @functools.cached_property
+    def _internal_ids(self) -> re.Pattern[str] | None:
+        internal = (r for r in self._records if not r.public)
+        ids = sorted({i for r in internal for i in (r.id, *r.model.former_ids)}, key=len, reverse=True)
+        if not ids:
+            return None
+        # An id is named where no id character touches it (a '.' may end a sentence: it does not count).
+        pattern = rf"(?<![A-Za-z0-9_-])(?:{'|'.join(map(re.escape, ids))})(?![A-Za-z0-9_-])"
+        return re.compile(pattern, re.IGNORECASE)
+
+    def __call__(self, diagnostic: Diagnostic) -> bool:
+        """Whether this public run may print the diagnostic."""
+        if diagnostic.path not in self._public_files:
+            return False
+        text = f"{diagnostic.field}\n{diagnostic.message}"
+        if self._internal_ids is not None and self._internal_ids.search(text):
+            return False
+        folded = text.casefold()
+        return not any(path in folded for path in self._internal_files)
+
+
+def print_diagnostics(
+    diagnostics: Iterable[Diagnostic], report: Report | ContentError, stream: TextIO
+) -> None:
+    """Print diagnostics through the run's screen, with one line for what it held back."""
+    shown, held = screened(diagnostics, report.screen)
+    for diagnostic in shown:
+        print(diagnostic.format(), file=stream)
+    if held:
+        print(f"disclose: {held_back(held)}", file=stream)
+
+
 def linked(
     settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
 ) -> tuple[Site, Report]:
     """Load, validate, redact and link one audience's records; raise ContentError on errors."""
     records, report = check(settings, as_of, progress)
+    report.screen = Screen.of(records, audience)
     if report.errors or (strict and report.warnings):
-        raise ContentError(report.diagnostics)
+        raise ContentError(report.diagnostics, report.screen)
     site = link(redact(records, audience), as_of, audience)
     progress.step(f"linked {len(site.records)} {audience} records")
     return site, report
@@ -213,6 +275,8 @@ class Preview:
     last: Rendered | None = None
     _pages: RenderedPages | None = None
     _inputs: tuple[object, ...] | None = None
+    # The manifest the last write left in the tree (None: write it all again).
+    _manifest: str | None = None
 
     def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
         """Bring the Markdown tree in `out_dir` up to date; raise ContentError (and keep it) on errors."""
@@ -239,16 +303,33 @@ class Preview:
         )
         progress.step("made the data files and feeds")
         rendered = Rendered(site, pages.pages + data, pages.nav, report)
-        if keys is None:
-            result = render_tree(rendered, self.settings, out_dir, progress)
-        else:
-            # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
-            maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
-            assert self.last is not None
-            gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
-            result = write_changes(rendered.pages, out_dir, maybe, gone)
-            progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
-        self.last, self._pages, self._inputs = rendered, pages, inputs
+        try:
+            result = self._write(rendered, pages, keys, out_dir, progress)
+        except BaseException:
+            # Some files may be on disk that neither the manifest nor `last` knows of: the next
+            # update must write the whole tree again, which removes whatever it did not generate.
+            self._pages = self._manifest = None
+            raise
+        self.last, self._pages, self._inputs, self._manifest = rendered, pages, inputs, result.manifest
+        return result
+
+    def _write(
+        self,
+        rendered: Rendered,
+        pages: RenderedPages,
+        keys: set[str] | None,
+        out_dir: Path,
+        progress: Progress,
+    ) -> WriteResult:
+        if keys is None or self._manifest is None:
+            return render_tree(rendered, self.settings, out_dir, progress)
+        # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
+        maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
+        assert self.last is not None
+        gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
+        static = self.settings.templates_path / "static"
+        result = write_changes(rendered.pages, out_dir, maybe, gone, self._manifest, static)
+        progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
         return result
 
     def _link(self, as_of: dt.date, progress: Progress) -> tuple[Site, Report]:
@@ -259,8 +340,9 @@ class Preview:
         progress.step(
             f"checked {len(records)} records: {len(report.errors)} errors, {len(report.warnings)} warnings"
         )
+        report.screen = Screen.of(records, self.audience)
         if report.errors:
-            raise ContentError(report.diagnostics)
+            raise ContentError(report.diagnostics, report.screen)
         site = link(self.redactor.redact(records, self.audience), as_of, self.audience)
         progress.step(f"linked {len(site.records)} {self.audience} records")
         return site, report

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mergedeep  # type: ignore[import-untyped]
 import yaml
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
-from .errors import UsageError
+from .errors import UsageError, quoted
 
 AUDIENCES = ("public", "internal")
 LANGUAGES = ("en", "zh")
@@ -63,6 +65,10 @@ class Settings:
         """Where the Markdown tree of one audience is written."""
         return self.root / self.build_dir / audience / "docs"
 
+    def preview_path(self, audience: str) -> Path:
+        """Where the live preview keeps its Markdown tree: apart from the build's, which it never shares."""
+        return self.root / self.build_dir / audience / "preview"
+
     def output_path(self, audience: str) -> Path:
         """Where the built site of one audience is published."""
         return self.root / self.site_dir / audience
@@ -74,7 +80,20 @@ class Settings:
 
 
 class _ConfigLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without executing or failing on MkDocs' own tags (!ENV, !!python/name)."""
+    """Reads mkdocs.yml as MkDocs does (!ENV, !relative), without executing its other tags (!!python/name)."""
+
+    config_dir = ""
+
+
+def _construct_relative(loader: _ConfigLoader, node: yaml.Node) -> str:
+    """MkDocs' `!relative $config_dir/x` is a path beside mkdocs.yml; the forms that name the docs
+    folder or the page being rendered mean something only inside MkDocs (markdown_extensions), and
+    stay text here."""
+    value = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    prefix, _, suffix = value.partition("/")
+    if prefix == "$config_dir":
+        return os.path.join(loader.config_dir, suffix) if suffix else loader.config_dir
+    return value
 
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -85,6 +104,10 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node)  # type: ignore[arg-type]
 
 
+# The tags mkdocs/utils/yaml.py gives its loader: !ENV (from pyyaml_env_tag, which MkDocs depends on:
+# `!ENV NAME` or `!ENV [NAME, OTHER, default]`) and !relative.
+_ConfigLoader.add_constructor("!ENV", construct_env_tag)
+_ConfigLoader.add_constructor("!relative", _construct_relative)
 _ConfigLoader.add_multi_constructor("", _ignore_tag)
 
 
@@ -98,22 +121,49 @@ def find_config(start: Path | None = None) -> Path:
     raise UsageError(f"no mkdocs.yml in {here} or above: run from the project folder or pass --config")
 
 
+def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its tags resolved and the file it INHERITs merged under it."""
+    try:
+        loader = _ConfigLoader(path.read_text(encoding="utf-8"))
+        loader.config_dir = str(path.parent)
+        try:
+            config = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        place = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise UsageError(f"{place}: cannot read the configuration: {problem}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise UsageError(f"{path}: cannot read the configuration: {error}") from None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise UsageError(f"{path}: expected a mapping of settings, not {type(config).__name__}")
+    parent = config.pop("INHERIT", None)
+    if parent is None:
+        return config
+    if not isinstance(parent, str) or depth >= 10:
+        raise UsageError(f"{path}: INHERIT: give the path of one mkdocs.yml to inherit from (no cycles)")
+    base = read_config((path.parent / parent).resolve(), depth + 1)
+    merged: dict[str, Any] = mergedeep.merge(base, config)
+    return merged
+
+
 def load_settings(config_file: Path | None = None) -> Settings:
     """Read the `disclose` plugin options from mkdocs.yml."""
     path = (config_file or find_config()).resolve()
-    try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"{path}: cannot read the configuration: {error}") from None
-    if not isinstance(config, dict):
-        raise UsageError(f"{path}: expected a mapping of settings")
-    options = plugin_options(config.get("plugins"))
-    return settings_from_options(path, config.get("site_name"), options)
+    config = read_config(path)
+    options = plugin_options(path, config.get("plugins"))
+    settings = settings_from_options(path, config.get("site_name"), options)
+    check_site_dir(settings, config.get("site_dir"))
+    return settings
 
 
-def plugin_options(plugins: Any) -> dict[str, Any]:
+def plugin_options(config_file: Path, plugins: Any) -> dict[str, Any]:
     """The options given to the `disclose` plugin in a mkdocs.yml `plugins` list or mapping."""
-    entries: list[tuple[str, Any]] = []
+    entries: list[tuple[Any, Any]] = []
     if isinstance(plugins, dict):
         entries = list(plugins.items())
     elif isinstance(plugins, list):
@@ -124,19 +174,70 @@ def plugin_options(plugins: Any) -> dict[str, Any]:
                 entries.extend(item.items())
     for name, options in entries:
         if name == "disclose":
-            return dict(options or {})
+            if options is None:
+                return {}
+            if isinstance(options, dict):
+                # As MkDocs does for the plugin: an option set to nothing takes its default.
+                return {key: value for key, value in options.items() if value is not None}
+            raise UsageError(
+                f"{config_file}: plugins: disclose: expected its options as `key: value` lines under it"
+                f" (e.g. `language: en`), not {_shown(options)}"
+            )
     return {}
+
+
+def _shown(value: Any) -> str:
+    """A value from the configuration or the environment, as a message quotes it."""
+    return quoted(value) if isinstance(value, str) else quoted(repr(value)).strip("'")
+
+
+def mkdocs_site_dir(settings: Settings, value: Any) -> Path:
+    """The folder mkdocs.yml's own `site_dir` names (MkDocs' default `site` without one)."""
+    return (settings.root / str(value if value not in (None, "") else "site")).resolve()
+
+
+def check_site_dir(settings: Settings, value: Any) -> None:
+    """Refuse a mkdocs.yml whose own site_dir is (or holds, or is in) a published folder.
+
+    An engine that reads mkdocs.yml but not the disclose plugin (Zensical; MkDocs without the
+    plugin) builds into that folder: it would replace the published site with an empty one, or,
+    for MkDocs, first delete what the folder holds. The plugin sets the site_dir itself.
+    """
+    own = mkdocs_site_dir(settings, value)
+    shown = quoted(value).strip("'") if value not in (None, "") else "site (MkDocs' default)"
+    for audience in AUDIENCES:
+        published = settings.output_path(audience).resolve()
+        where = f"{settings.site_dir}/{audience}"
+        if own == published:
+            relation = f"is {where}"
+        elif own in published.parents:
+            relation = f"holds {where}"
+        elif published in own.parents:
+            relation = f"is inside {where}"
+        else:
+            continue
+        raise UsageError(
+            f"{settings.config_file}: site_dir: {shown} {relation}, where the {audience} site is published:"
+            " an engine that skips the disclose plugin (Zensical; MkDocs without it) would build an empty"
+            " site there. Set `site_dir: .build/without-disclose`; the disclose plugin builds into"
+            f" {settings.site_dir}/<audience> by itself"
+        )
 
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
     known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
-    unknown = sorted(set(options) - known)
+    unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
-            f"{config_file}: plugins.disclose: unknown option(s) {', '.join(unknown)}"
+            f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
+    for name in sorted(known - {"categories"}):
+        if name in options and not isinstance(options[name], str):
+            raise UsageError(
+                f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
+            )
     language = str(options.get("language", "en"))
     if language not in LANGUAGES:
         raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")
@@ -180,24 +281,42 @@ def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:
     return result
 
 
-def check_audience(value: str) -> str:
-    """An audience name, or a usage error: a typo must never fall back to some default."""
+def check_audience(value: str, name: str = "") -> str:
+    """An audience name, or a usage error: a typo must never fall back to some default.
+
+    `name` says where the value came from when that is not the command line (DISCLOSE_AUDIENCE).
+    """
     if value not in AUDIENCES:
-        raise UsageError(f"unknown audience '{value}': use public or internal")
+        where = f"{name}: " if name else ""
+        raise UsageError(f"{where}unknown audience {_shown(value)}: use public or internal")
     return value
 
 
-def parse_as_of(value: str | None) -> dt.date:
-    """The as-of date: given, else from SOURCE_DATE_EPOCH, else today."""
+def parse_as_of(value: str | None, name: str = "--as-of") -> dt.date:
+    """The as-of date: given (by option or variable `name`), else from SOURCE_DATE_EPOCH, else today.
+
+    SOURCE_DATE_EPOCH is checked even when a date is given: MkDocs reads it too (the build date),
+    and would fail on a bad one with a traceback.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    from_epoch = _epoch_date(epoch) if epoch else None
     if value:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise UsageError(f"--as-of: '{value}' is not a date YYYY-MM-DD") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH: '{epoch}' is not a whole number of seconds") from None
-    return dt.date.today()
+            raise UsageError(f"{name}: {_shown(value)} is not a date YYYY-MM-DD") from None
+    return from_epoch or dt.date.today()
+
+
+def _epoch_date(epoch: str) -> dt.date:
+    """The UTC date of SOURCE_DATE_EPOCH: seconds since 1970, as `date +%s` prints them."""
+    if not (epoch.isascii() and epoch.isdigit()):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH: {_shown(epoch)} is not a whole number of seconds since 1970-01-01 (date +%s)"
+        )
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH: {_shown(epoch)} seconds is past the year 9999: give a time as `date +%s` prints it"
+        ) from None

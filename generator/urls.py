@@ -12,9 +12,8 @@ import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from .settings import Settings, _ConfigLoader
+from .errors import UsageError
+from .settings import Settings, read_config
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,6 @@ def _read_config(settings: Settings) -> dict[str, Any]:
     if settings.config_file is None or not settings.config_file.is_file():
         return {}
     try:
-        config = yaml.load(settings.config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except (OSError, yaml.YAMLError):
+        return read_config(settings.config_file)
+    except UsageError:
         return {}
-    return config if isinstance(config, dict) else {}

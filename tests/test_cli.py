@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import REPO, Project
 
 
@@ -143,8 +145,24 @@ def test_build_failure_exits_1_and_keeps_the_site(minimal_project: Project) -> N
     minimal_project.write("content/units/U-1.yaml", "name: One\nteam: [oops\n")
     result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
     assert result.code == 1
-    assert "content/units/U-1.yaml:3:1: YAML syntax error" in result.err
+    # A file that did not load may be internal: a public build holds its message back.
+    assert "disclose: 1 diagnostic held back" in result.err and "U-1" not in result.err
     assert index.read_bytes() == before
+    internal = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", "2022-07-01")
+    assert internal.code == 1
+    assert "content/units/U-1.yaml:3:1: YAML syntax error" in internal.err
+
+
+def test_build_prints_its_warnings_even_when_quiet(minimal_project: Project) -> None:
+    """`validated: 0 errors, 1 warnings` said how many; the build says which, too."""
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-01-15")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "content/rectifications/R-1.yaml:3:12: warning: opened_on: 2022-01-20 is after the as-of date"
+        " 2022-01-15: check the date, or build with --as-of"
+    ]
+    internal = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", "2022-01-15")
+    assert internal.err == result.err
 
 
 def test_render_writes_markdown_only(minimal_project: Project) -> None:
@@ -204,3 +222,78 @@ def test_a_broken_file_is_reported_once_not_by_every_record_naming_it(minimal_pr
     minimal_project.write("content/units/U-1.yaml", "name: One\nteam: T-1\nvisibility: publik\n")
     again = minimal_project.cli("validate", "--as-of", "2022-07-01")
     assert again.out.splitlines()[-1] == "1 error in 1 file", again.out
+
+
+@pytest.mark.parametrize(
+    ("record_id", "phrase"),
+    [
+        ("../../x", "--id: '../../x' is not a valid id"),
+        ("{outside}", "is not a valid id"),
+        ("bad id: x", "--id: 'bad id: x' is not a valid id"),
+        ("F-9\n", "--id: 'F-9\\n' is not a valid id"),
+        ("F-9\nvisibility: public", "is not a valid id"),
+        ("F\x00-9", "--id: 'F\\x00-9' is not a valid id"),
+        ("", "--id: '' is not a valid id"),
+        ("-F-9", "is not a valid id"),
+        ("F" * 81, "is not a valid id"),
+        ("CON", "--id: file name 'CON' is a device name reserved on Windows"),
+        ("F-9.", "--id: file name 'F-9.' ends with '.'"),
+        ("f-1", "id 'f-1' is taken by content/findings/F-1.yaml (the ids differ only in case)"),
+        ("T-1", "id 'T-1' is taken by content/teams/T-1.yaml: choose another"),
+        ("F-OLD", "id 'F-OLD' is a former id in content/findings/F-1.yaml"),
+        ("f-old", "id 'f-old' is a former id in content/findings/F-1.yaml"),
+    ],
+)
+def test_new_refuses_a_bad_or_taken_id_before_writing_anything(
+    minimal_project: Project, tmp_path: Path, record_id: str, phrase: str
+) -> None:
+    finding = minimal_project.root / "content" / "findings" / "F-1.yaml"
+    finding.write_text(finding.read_text() + "former_ids: [F-OLD]\n")
+    record_id = record_id.replace("{outside}", str(tmp_path / "outside"))
+
+    def everything() -> list[str]:
+        return sorted(str(p) for p in tmp_path.rglob("*"))
+
+    before = everything()
+    result = minimal_project.cli("new", "finding", f"--id={record_id}")
+    assert result.code == 2, result.err
+    assert phrase.replace("{outside}", record_id) in result.err, result.err
+    assert result.err.count("\n") == 1 and result.err.rstrip("\n").isprintable()
+    assert everything() == before
+
+
+@pytest.mark.parametrize("record_id", ["yes", "on", "0x1F", "1_000", "2022-01-01", "null", "1.5"])
+def test_new_writes_an_id_yaml_reads_back_as_text(minimal_project: Project, record_id: str) -> None:
+    result = minimal_project.cli("new", "team", "--id", record_id)
+    assert result.code == 0, result.err
+    team = minimal_project.root / "content" / "teams" / f"{record_id}.yaml"
+    team.write_text(
+        team.read_text().replace('name: ""', "name: A").replace('stationed_at: ""', "stationed_at: B")
+    )
+    check = minimal_project.cli("validate", "--as-of", "2022-07-01")
+    assert check.code == 0, check.out
+
+
+def test_new_skips_former_ids_when_it_picks_the_id(minimal_project: Project) -> None:
+    finding = minimal_project.root / "content" / "findings" / "F-1.yaml"
+    finding.write_text(finding.read_text() + "former_ids: [F-2]\n")
+    result = minimal_project.cli("new", "finding")
+    assert result.code == 0, result.err
+    assert result.out.strip() == "content/findings/F-3.yaml"
+
+
+def test_folders_outside_the_project_are_printed_whole(minimal_project: Project, tmp_path: Path) -> None:
+    """plugins.disclose.site_dir and content_dir may name folders elsewhere: no traceback after a build."""
+    config = minimal_project.root / "mkdocs.yml"
+    site, content = tmp_path / "published", tmp_path / "records"
+    (minimal_project.root / "content").rename(content)
+    config.write_text(
+        config.read_text().replace(
+            "      audience: public\n",
+            f"      audience: public\n      site_dir: {site}\n      content_dir: {content}\n",
+        )
+    )
+    result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
+    assert (result.code, result.out) == (0, f"built public site in {site / 'public'}\n"), result.err
+    new = minimal_project.cli("new", "team")
+    assert (new.code, new.out) == (0, f"{content / 'teams' / 'T-2.yaml'}\n"), new.err

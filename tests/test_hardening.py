@@ -198,8 +198,10 @@ def test_a_10_mb_file_is_refused_with_its_size(minimal_project: Project) -> None
         "content/findings/F-1.yaml: file is 10,485,760 bytes, over the 1 MiB limit: split it or move bulky"
         " data out of the record\n1 error in 1 file\n"
     )
-    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    result = minimal_project.cli("-q", "build", "--audience", "internal", "--as-of", AS_OF)
     assert result.code == 1 and "over the 1 MiB limit" in result.err
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 1 and "1 diagnostic held back" in result.err  # a public build: not its name
     assert not (minimal_project.root / "site" / "public").exists()
 
 

@@ -40,8 +40,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _leftovers(site: Path) -> list[str]:
-    """Staging (`.public.new-*`) and swapped-out (`.public.old-*`) folders; the lock files may stay."""
-    return sorted(p.name for p in site.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock"))
+    """Staging (`.public.new-*`) and swapped-out (`.public.old-*`) folders; the lock files and the
+    published sites' record counts (`.public.json`) stay."""
+    return sorted(
+        p.name for p in site.iterdir() if p.name.startswith(".") and not p.name.endswith((".lock", ".json"))
+    )
 
 
 def _rename_title(project: Project) -> None:
@@ -234,6 +237,96 @@ def test_the_build_after_an_interrupted_one_publishes(
     assert _snapshot(site) != published
     assert any(b"Changed " in data for path, data in _snapshot(site).items() if path.endswith(".html"))
     assert _leftovers(site.parent) == []
+
+
+@pytest.mark.slow
+def test_what_a_build_killed_in_mkdocs_left_is_removed_by_the_next(
+    big_project: tuple[Project, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """kill -9 runs no `finally`: the staging folder stays behind, until the next build's clean-up.
+    (After the test above, which needs the site as the interrupted builds left it.)"""
+    project, _ = big_project
+    site = project.root / "site" / "public"
+    published = _snapshot(site)
+    process = _build_process(project, tmp_path / "killed.log")
+    staging = site.parent / f".public.new-{process.pid}"
+    try:
+        assert _wait_for(lambda: staging.is_dir() and any(staging.rglob("*.html")), process)
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert _leftovers(site.parent) == [staging.name]
+    assert _snapshot(site) == published
+    result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
+    assert result.code == 0, result.err
+    assert _leftovers(site.parent) == []
+
+
+# -- kill -9 (or the OOM killer) in the write stage ----------------------------------------------------
+
+# `disclose ARGS...` whose write stage stops for good once the pages are on disk, before the manifest
+# is written: it touches the file named first, and waits there to be killed.
+_HANG_BEFORE_THE_MANIFEST = """
+import pathlib, sys, time
+import generator.write
+def hang(*args):
+    pathlib.Path(sys.argv[1]).touch()
+    time.sleep(600)
+generator.write._write_manifest = hang
+from generator.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+_F9 = """
+visibility: {visibility}
+title: A finding that goes back to internal
+unit: U-1
+found_on: 2022-01-10
+source: daily-supervision
+category: work-style
+description: KILLEDCANARY
+"""
+
+
+@pytest.mark.slow
+def test_a_page_a_killed_build_wrote_is_not_published_by_the_next(
+    minimal_project: Project, tmp_path: Path
+) -> None:
+    """Killed with SIGKILL after writing a record's page and before its manifest: the record goes back
+    to internal, and the next build must not publish the page the killed one left in `.build/`."""
+    finding = minimal_project.root / "content" / "findings" / "F-9.yaml"
+    finding.write_text(_F9.format(visibility="internal"), encoding="utf-8")
+    assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
+    site = minimal_project.root / "site" / "public"
+    published = _snapshot(site)
+    finding.write_text(_F9.format(visibility="public"), encoding="utf-8")
+    flag, log = tmp_path / "in-the-write-stage", tmp_path / "build.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _HANG_BEFORE_THE_MANIFEST, str(flag), "--config",
+             str(minimal_project.root / "mkdocs.yml"), "-q", "build", "--as-of", AS_OF],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        assert _wait_for(flag.exists, process), log.read_text()
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    page = minimal_project.root / ".build" / "public" / "docs" / "findings" / "F-9" / "index.md"
+    assert page.is_file(), "the killed build should have left the page behind"
+    assert _snapshot(site) == published
+    finding.write_text(_F9.format(visibility="internal"), encoding="utf-8")
+    result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 0, result.err
+    assert not (site / "findings" / "F-9").exists()
+    assert [path for path, data in _snapshot(site).items() if b"KILLEDCANARY" in data] == []
+    assert not page.exists()
 
 
 # -- two builds at once --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 import threading
 from pathlib import Path
 
@@ -80,3 +81,28 @@ def test_gc_frozen_thaws_what_it_froze_and_nests() -> None:
             assert gc.get_freeze_count() == frozen
         assert gc.get_freeze_count() == frozen
     assert gc.get_freeze_count() == 0
+
+
+def _spool(_: int) -> str | None:
+    return parallel._spool
+
+
+def test_the_spool_is_named_after_its_process_and_dead_ones_are_removed(two_workers: Path) -> None:
+    """A run killed with kill -9 cannot remove its spool: the next run removes those of dead processes."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "600"])
+    try:
+        for pid in (dead.pid, alive.pid):
+            (two_workers / f"disclose-{pid}-x1y2").mkdir()
+            (two_workers / f"disclose-{pid}-x1y2" / "0.pickle").write_bytes(b"left behind")
+        (two_workers / "disclose-abc").mkdir()  # not a spool of ours as named now: left alone
+        spools = set(fork_map(_spool, list(range(500)), min_items=0))
+        assert len(spools) == 1
+        assert os.path.basename(str(spools.pop())).startswith(f"disclose-{os.getpid()}-")
+        assert sorted(p.name for p in two_workers.iterdir()) == sorted(
+            ["disclose-abc", f"disclose-{alive.pid}-x1y2"]
+        )
+    finally:
+        alive.kill()
+        alive.wait()
