@@ -34,7 +34,6 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-import re
 import subprocess
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
 from .load import MAX_BYTES, parse_yaml
+from .redact import hidden_notes_removed
 from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
 
 ChangeKind = Literal["created", "modified", "renamed", "deleted"]
@@ -793,9 +793,6 @@ def _newest_first(lineages: list[list[_Step]], changes: dict[int, tuple[Change, 
 # public at each older commit would mean replaying every record's visibility through the log.
 
 _View = tuple[str, dict[str, Any], str | None]  # id, projected fields, body: what one version shows
-# An HTML comment, or an unclosed one (to the end), with the white space and line break around it
-# when it fills its lines: the public build drops those lines whole (see redact).
-_HTML_COMMENT = re.compile(r"(^[ \t]*)?<!--.*?(?:-->|\Z)([ \t]*(?:\n|\Z))?", re.DOTALL | re.MULTILINE)
 _VersionKey = tuple[str, type[BaseModel], bool]  # blob, the kind's model, whether a notice (front matter)
 
 
@@ -1142,7 +1139,7 @@ def _project(data: bytes | None, path: str, model: type[BaseModel]) -> _Version 
     targets: set[str] = set()
     fields = _project_mapping(summary[0], model, targets)
     fields.pop("id", None)
-    body = _hidden_removed(summary[1]) if summary[1] is not None else None
+    body = hidden_notes_removed(summary[1]) if summary[1] is not None else None
     return _Version(model, fields, body, frozenset(targets))
 
 
@@ -1159,7 +1156,7 @@ def _project_mapping(data: Mapping[Any, Any], model: type[BaseModel], targets: s
             if shape.model is not None:
                 value = _project_value(value, shape.model, targets)
             elif shape.markdown and isinstance(value, str):
-                value = _hidden_removed(value)  # the public build strips hidden notes
+                value = hidden_notes_removed(value)  # the public build strips hidden notes
         projected[key] = value  # a key the model does not know is kept: such a version is not valid
     return projected
 
@@ -1246,18 +1243,6 @@ def _is_markdown(plan: FieldPlan) -> bool:
     return MARKDOWN in plan.info.metadata or any(
         MARKDOWN in getattr(a, "__metadata__", ()) for a in arguments
     )
-
-
-def _hidden_removed(text: str) -> str:
-    """Markdown without its HTML comments, which the public build strips."""
-    return _HTML_COMMENT.sub(_drop_comment, text) if "<!--" in text else text
-
-
-def _drop_comment(match: re.Match[str]) -> str:
-    before, after = match.group(1), match.group(2)
-    if before is not None and after is not None:
-        return ""  # the comment filled its lines
-    return (before or "") + (after or "")
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -410,9 +410,10 @@ EDITS: list[tuple[str, str, str, bool]] = [
     ("findings/F-1.yaml", "visibility: public", "id: F-1\nvisibility: public\nformer_ids: []", False),
     ("findings/F-1.yaml", "category: work-style", "category: work-style\nmeeting: M-1", False),
     ("findings/F-1.yaml", "description: The minutes", "description: |\n  The minutes", True),  # a newline
-    # Shown in the open data, as long as the public build keeps unused reference definitions there:
-    # when it drops them as hidden notes, this edit must no longer count (history._hidden_removed).
+    # An unused reference definition is a hidden note, which the public build drops like a comment;
+    # the blank line written before it stays in the field's text, so the open data shows a change.
     ("findings/F-1.yaml", "month late.", "month late.\n\n  [//]: # (a note in the data)", True),
+    ("findings/F-1.yaml", "[//]: # (a note in the data)", "[//]: # (another note)", False),
     ("findings/F-1.yaml", "meeting: M-1", "meeting: M-2", True),
     ("findings/F-1.yaml", "Minutes filed late", "Minutes filed very late", True),
     ("findings/F-1.yaml", "tags:\n  - minutes\n  - records", "tags: [records, minutes]", True),
