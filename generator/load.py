@@ -7,10 +7,14 @@ semantic error found later asks `locate()` to compose that one file again.
 from __future__ import annotations
 
 import contextlib
+import difflib
+import errno
 import functools
 import gc
 import os
+import stat
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,89 +235,324 @@ def gc_paused() -> Iterator[None]:
 
 
 def discover(content_dir: Path) -> Iterator[tuple[Kind, Path]]:
-    """Every record file under the kinds' folders, in a stable order."""
-    for kind, entry in _record_entries(content_dir):
+    """Every record file under the kinds' folders, in a stable order (what `load_all` reads)."""
+    for kind, entry in _Scan(content_dir, _Displays(content_dir)).records:
         yield kind, Path(entry.path)
 
 
-def _record_entries(content_dir: Path) -> Iterator[tuple[Kind, os.DirEntry[str]]]:
-    for kind in KINDS.values():
-        folder = content_dir / kind.folder
-        if not folder.is_dir():
-            continue
-        for entry in _walk(str(folder)):
-            if entry.name.endswith(kind.suffix) and not entry.name.startswith("."):
-                yield kind, entry
+# Suffixes of files that look like records, in any case. Such a file that is not read is a record
+# silently left unpublished: an error. Any other file is a warning.
+RECORD_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".json")
+_KIND_BY_FOLDER = {kind.folder: kind for kind in KINDS.values()}
+_FOLDERS = ", ".join(f"content/{folder}/" for folder in _KIND_BY_FOLDER)
 
 
-def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
-    """The files under a folder in `os.walk`'s top-down order, names sorted, hidden folders skipped.
+class _Scan:
+    """The record files under a content folder, and a message for everything else found there.
 
-    As os.walk: a folder that cannot be listed is skipped, and a symlink to a folder is not
-    followed. Unlike it, each file's DirEntry comes along, whose stat the file cache uses.
+    Only regular files are read, each in its kind's folder with its kind's suffix (subfolders are
+    free). A symbolic link anywhere under the folder is refused, never followed: what is published
+    must be the file that went through review in git, not whatever the link points at (outside the
+    repository, nothing, or itself). Hidden files and folders (`.gitkeep`, `.DS_Store`, `.git`) are
+    left alone, but for a hidden file named like a record. One scandir per folder: an entry's type
+    comes from the listing, with no stat of its own on the usual file systems.
     """
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except OSError:
-        return
-    files: list[os.DirEntry[str]] = []
-    folders: list[os.DirEntry[str]] = []
-    for entry in entries:
+
+    def __init__(self, content_dir: Path, displays: _Displays) -> None:
+        self.records: list[tuple[Kind, os.DirEntry[str]]] = []
+        self.problems: list[Diagnostic] = []
+        self._displays = displays
+        entries = self._content_entries(content_dir)
+        if entries is None:
+            return
+        kinds = {e.name: e for e in entries if e.name in _KIND_BY_FOLDER and _is_folder(e)}
+        if not kinds:
+            where = displays.of(str(content_dir))
+            self.problems.append(
+                Diagnostic(
+                    where,
+                    message=f"no folder of records in the content folder: create a folder per kind ({_FOLDERS}),"
+                    " or set plugins.disclose.content_dir in mkdocs.yml to the folder that holds them",
+                )
+            )
+        for entry in entries:
+            if entry.name not in kinds:
+                self._entry(entry, None, None)
+        for kind in KINDS.values():  # in the kinds' order, as records have always been listed
+            if kind.folder in kinds:
+                self._folder(kinds[kind.folder].path, kind, None)
+
+    def _content_entries(self, content_dir: Path) -> list[os.DirEntry[str]] | None:
+        """The sorted entries of the content folder itself, or None after saying why there are none."""
+        where = self._displays.of(str(content_dir))
+        fix = (
+            f"create it, with a folder per kind of record ({_FOLDERS}), or set"
+            " plugins.disclose.content_dir in mkdocs.yml to the folder that holds the records"
+        )
+        if content_dir.is_symlink():
+            message = (
+                f"the content folder is a symbolic link to '{_link_target(str(content_dir))}': records"
+                " are read only where git reviews them, so set plugins.disclose.content_dir in"
+                " mkdocs.yml to the folder itself"
+            )
+        else:
+            try:
+                with os.scandir(content_dir) as listing:
+                    return sorted(listing, key=_name)
+            except FileNotFoundError:
+                message = f"the content folder does not exist: {fix}"
+            except NotADirectoryError:
+                message = f"the content folder is a file, not a folder: {fix}"
+            except OSError as error:
+                message = f"cannot list the content folder: {error.strerror}: check its permissions"
+        self.problems.append(Diagnostic(where, message=message))
+        return None
+
+    def _folder(self, path: str, kind: Kind | None, top: str | None) -> None:
+        """The entries of a folder, files first, then each subfolder in turn: `os.walk`'s order.
+
+        `kind` is the kind whose folder this is, or None under a folder that is nobody's (whose name,
+        directly under the content folder, is `top`).
+        """
         try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        (folders if is_dir else files).append(entry)
-    files.sort(key=_name)
-    yield from files
-    for entry in sorted(folders, key=_name):
-        if not entry.name.startswith(".") and not entry.is_symlink():
-            yield from _walk(entry.path)
+            with os.scandir(path) as listing:
+                entries = sorted(listing, key=_name)
+        except OSError as error:
+            self.problems.append(_unlisted(self._displays.of(path), error))
+            return
+        folders = []
+        for entry in entries:
+            if _is_folder(entry):
+                folders.append(entry)
+            else:
+                self._entry(entry, kind, top)
+        for entry in folders:
+            self._entry(entry, kind, top)
+
+    def _entry(self, entry: os.DirEntry[str], kind: Kind | None, top: str | None) -> None:
+        """One entry of a folder: a record, a folder to walk into, a message, or nothing."""
+        name = entry.name
+        if name[0] == ".":
+            # Hidden: left alone, links included (an editor's lock file, `.#F-1.yaml`, is one).
+            if not name.startswith(".#") and name.casefold().endswith(RECORD_SUFFIXES) and _is_file(entry):
+                self.problems.append(_hidden(self._displays.entry(entry)))
+        elif kind is not None and name.endswith(kind.suffix) and _is_file(entry):
+            self.records.append((kind, entry))
+        elif entry.is_symlink():
+            self.problems.append(_symlink(self._displays.entry(entry), entry.path))
+        elif _is_folder(entry):
+            self._folder(entry.path, kind, top if kind or top else name)
+        elif not _is_file(entry):
+            self.problems.append(_special(self._displays.entry(entry), entry.path))
+        elif name.casefold().endswith(RECORD_SUFFIXES):
+            fix = _record_fix(name, kind, top)
+            self.problems.append(Diagnostic(self._displays.entry(entry), message=f"not read: {fix}"))
+        else:
+            self.problems.append(_other_file(self._displays.entry(entry), kind, top))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder itself, not a symbolic link to one."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file itself: not a link, a named pipe, a socket or a device."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
+def _link_target(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _symlink(display: str, path: str) -> Diagnostic:
+    target, what, state = _link_target(path), "file", ""
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            what = "folder"
+    except OSError as error:
+        state = ", a loop of links" if error.errno == errno.ELOOP else ", which does not exist"
+    return Diagnostic(
+        display,
+        message=f"symbolic link to '{target}'{state}: links are never followed under the content"
+        f" folder, since what is published must be what was reviewed in git: replace the link by the"
+        f" {what} itself",
+    )
+
+
+def _hidden(display: str) -> Diagnostic:
+    return Diagnostic(
+        display,
+        message="hidden file not read: if it is a record, remove the '.' at the start of its name",
+        severity="warning",
+    )
+
+
+def _special(display: str, path: str) -> Diagnostic:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    return Diagnostic(display, message=_not_regular(mode))
+
+
+def _not_regular(mode: int) -> str:
+    """Why a file of this mode (a named pipe, a socket, a device) is not read."""
+    if stat.S_ISFIFO(mode):
+        what = "a named pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    else:
+        return "not read: this is not a regular file: replace it by the record file itself, or remove it"
+    return f"not read: this is {what}, not a regular file: replace it by the record file itself, or remove it"
+
+
+def _unlisted(display: str, error: OSError) -> Diagnostic:
+    if isinstance(error, FileNotFoundError):
+        return Diagnostic(display, message="folder removed while it was read: run again")
+    return Diagnostic(
+        display,
+        message=f"cannot list this folder ({error.strerror}), so its records are not read: check its"
+        " permissions",
+    )
+
+
+def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
+    """What to do with a file named like a record that is not read where it is."""
+    stem, _, suffix = name.rpartition(".")
+    suffix = "." + suffix.casefold()
+    if kind is None:
+        guess = _guess_kind(stem, suffix)
+        if top is None:
+            place = (
+                f"move it into content/{guess.folder}/"
+                if guess
+                else f"move it into its kind's folder ({_FOLDERS})"
+            )
+            return f"a record goes in the folder of its kind: {place}, or out of the content folder if it is no record"
+        folder = _guess_folder(top) or guess
+        if folder is not None:
+            return f"content/{top}/ is no kind's folder: move the file into content/{folder.folder}/"
+        return f"content/{top}/ is no kind's folder: move the file into its kind's folder ({_FOLDERS})"
+    if suffix == kind.suffix:
+        return f"the suffix is written in lower case: rename it to {stem}{kind.suffix}"
+    if suffix == ".json":
+        return f"records are YAML files: write it as {stem}{kind.suffix}"
+    if kind.suffix == ".yaml" and suffix == ".yml":
+        return f"a {kind.name} file ends in .yaml: rename it to {stem}.yaml"
+    if kind.suffix == ".yaml":
+        return (
+            f"a {kind.name} is a .yaml file, and only notices are .md files: rename it to {stem}.yaml,"
+            " or move it into content/notices/ if it is a notice"
+        )
+    if suffix == ".markdown":
+        return f"a notice file ends in .md: rename it to {stem}.md"
+    other = _guess_kind(stem, ".yaml")
+    move = (
+        f", or move it into content/{other.folder}/ if it is a {other.name}"
+        if other and other != kind
+        else ""
+    )
+    return (
+        f"a notice is a .md file (front matter between '---' lines, then its text): rename it to"
+        f" {stem}.md{move}"
+    )
+
+
+def _guess_kind(stem: str, suffix: str) -> Kind | None:
+    """The kind a file probably is, by its suffix (.md: a notice) or its id's prefix."""
+    if suffix in (".md", ".markdown"):
+        return KINDS["notice"]
+    return next((k for k in KINDS.values() if stem.upper().startswith(k.prefix)), None)
+
+
+def _guess_folder(name: str) -> Kind | None:
+    """The kind whose folder a misspelt or otherwise cased folder name means."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    for kind in KINDS.values():
+        if folded in (kind.folder, kind.name):
+            return kind
+    close = difflib.get_close_matches(folded, list(_KIND_BY_FOLDER), n=1, cutoff=0.75)
+    return _KIND_BY_FOLDER[close[0]] if close else None
+
+
+def _other_file(display: str, kind: Kind | None, top: str | None) -> Diagnostic:
+    """A file that is no record, where only records are read: a warning."""
+    if kind is not None and kind.name == "notice":
+        # Files beside a notice are to become its attachments (PDF, pictures, office documents):
+        # until then they are not published, and this warning is the one place to lift.
+        message = "not read: notices cannot carry attachments yet: keep the file outside the content folder"
+    elif kind is not None:
+        message = (
+            f"not read: a {kind.name} is a {kind.suffix} file: keep other files outside the content folder"
+        )
+    else:
+        message = f"not read: only records are read, each in its kind's folder ({_FOLDERS}): keep other files outside the content folder"
+    return Diagnostic(display, message=message, severity="warning")
+
+
 class _Displays:
     """`display_path` of many files, resolving each folder once instead of every file's path.
 
     Resolving is a system call per path component, per file: a third of loading at 10,000
-    records. A file that is no symlink itself resolves to its resolved folder plus its name.
+    records. A file resolves to its resolved folder plus its own name: a symbolic link is named
+    as itself, never as what it points at.
     """
 
     def __init__(self, root: Path) -> None:
         self._root = root.resolve()
         self._folders: dict[str, str | None] = {}
 
-    def display(self, entry: os.DirEntry[str]) -> str:
-        """The file's path as messages show it, the same as `display_path(Path(entry.path), root)`."""
-        if entry.is_symlink():
-            return display_path(Path(entry.path), self._root)
-        folder = os.path.dirname(entry.path)
+    def entry(self, entry: os.DirEntry[str]) -> str:
+        """The entry's path as messages show it: relative to the project when inside it."""
+        return self.of(entry.path)
+
+    def of(self, path: str) -> str:
+        """A path as messages show it, its last part as it is (a link not followed)."""
+        folder, name = os.path.split(path)
         if folder not in self._folders:
             try:
                 self._folders[folder] = Path(folder).resolve().relative_to(self._root).as_posix()
-            except ValueError:
+            except (ValueError, OSError):
                 self._folders[folder] = None
         inside = self._folders[folder]
         if inside is None:
-            return Path(entry.path).as_posix()
-        return entry.name if inside == "." else f"{inside}/{entry.name}"
+            return Path(path).as_posix()
+        return name if inside == "." else f"{inside}/{name}"
 
 
 def load_all(
     content_dir: Path, root: Path, files: Iterable[tuple[Kind, Path]] | None = None
 ) -> tuple[list[RawRecord], list[Diagnostic]]:
-    """Load every record file; return the records read and one diagnostic per unreadable file."""
+    """Load every record file; return the records read, and a diagnostic per file not read.
+
+    The diagnostics of the content folder's listing come first (`_Scan`: symbolic links, files in
+    the wrong place, no content folder at all), then one per record file that could not be read.
+    """
     with gc_paused():
         if files:
-            jobs = [(kind, path, display_path(path, root)) for kind, path in files]
-        else:
-            displays = _Displays(root)
-            jobs = [(kind, Path(e.path), displays.display(e)) for kind, e in _record_entries(content_dir)]
-        return _split(_load_jobs(jobs))
+            return _split(_load_jobs([(kind, path, display_path(path, root)) for kind, path in files]))
+        displays = _Displays(root)
+        scan = _Scan(content_dir, displays)
+        records, problems = _split(
+            _load_jobs([(k, Path(e.path), displays.entry(e)) for k, e in scan.records])
+        )
+        return records, scan.problems + problems
 
 
 def _split(loaded: Iterable[RawRecord | Diagnostic]) -> tuple[list[RawRecord], list[Diagnostic]]:
@@ -395,6 +634,7 @@ class FileCache:
         self.content_dir = content_dir
         self.root = root
         self._seen: dict[str, _Seen] | None = None
+        self._listing: list[Diagnostic] = []
 
     def load(self) -> Loaded:
         """Every record file, as `load_all` gives them, reading only what may have changed."""
@@ -406,8 +646,9 @@ class FileCache:
         now = time.time_ns()  # before any stat: a file changed after this is never settled
         displays = _Displays(self.root)
         with gc_paused():
-            for kind, entry in _record_entries(self.content_dir):
-                key, display, stamp = entry.path, displays.display(entry), _stamp(entry)
+            scan = _Scan(self.content_dir, displays)  # the same rules as a cold load, links and all
+            for kind, entry in scan.records:
+                key, display, stamp = entry.path, displays.entry(entry), _stamp(entry)
                 order.append(key)
                 old = before.get(key)
                 if old is not None and old.settled and old.stamp == stamp and old.display == display:
@@ -431,8 +672,12 @@ class FileCache:
                     key for key, new in seen.items() if key in before and new.result is not before[key].result
                 }
                 changed = frozenset((seen.get(key) or before[key]).id for key in gone_or_new | edited)
-        self._seen = seen
-        return Loaded(*_split(results), changed, ids)
+                # A message of the listing that came or went (a stray file, a link) is a change too.
+                listed = set(self._listing) ^ set(scan.problems)
+                changed |= {Path(d.path).stem for d in listed}
+        self._seen, self._listing = seen, scan.problems
+        records, problems = _split(results)
+        return Loaded(records, scan.problems + problems, changed, ids)
 
 
 def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
@@ -461,10 +706,14 @@ def display_path(path: Path, root: Path) -> str:
 def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
     """Read one record file, or say exactly why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # never more: the size limit also bounds memory
-            size = max(len(raw), os.fstat(handle.fileno()).st_size)
+        raw, size = _read(path)
+    except _NotRegular as error:
+        return Diagnostic(display, message=str(error))
+    except FileNotFoundError:
+        return Diagnostic(display, message="file removed while it was read: run again")
     except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link that took the file's place
+            return _symlink(display, str(path))
         return Diagnostic(display, message=f"cannot read file: {error.strerror}")
     if size > MAX_BYTES:
         return Diagnostic(
@@ -479,6 +728,29 @@ def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
         return _parse(kind, path, display, text)
     except _LoadError as error:
         return Diagnostic(display, error.line, error.column, message=error.message)
+
+
+# Never follow a link, never wait: a named pipe opened to read blocks until someone writes to it,
+# unless opened non-blocking. The listing already left out links and anything but regular files;
+# these flags and the fstat close the gap between listing and opening.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+class _NotRegular(Exception):
+    """The path names something other than a regular file."""
+
+
+def _read(path: Path) -> tuple[bytes, int]:
+    """The first MAX_BYTES + 1 bytes of a regular file (never more: the limit also bounds memory), and its size."""
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with open(descriptor, "rb", closefd=True) as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(_not_regular(info.st_mode))
+        raw = handle.read(MAX_BYTES + 1)
+    return raw, max(len(raw), info.st_size)
 
 
 def _decode(raw: bytes, display: str) -> str | Diagnostic:

@@ -94,6 +94,16 @@ def validate(
     return records, report
 
 
+def _unreadable(load_problems: Iterable[Diagnostic]) -> list[str]:
+    """The ids of the files that the load stage could not read, named by its errors.
+
+    Its warnings (a README beside the records, say) name files that are no records: a reference to
+    a missing record that shares such a file's name must still be reported. (`pipeline.check`
+    does the same.)
+    """
+    return [Path(problem.path).stem for problem in load_problems if problem.severity == "error"]
+
+
 def _broken(raw_list: list[RawRecord], records: list[Record], unreadable: Iterable[str]) -> set[str]:
     valid = {r.id for r in records}
     return {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
@@ -152,7 +162,7 @@ class Checker:
             report = Report()
             records = self._check_fields(loaded.records, report)
             index = _check_ids(records, report)
-            index.broken = _broken(loaded.records, records, (Path(p.path).stem for p in loaded.problems))
+            index.broken = _broken(loaded.records, records, _unreadable(loaded.problems))
             self._check_records(records, index, as_of, report)
             report.diagnostics.extend(loaded.problems)
             changed = None if last is None else self._changed(loaded, report)
