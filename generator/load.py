@@ -11,7 +11,9 @@ import difflib
 import errno
 import functools
 import gc
+import math
 import os
+import re
 import stat
 import time
 import unicodedata
@@ -24,7 +26,7 @@ import yaml
 
 from .errors import Diagnostic
 from .parallel import fork_map
-from .schema import KINDS, Kind, type_name
+from .schema import KINDS, Kind, quote, type_name
 
 MAX_BYTES = 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,7 +57,17 @@ MAX_DEPTH = 40
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _TIMESTAMP, _NULL, _SEQ, _MAP = (_TAG + t for t in ("str", "timestamp", "null", "seq", "map"))
+_BOOL, _INT, _FLOAT, _MERGE, _VALUE = (_TAG + t for t in ("bool", "int", "float", "merge", "value"))
 _TEXT_TAGS = frozenset({_STR, _TIMESTAMP})  # dates stay text for the validator
+# The tags a scalar may carry, implicitly or written out (`!!str 12`): what JSON can hold, and dates.
+# Any other (!!binary, !!set, !!omap, !!pairs, !local, !!python/...) would make values that no later
+# stage expects: bytes, sets, pairs.
+_SCALAR_TAGS = frozenset({_STR, _TIMESTAMP, _NULL, _BOOL, _INT, _FLOAT})
+# YAML 1.1 reads more than plain decimals as numbers: 017 is octal 15, 1:30 is 90 (base 60), and
+# 0x1F, 0b101, 1_000, +12, 1:30.5 are numbers too. Such a value is kept as the text it is, which a
+# text field takes as typed and a number field refuses with a hint (see validate.py).
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_ODD_FLOAT = re.compile(r"^\+|[_:]")
 # What the implicit resolvers made of a plain scalar, by its text: keys and values such as
 # `title`, `public` or a date recur in every file. Bounded; a value is resolved the same every time.
 _RESOLVED: dict[str, str] = {}
@@ -73,7 +85,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 return _STR  # quoted, or no implicit resolver starts with its first character
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = _plain_form(super().resolve(kind, value, implicit), value)
                 if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
                     _RESOLVED[value] = tag
             return tag
@@ -90,7 +102,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
         node = self.get_single_node()
         if node is None:
             return None
-        _check_shape(node)
+        _check_shape(node, self)
         return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -101,6 +113,13 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
             if key in seen:
                 first = seen[key].start_mark.line + 1
+                if type(key) is not type(self.construct_object(seen[key], deep=deep)):
+                    # 1, 1.0 and yes (True) are one key to Python, and would become one.
+                    raise _LoadError(
+                        *_mark(key_node),
+                        f"key '{key_node.value}' is read as the same key as '{seen[key].value}' on line"
+                        f" {first}: put keys in quotes to keep them as text",
+                    )
                 raise _LoadError(
                     *_mark(key_node),
                     f"duplicate key '{key}' (first on line {first}): keep one, YAML would"
@@ -108,6 +127,19 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _plain_form(tag: str, value: str) -> str:
+    """The tag of a plain scalar: the resolver's, but text for numbers in YAML 1.1's other forms.
+
+    `=` (YAML 1.1's "value" key) is text too: a title may be '='. `<<` keeps the merge tag, so
+    that a merge key is refused (`_check_shape`); elsewhere it is text.
+    """
+    if tag == _INT:
+        return tag if _PLAIN_INT.fullmatch(value) else _STR
+    if tag == _FLOAT:
+        return _STR if _ODD_FLOAT.search(value) else tag
+    return _STR if tag == _VALUE else tag
 
 
 # The first characters that an implicit resolver (null, bool, int, float, date, ...) may match;
@@ -122,9 +154,9 @@ class _Unusual(Exception):
 
 # The scalars other than text and null that the fast constructor makes, as the full one does.
 _SCALARS: dict[str, Any] = {
-    _TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
-    _TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
-    _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    _BOOL: yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _INT: yaml.constructor.SafeConstructor.construct_yaml_int,
+    _FLOAT: yaml.constructor.SafeConstructor.construct_yaml_float,
 }
 
 
@@ -172,21 +204,31 @@ class _FastBuilder:
         raise _Unusual
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag == _NULL:
-            return None
-        construct = _SCALARS.get(node.tag)
-        if construct is None:
+        tag = node.tag
+        if tag != _NULL and tag not in _SCALARS:
             raise _Unusual
-        return construct(self._loader, node)
+        # A tag written out (`!!int abc`) must be the one the text has anyway.
+        if self._loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
+            raise _Unusual
+        if tag == _NULL:
+            return None
+        value = _SCALARS[tag](self._loader, node)
+        if tag == _FLOAT and not math.isfinite(value):
+            raise _Unusual
+        return value
 
 
-def _check_shape(root: yaml.Node) -> None:
-    """Refuse aliases and deep nesting before constructing: an alias bomb ("billion laughs")
-    expands exponentially in every later stage, and deep nesting exhausts the stack."""
+def _check_shape(root: yaml.Node, loader: RecordLoader) -> None:
+    """Refuse aliases, deep nesting, tags and merge keys before constructing.
+
+    An alias bomb ("billion laughs") expands exponentially in every later stage, and deep nesting
+    exhausts the stack. A tag other than the plain ones makes values no later stage expects, and a
+    merge key copies fields from elsewhere, out of sight of the reader.
+    """
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, is_key = stack.pop()
         if id(node) in seen:
             raise _LoadError(
                 *_mark(node),
@@ -195,19 +237,82 @@ def _check_shape(root: yaml.Node) -> None:
         seen.add(id(node))
         if depth > MAX_DEPTH:
             raise _LoadError(*_mark(node), f"nested more than {MAX_DEPTH} levels deep: flatten the data")
+        _check_tag(node, loader, is_key)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                stack.append((key, depth + 1, True))
+                stack.append((value, depth + 1, False))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
+            stack.extend((item, depth + 1, False) for item in node.value)
 
 
-def _construct_date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+_PLAIN = (True, False)  # `implicit` of a plain scalar, as the composer passes it to resolve()
+
+
+def _check_tag(node: yaml.Node, loader: RecordLoader, is_key: bool) -> None:
+    """Refuse a tag that is not a plain one, or that does not fit its value."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _MERGE and node.value == "<<":
+            if is_key:
+                raise _LoadError(
+                    *_mark(node),
+                    "YAML merge keys (<<:) are not allowed in records: write the fields out",
+                )
+            return  # a plain '<<' as a value is text
+        if tag in (_SEQ, _MAP):
+            raise _LoadError(
+                *_mark(node), f"the YAML tag {_shown(tag)} does not fit a single value: remove it"
+            )
+        if tag not in _SCALAR_TAGS:
+            raise _LoadError(*_mark(node), _tag_message(tag))
+        if tag not in _TEXT_TAGS and loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
+            raise _LoadError(
+                *_mark(node),
+                f"{quote(node.value)} is not what the tag {_shown(tag)} says: remove the tag, and"
+                " write a plain number, true or false, or the text in quotes",
+            )
+    elif tag != (_MAP if isinstance(node, yaml.MappingNode) else _SEQ):
+        if tag in _SCALAR_TAGS or tag in (_SEQ, _MAP):
+            what = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
+            raise _LoadError(*_mark(node), f"the YAML tag {_shown(tag)} does not fit {what}: remove it")
+        raise _LoadError(*_mark(node), _tag_message(tag))
+
+
+def _tag_message(tag: str) -> str:
+    return (
+        f"the YAML tag {_shown(tag)} is not allowed in records, which hold text, numbers, true or"
+        " false, lists and mappings: remove the tag (put the value in quotes to keep it as text)"
+    )
+
+
+def _shown(tag: str) -> str:
+    """A tag as it is written in YAML: `!!binary`, `!local`."""
+    if tag.startswith(_TAG):
+        return "!!" + tag[len(_TAG) :]
+    return tag if tag.startswith("!") else f"!<{tag}>"
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    """A float, as yaml makes it; not a number and the infinities are refused (JSON has neither)."""
+    value = float(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    if not math.isfinite(value):
+        what = "not a number" if math.isnan(value) else "infinity"
+        raise _LoadError(
+            *_mark(node),
+            f"{node.value} is read as {what}, which a record cannot hold: write a number, or put it in"
+            " quotes to keep it as text",
+        )
+    return value
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
-RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_as_text)
+RecordLoader.add_constructor(_TIMESTAMP, _construct_text)  # dates stay text for the validator
+RecordLoader.add_constructor(_MERGE, _construct_text)  # a plain '<<' as a value
+RecordLoader.add_constructor(_FLOAT, _construct_float)
 RecordLoader.add_constructor(
     "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
 )
@@ -787,10 +892,11 @@ def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Split a notice into its YAML front matter, its body and the body's first line."""
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    # White space after a delimiter is invisible in an editor: '---  ' is what the writer meant.
+    if not lines or lines[0].rstrip() != "---":
         raise _LoadError(1, 1, "a notice starts with a '---' line, then its front matter")
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") in ("---", "..."):
+        if lines[index].rstrip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
     raise _LoadError(1, 1, "front matter is not closed: add a '---' line after its last field")
 
@@ -856,7 +962,7 @@ def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
     return _LoadError(line, column, f"YAML syntax error: {problem}{context}{fix}")
 
 
-def locate(record: RawRecord, path: tuple[str | int, ...], key: bool = False) -> tuple[int, int]:
+def locate(record: RawRecord, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
     """Line and column of the value at `path` (or of its key), composing this one file again.
 
     Where the path stops existing (a missing field), the closest existing parent
@@ -881,7 +987,7 @@ def _compose(yaml_text: str) -> Any:
         return None
 
 
-def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int, int]:
+def _node_place(node: Any, path: tuple[Any, ...], key: bool) -> tuple[int, int]:
     place = _mark(node) if node is not None else (1, 1)
     for step in path:
         child = _child(node, step)
@@ -892,12 +998,24 @@ def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int,
     return place
 
 
-def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
+def _child(node: Any, step: Any) -> tuple[Any, Any] | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            # A key YAML reads as a number (`2021:`) is an int in the error's path.
-            if key_node.value == (str(step) if isinstance(step, int) else step):
+            if _is_key(key_node, step):
                 return key_node, value_node
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+    if isinstance(node, yaml.SequenceNode) and type(step) is int and step < len(node.value):
         return None, node.value[step]
     return None
+
+
+def _is_key(key_node: Any, step: Any) -> bool:
+    """Whether a key node is the key `step` of an error's path (text, or what YAML read: 2021, True, None)."""
+    if isinstance(step, str) or type(step) is int:
+        return bool(key_node.value == str(step))
+    if not isinstance(key_node, yaml.ScalarNode) or key_node.style:
+        return False  # quoted: text
+    try:
+        read = _load_fast(key_node.value)
+    except (yaml.YAMLError, _LoadError):
+        return False
+    return type(read) is type(step) and bool(read == step)
