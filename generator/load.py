@@ -117,12 +117,12 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                     # 1, 1.0 and yes (True) are one key to Python, and would become one.
                     raise _LoadError(
                         *_mark(key_node),
-                        f"key '{key_node.value}' is read as the same key as '{seen[key].value}' on line"
+                        f"key {quote(key_node.value)} is read as the same key as {quote(seen[key].value)} on line"
                         f" {first}: put keys in quotes to keep them as text",
                     )
                 raise _LoadError(
                     *_mark(key_node),
-                    f"duplicate key '{key}' (first on line {first}): keep one, YAML would"
+                    f"duplicate key {quote(str(key))} (first on line {first}): keep one, YAML would"
                     " silently drop the other",
                 )
             seen[key] = key_node
@@ -905,12 +905,41 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; syntax errors become `_LoadError` with line and column."""
     # Blank lines in front make every mark, and every line named in a message, a line of the file.
     padded = "\n" * (first_line - 1) + text
+    for separator, name in _UNICODE_BREAKS.items():
+        if separator in text:
+            raise _LoadError(
+                *_place(padded, padded.index(separator)),
+                f"{name} is here, which YAML reads as a line break where an editor may show none:"
+                " replace it by a space or a line break",
+            )
     try:
         return _load_fast(padded)
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, first_line) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise _LoadError(
+            *_place(padded, error.position),
+            f"the character U+{ord(character):04X} ({unicodedata.name(character, 'a control character')})"
+            " is not allowed in YAML: remove it",
+        ) from None
     except yaml.YAMLError as error:
         raise _LoadError(first_line, 1, f"YAML error: {error}") from None
+
+
+# Characters that YAML 1.1 (libyaml) takes for line breaks, though few editors break the line there:
+# copied from a word processor, they shift every line number after them and fold values.
+_UNICODE_BREAKS = {
+    "\u2028": "a Unicode line separator (U+2028)",
+    "\u2029": "a Unicode paragraph separator (U+2029)",
+    "\x85": "a next-line character (U+0085)",
+}
+
+
+def _place(text: str, position: int) -> tuple[int, int]:
+    """Line and column (from 1, in characters) of a position in a text, counting only '\\n' as a break."""
+    start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - start + 1
 
 
 def _load_fast(text: str) -> Any:

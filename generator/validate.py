@@ -291,6 +291,22 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
             )
         )
         return None
+    if "\\" in raw.text:  # only a double-quoted escape (\x00, \e) can put a control character in
+        controls = list(_control_characters(raw.data, ()))
+        for path, character in controls:
+            line, column = locate(raw, path)
+            report.add(
+                Diagnostic(
+                    raw.display,
+                    line,
+                    column,
+                    _dotted(path),
+                    f"the text holds the control character U+{ord(character):04X}, written as an"
+                    " escape: remove it (pages would drop it, the data files keep it)",
+                )
+            )
+        if controls:
+            return None
     if model.extra:
         keys = list(_non_text_keys(model.extra, ("extra",)))
         for path in keys:
@@ -298,6 +314,23 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
         if keys:
             return None
     return Record(raw.kind, raw.id, model, raw)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_characters(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """The paths of the texts that hold a control character (tab and line breaks aside), and the first."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            yield path, found.group()
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield from _control_characters(child, (*path, key))
+    elif isinstance(value, list):
+        for position, child in enumerate(value):
+            yield from _control_characters(child, (*path, position))
 
 
 def _non_text_keys(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
@@ -330,7 +363,8 @@ def _pydantic_diagnostic(raw: RawRecord, model_cls: type[BaseModel], item: Any) 
 
 def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnostic:
     # YAML reads `2021:` or `yes:` as a number or a boolean; every key of a record is text.
-    line, column = locate(raw, loc, key=True)
+    # Pydantic's path names such a key as it can (None as 'None', True as 1): find the key itself.
+    line, column = locate(raw, (*loc[:-1], key), key=True)
     shown = "~" if key is None else key
     return Diagnostic(
         raw.display,
@@ -344,7 +378,9 @@ def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnosti
 def _dotted(loc: tuple[Any, ...]) -> str:
     text = ""
     for step in loc:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+        if not isinstance(step, int):
+            step = str(step) if str(step).isprintable() else repr(str(step))[1:-1]  # no escape codes
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
 
 
@@ -452,7 +488,7 @@ def _unknown_key(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
     key = loc[-1]
     hint = _did_you_mean(str(key), fields)
     extra = "; free-form data goes under extra:" if len(loc) == 1 else ""
-    return f"unknown key '{key}'{hint}{extra}"
+    return f"unknown key {quote(str(key))}{hint}{extra}"
 
 
 def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -682,7 +718,7 @@ def _check_finding(record: Record, model: Finding, settings: Settings) -> Iterat
         yield _problem(
             record,
             ("category",),
-            f"unknown category '{model.category}'{hint}; the categories are set in mkdocs.yml"
+            f"unknown category {quote(model.category)}{hint}; the categories are set in mkdocs.yml"
             f" (plugins.disclose.categories): {', '.join(settings.categories)}",
         )
     if model.source == "reporting-meeting" and model.meeting is None:

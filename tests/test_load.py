@@ -376,3 +376,30 @@ def test_equals_and_double_less_than_are_text_as_values(tmp_path: Path) -> None:
     record = _load(tmp_path, "title: =\nother: <<\nlist: [=, <<]\n'<<': quoted\n")
     assert isinstance(record, RawRecord)
     assert record.data == {"title": "=", "other": "<<", "list": ["=", "<<"], "<<": "quoted"}
+
+
+def test_a_character_yaml_refuses_is_named_at_its_line_and_column(tmp_path: Path) -> None:
+    problem = _load(tmp_path, "title: a\nunit: U\x001\n")
+    assert isinstance(problem, Diagnostic)
+    assert problem.format() == (
+        "content/x/X-1.yaml:2:8: the character U+0000 (a control character) is not allowed in YAML: remove it"
+    )
+    notice = _load(tmp_path, "---\ntitle: a\nkind: \x1b[31m\n---\nbody\n", "notice")
+    assert isinstance(notice, Diagnostic) and (notice.line, notice.column) == (3, 7), notice
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_a_unicode_line_break_is_refused_where_an_editor_puts_it(tmp_path: Path, separator: str) -> None:
+    """YAML 1.1 breaks the line there, so every later line number would be off by one."""
+    problem = _load(tmp_path, f"title: first line\ndescription: one{separator}two\nunit: U-1\n")
+    assert isinstance(problem, Diagnostic)
+    assert (problem.line, problem.column) == (2, 17)
+    assert "which YAML reads as a line break where an editor may show none" in problem.message
+
+
+def test_white_space_after_a_notices_delimiters_is_accepted(tmp_path: Path) -> None:
+    record = _load(tmp_path, "--- \t\ntitle: Hello\n---  \nBody\n", "notice")
+    assert isinstance(record, RawRecord)
+    assert (record.data, record.body, record.body_line) == ({"title": "Hello"}, "Body\n", 4)
+    closed = _load(tmp_path, "---\r\ntitle: Hello\r\n...  \r\nBody\r\n", "notice")
+    assert isinstance(closed, RawRecord) and closed.data == {"title": "Hello"}

@@ -241,3 +241,40 @@ def test_extra_that_json_cannot_carry_is_refused_by_validate(minimal_project: Pr
     _, messages = _check(minimal_project)
     assert len(messages) == 1 and messages[0].startswith("content/findings/F-1.yaml:9:"), messages
     assert "quotes" in messages[0] or "remove" in messages[0], messages
+
+
+# -- text that a terminal or a page would take otherwise -------------------------------------------
+
+
+def test_a_control_character_written_as_an_escape_is_refused(minimal_project: Project) -> None:
+    team = _minimal("teams/T-1.yaml").replace("name: Team One", 'name: "Team\\e[31m One"')
+    minimal_project.write("content/teams/T-1.yaml", team)
+    minimal_project.write("content/teams/T-2.yaml", f'{TEAM}extra: {{note: "a\\0b"}}\n')
+    _, messages = _check(minimal_project)
+    fix = "written as an escape: remove it (pages would drop it, the data files keep it)"
+    assert messages == [
+        f"content/teams/T-1.yaml:2:7: name: the text holds the control character U+001B, {fix}",
+        f"content/teams/T-2.yaml:4:15: extra.note: the text holds the control character U+0000, {fix}",
+    ]
+
+
+def test_messages_never_print_escape_codes(minimal_project: Project) -> None:
+    minimal_project.write("content/teams/T-2.yaml", f'{TEAM}"\\e[2Jkey": 1\n')
+    _, messages = _check(minimal_project)
+    assert messages == [
+        "content/teams/T-2.yaml:4:1: \\x1b[2Jkey: unknown key '\\x1b[2Jkey'; free-form data goes under extra:"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("~", "~ is read as nothing (null)"),
+        ("yes", "True is read as a boolean"),
+        ("1.5", "1.5 is read as a number"),
+    ],
+)
+def test_a_key_read_as_no_text_is_found_on_its_line(minimal_project: Project, key: str, shown: str) -> None:
+    minimal_project.write("content/teams/T-2.yaml", f"{TEAM}{key}: x\n")
+    _, messages = _check(minimal_project)
+    assert messages == [f"content/teams/T-2.yaml:4:1: key {shown}, not text: put it in quotes"]
