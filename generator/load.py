@@ -381,11 +381,16 @@ class _Scan:
                 )
             )
         for entry in entries:
-            if entry.name not in kinds:
+            if entry.name in kinds:
+                continue
+            if _is_folder(entry):
+                if entry.name[0] != ".":
+                    self._walk(entry.path, None, entry.name)
+            else:
                 self._entry(entry, None, None)
         for kind in KINDS.values():  # in the kinds' order, as records have always been listed
             if kind.folder in kinds:
-                self._folder(kinds[kind.folder].path, kind, None)
+                self._walk(kinds[kind.folder].path, kind, None)
 
     def _content_entries(self, content_dir: Path) -> list[os.DirEntry[str]] | None:
         """The sorted entries of the content folder itself, or None after saying why there are none."""
@@ -413,29 +418,33 @@ class _Scan:
         self.problems.append(Diagnostic(where, message=message))
         return None
 
-    def _folder(self, path: str, kind: Kind | None, top: str | None) -> None:
-        """The entries of a folder, files first, then each subfolder in turn: `os.walk`'s order.
+    def _walk(self, path: str, kind: Kind | None, top: str | None) -> None:
+        """Every entry under a folder in `os.walk`'s order: a folder's files, then each subfolder in turn.
 
         `kind` is the kind whose folder this is, or None under a folder that is nobody's (whose name,
-        directly under the content folder, is `top`).
+        directly under the content folder, is `top`). Hidden folders are skipped. A stack, not
+        recursion: folders nested a thousand deep are no reason for a traceback.
         """
-        try:
-            with os.scandir(path) as listing:
-                entries = sorted(listing, key=_name)
-        except OSError as error:
-            self.problems.append(_unlisted(self._displays.of(path), error))
-            return
-        folders = []
-        for entry in entries:
-            if _is_folder(entry):
-                folders.append(entry)
-            else:
-                self._entry(entry, kind, top)
-        for entry in folders:
-            self._entry(entry, kind, top)
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=_name)
+            except OSError as error:
+                self.problems.append(_unlisted(self._displays.of(folder), error))
+                continue
+            subfolders = []
+            for entry in entries:
+                if _is_folder(entry):
+                    if entry.name[0] != ".":
+                        subfolders.append(entry.path)
+                else:
+                    self._entry(entry, kind, top)
+            stack.extend(reversed(subfolders))
 
     def _entry(self, entry: os.DirEntry[str], kind: Kind | None, top: str | None) -> None:
-        """One entry of a folder: a record, a folder to walk into, a message, or nothing."""
+        """One entry of a folder that is not a folder itself: a record, a message, or nothing."""
         name = entry.name
         if name[0] == ".":
             # Hidden: left alone, links included (an editor's lock file, `.#F-1.yaml`, is one).
@@ -445,8 +454,6 @@ class _Scan:
             self.records.append((kind, entry))
         elif entry.is_symlink():
             self.problems.append(_symlink(self._displays.entry(entry), entry.path))
-        elif _is_folder(entry):
-            self._folder(entry.path, kind, top if kind or top else name)
         elif not _is_file(entry):
             self.problems.append(_special(self._displays.entry(entry), entry.path))
         elif name.casefold().endswith(RECORD_SUFFIXES):

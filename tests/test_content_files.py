@@ -450,3 +450,13 @@ def test_export_refuses_a_submodule_under_the_exported_paths(
     _git(root, "commit", "-q", "-m", "records")
     with pytest.raises(BuildError, match="has a git submodule at 'content/findings/more'"):
         export_tree(root, "HEAD", tmp_path / "out")
+
+
+def test_folders_nested_deeper_than_pythons_recursion_limit(minimal_project: Project) -> None:
+    folder = minimal_project.root / "content/teams"
+    for _ in range(1100):  # deeper than sys.getrecursionlimit(); os.makedirs itself recurses
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "T-2.yaml").write_text(TEAM, encoding="utf-8")
+    assert _messages(minimal_project) == []
+    assert "T-2" in _records(minimal_project)
