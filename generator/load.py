@@ -912,17 +912,16 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; syntax errors become `_LoadError` with line and column."""
     # Blank lines in front make every mark, and every line named in a message, a line of the file.
     padded = "\n" * (first_line - 1) + text
-    for separator, name in _UNICODE_BREAKS.items():
-        if separator in text:
-            raise _LoadError(
-                *_place(padded, padded.index(separator)),
-                f"{name} is here, which YAML reads as a line break where an editor may show none:"
-                " replace it by a space or a line break",
-            )
+    if "\x85" in text:  # a C1 control that YAML 1.1 folds into a space or a line break, unasked
+        raise _LoadError(
+            *_place(padded, padded.index("\x85")),
+            "a next-line character (U+0085) is here, which YAML turns into a space or a line break:"
+            " write a space or a line break instead",
+        )
     try:
         return _load_fast(padded)
     except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error, first_line) from None
+        raise _yaml_error(error, first_line, padded) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere
         character = error.character if isinstance(error.character, str) else chr(error.character)
         raise _LoadError(
@@ -934,12 +933,11 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
         raise _LoadError(first_line, 1, f"YAML error: {error}") from None
 
 
-# Characters that YAML 1.1 (libyaml) takes for line breaks, though few editors break the line there:
-# copied from a word processor, they shift every line number after them and fold values.
+# Characters that YAML 1.1 (libyaml) takes for line breaks, though few editors break the line there
+# (pasted from a word processor): where YAML's complaint comes from one, saying so is the fix.
 _UNICODE_BREAKS = {
     "\u2028": "a Unicode line separator (U+2028)",
     "\u2029": "a Unicode paragraph separator (U+2029)",
-    "\x85": "a next-line character (U+0085)",
 }
 
 
@@ -979,7 +977,7 @@ _SYNTAX_HINTS = {
 }
 
 
-def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
+def _yaml_error(error: yaml.MarkedYAMLError, first_line: int, text: str) -> _LoadError:
     mark = error.problem_mark or error.context_mark
     if "end of stream" in (error.problem or "") and error.context_mark is not None:
         # The end of the file is no place to fix anything: point at what was left open.
@@ -994,6 +992,13 @@ def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
     if context and start is not None and mark is not None and start.line != mark.line:
         context += f" started on line {start.line + 1}, column {start.column + 1}"
     hints = [hint for cause, hint in _SYNTAX_HINTS.items() if cause in problem + context]
+    breaks = [name for separator, name in _UNICODE_BREAKS.items() if separator in text]
+    if breaks:
+        hints.insert(
+            0,
+            f"the file holds {breaks[0]}, which YAML reads as a line break (so lines are"
+            " counted one more from there on): replace it by a space or a line break",
+        )
     fix = f": {hints[0]}" if hints else ""
     return _LoadError(line, column, f"YAML syntax error: {problem}{context}{fix}")
 

@@ -291,22 +291,6 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
             )
         )
         return None
-    if "\\" in raw.text:  # only a double-quoted escape (\x00, \e) can put a control character in
-        controls = list(_control_characters(raw.data, ()))
-        for path, character in controls:
-            line, column = locate(raw, path)
-            report.add(
-                Diagnostic(
-                    raw.display,
-                    line,
-                    column,
-                    _dotted(path),
-                    f"the text holds the control character U+{ord(character):04X}, written as an"
-                    " escape: remove it (pages would drop it, the data files keep it)",
-                )
-            )
-        if controls:
-            return None
     if model.extra:
         keys = list(_non_text_keys(model.extra, ("extra",)))
         for path in keys:
@@ -314,23 +298,6 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
         if keys:
             return None
     return Record(raw.kind, raw.id, model, raw)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _control_characters(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """The paths of the texts that hold a control character (tab and line breaks aside), and the first."""
-    if isinstance(value, str):
-        found = _CONTROL.search(value)
-        if found:
-            yield path, found.group()
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _control_characters(child, (*path, key))
-    elif isinstance(value, list):
-        for position, child in enumerate(value):
-            yield from _control_characters(child, (*path, position))
 
 
 def _non_text_keys(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:

@@ -388,13 +388,26 @@ def test_a_character_yaml_refuses_is_named_at_its_line_and_column(tmp_path: Path
     assert isinstance(notice, Diagnostic) and (notice.line, notice.column) == (3, 7), notice
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
-def test_a_unicode_line_break_is_refused_where_an_editor_puts_it(tmp_path: Path, separator: str) -> None:
-    """YAML 1.1 breaks the line there, so every later line number would be off by one."""
-    problem = _load(tmp_path, f"title: first line\ndescription: one{separator}two\nunit: U-1\n")
+def test_a_next_line_character_is_refused_where_it_stands(tmp_path: Path) -> None:
+    """YAML folds U+0085 into a space even in quotes: the text would change unasked."""
+    problem = _load(tmp_path, 'title: a\ndescription: "one\x85two"\n')
     assert isinstance(problem, Diagnostic)
-    assert (problem.line, problem.column) == (2, 17)
-    assert "which YAML reads as a line break where an editor may show none" in problem.message
+    assert problem.format() == (
+        "content/x/X-1.yaml:2:18: a next-line character (U+0085) is here, which YAML turns into a space"
+        " or a line break: write a space or a line break instead"
+    )
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_a_unicode_line_break_is_kept_in_quotes_and_named_where_yaml_trips(
+    tmp_path: Path, separator: str
+) -> None:
+    """YAML 1.1 takes these for line breaks where editors seldom do: quoted, the text keeps them."""
+    record = _load(tmp_path, f'title: "one{separator}two"\nunit: U-1\n')
+    assert isinstance(record, RawRecord) and record.data["title"] == f"one{separator}two"
+    problem = _load(tmp_path, f"title: a\nunit: U{separator}1\nother: b\n")
+    assert isinstance(problem, Diagnostic), problem
+    assert "which YAML reads as a line break (so lines are counted one more from there on)" in problem.message
 
 
 def test_white_space_after_a_notices_delimiters_is_accepted(tmp_path: Path) -> None:

@@ -246,18 +246,6 @@ def test_extra_that_json_cannot_carry_is_refused_by_validate(minimal_project: Pr
 # -- text that a terminal or a page would take otherwise -------------------------------------------
 
 
-def test_a_control_character_written_as_an_escape_is_refused(minimal_project: Project) -> None:
-    team = _minimal("teams/T-1.yaml").replace("name: Team One", 'name: "Team\\e[31m One"')
-    minimal_project.write("content/teams/T-1.yaml", team)
-    minimal_project.write("content/teams/T-2.yaml", f'{TEAM}extra: {{note: "a\\0b"}}\n')
-    _, messages = _check(minimal_project)
-    fix = "written as an escape: remove it (pages would drop it, the data files keep it)"
-    assert messages == [
-        f"content/teams/T-1.yaml:2:7: name: the text holds the control character U+001B, {fix}",
-        f"content/teams/T-2.yaml:4:15: extra.note: the text holds the control character U+0000, {fix}",
-    ]
-
-
 def test_messages_never_print_escape_codes(minimal_project: Project) -> None:
     minimal_project.write("content/teams/T-2.yaml", f'{TEAM}"\\e[2Jkey": 1\n')
     _, messages = _check(minimal_project)
