@@ -596,19 +596,20 @@ def _own_problems(record: Record, settings: Settings, as_of: dt.date) -> Iterato
         yield from _check_finding(record, model, settings)
     if isinstance(model, Rectification):
         yield from _check_rectification(record, model)
-        yield from _check_twice(record, "findings", model.findings, "finding")
+        yield from _check_twice(record, "findings", model.findings, "finding", "error")
     if isinstance(model, Meeting):
         yield from _check_meeting(record, model)
     if isinstance(model, Notice):
-        yield from _check_twice(record, "related", model.related, "record")
+        # Only a list of links, shown once each: harmless, so a warning.
+        yield from _check_twice(record, "related", model.related, "record", "warning")
     if model.tags:
         yield from _check_tags(record, model.tags)
     yield from _check_future_dates(record, model, as_of)
 
 
-def _check_twice(record: Record, name: str, ids: list[str], noun: str) -> Iterator[Diagnostic]:
-    """A list of ids that names one record twice: an error, since the second says nothing new and
-    usually stands where another id was meant."""
+def _check_twice(record: Record, name: str, ids: list[str], noun: str, severity: str) -> Iterator[Diagnostic]:
+    """A list of ids that names one record twice: the second says nothing new, and often stands
+    where another id was meant."""
     first: dict[str, int] = {}
     for position, listed in enumerate(ids):
         if listed in first:
@@ -617,6 +618,7 @@ def _check_twice(record: Record, name: str, ids: list[str], noun: str) -> Iterat
                 (name, position),
                 f"{noun} '{listed}' is listed twice (also {name}[{first[listed]}]): remove one, or give"
                 " the id that was meant",
+                severity,
             )
         first.setdefault(listed, position)
 

@@ -111,7 +111,6 @@ NOT_SCHEMA_CASES = {
     "keys_read_as_one": "YAML text: 1 and yes are one key once parsed",
     "merge_key": "YAML text: the merge is done once parsed",
     "finding_twice": "the same id twice in a list (no uniqueItems in the schema)",
-    "notice_related_twice": "the same id twice in a list (no uniqueItems in the schema)",
     "report_unit_twice": "the same unit in two items of a list",
     "decomposed_tags": "order of two dates, and tags compared as Unicode text",
     "hint_never_internal": "needs the other records",

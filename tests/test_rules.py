@@ -266,3 +266,16 @@ def test_a_key_read_as_no_text_is_found_on_its_line(minimal_project: Project, ke
     minimal_project.write("content/teams/T-2.yaml", f"{TEAM}{key}: x\n")
     _, messages = _check(minimal_project)
     assert messages == [f"content/teams/T-2.yaml:4:1: key {shown}, not text: put it in quotes"]
+
+
+def test_a_record_twice_in_a_notices_related_is_a_warning(minimal_project: Project) -> None:
+    minimal_project.write(
+        "content/notices/N-1.md",
+        "---\nvisibility: public\ntitle: A notice\ndate: 2022-01-12\nrelated: [F-1, R-1, F-1]\n---\nText.\n",
+    )
+    models, messages = _check(minimal_project)
+    assert messages == [
+        "content/notices/N-1.md:5:21: warning: related[2]: record 'F-1' is listed twice (also related[0]):"
+        " remove one, or give the id that was meant"
+    ]
+    assert "N-1" in models
