@@ -27,6 +27,7 @@ import datetime as dt
 import functools
 import os
 import subprocess
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -801,10 +802,12 @@ def _check_files(rev: str, entries: list[_TreeEntry], blobs: _Blobs) -> None:
     repository, as a load of the working tree requires too. A submodule's files are not in this
     repository's objects, so leaving it out would build an edition short of records.
     """
+    _check_distinct(rev, entries)
     links = [e for e in entries if e.mode == _SYMLINK]
     if links:
         target = next(iter(blobs.fetch([links[0].blob])), None)
         shown = os.fsdecode(target) if target is not None else "?"
+        shown = shown if shown.isprintable() else repr(shown)[1:-1]
         more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
         raise BuildError(
             f"revision '{rev}' has a symbolic link at '{links[0].path}' (to '{shown}'){more}: records"
@@ -818,6 +821,20 @@ def _check_files(rev: str, entries: list[_TreeEntry], blobs: _Blobs) -> None:
             " repository, so an edition built without them would lack records; commit the records"
             " themselves"
         )
+
+
+def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
+    """Refuse two paths that differ only in case or Unicode form: on a file system that does not
+    tell them apart (macOS, Windows) the second would overwrite the first, and a record be lost."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        folded = unicodedata.normalize("NFC", entry.path).casefold()
+        if folded in seen:
+            raise BuildError(
+                f"revision '{rev}' has both '{seen[folded]}' and '{entry.path}', which are one file"
+                " where case or Unicode form is not told apart: rename one of them in a new commit"
+            )
+        seen[folded] = entry.path
 
 
 def _check_empty(dest: Path) -> None:

@@ -484,10 +484,16 @@ def _name(entry: os.DirEntry[str]) -> str:
 
 
 def _link_target(path: str) -> str:
+    """Where a symbolic link points, as a message may show it."""
     try:
-        return os.readlink(path)
+        return _printable(os.readlink(path))
     except OSError:
         return "?"
+
+
+def _printable(name: str) -> str:
+    """A file name for a message, escaped where it holds characters a terminal would act on."""
+    return name if name.isprintable() else repr(name)[1:-1]
 
 
 def _symlink(display: str, path: str) -> Diagnostic:
@@ -546,7 +552,8 @@ def _unlisted(display: str, error: OSError) -> Diagnostic:
 
 def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
     """What to do with a file named like a record that is not read where it is."""
-    stem, _, suffix = name.rpartition(".")
+    stem, _, suffix = _printable(name).rpartition(".")
+    top = None if top is None else _printable(top)
     suffix = "." + suffix.casefold()
     if kind is None:
         guess = _guess_kind(stem, suffix)

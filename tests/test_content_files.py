@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -468,3 +469,49 @@ def test_folders_nested_deeper_than_pythons_recursion_limit(minimal_project: Pro
     finally:
         sys.setrecursionlimit(limit)
     assert messages == [] and "T-2" in records
+
+
+def test_export_refuses_paths_that_differ_only_in_case(minimal_project: Project, tmp_path: Path) -> None:
+    root = minimal_project.root
+    _git(root, "init", "-q")
+    _git(root, "add", "content")
+    # Two files a case-blind disk holds as one: the second would overwrite the first.
+    blob = subprocess.run(
+        ["git", "-C", str(root), "hash-object", "-w", "content/findings/F-1.yaml"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    _git(root, "update-index", "--add", "--cacheinfo", f"100644,{blob},content/findings/f-1.yaml")
+    _git(root, "commit", "-q", "-m", "records")
+    with pytest.raises(BuildError) as caught:
+        export_tree(root, "HEAD", tmp_path / "out")
+    assert str(caught.value) == (
+        "revision 'HEAD' has both 'content/findings/F-1.yaml' and 'content/findings/f-1.yaml', which are"
+        " one file where case or Unicode form is not told apart: rename one of them in a new commit"
+    )
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets here")
+def test_a_socket_named_like_a_record_is_not_read(
+    minimal_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(minimal_project.root / "content/teams")  # a socket's path is short: bind it relative
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind("T-2.yaml")
+        messages = _within(20, lambda: _messages(minimal_project))
+    finally:
+        server.close()
+    assert messages == [
+        "content/teams/T-2.yaml: not read: this is a socket, not a regular file: replace it by the record"
+        " file itself, or remove it"
+    ]
+
+
+def test_a_link_target_is_escaped_in_the_message(minimal_project: Project) -> None:
+    (minimal_project.root / "content/teams/T-2.yaml").symlink_to("\x1b[2J.yaml")
+    assert _messages(minimal_project) == [
+        "content/teams/T-2.yaml: symbolic link to '\\x1b[2J.yaml', which does not exist:"
+        f" {LINK}: replace the link by the file itself"
+    ]

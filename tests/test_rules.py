@@ -279,3 +279,12 @@ def test_a_record_twice_in_a_notices_related_is_a_warning(minimal_project: Proje
         " remove one, or give the id that was meant"
     ]
     assert "N-1" in models
+
+
+def test_a_former_id_that_is_the_records_own_id_in_other_case(minimal_project: Project) -> None:
+    minimal_project.write("content/units/U-1.yaml", _minimal("units/U-1.yaml") + "former_ids: [u-1]\n")
+    _, messages = _check(minimal_project)
+    assert messages == [
+        "content/units/U-1.yaml:4:14: former_ids[0]: former id 'u-1' is this record's id 'U-1' in other case:"
+        " an old id is one the record no longer has, so remove it"
+    ]
