@@ -117,8 +117,8 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                     # 1, 1.0 and yes (True) are one key to Python, and would become one.
                     raise _LoadError(
                         *_mark(key_node),
-                        f"key {quote(key_node.value)} is read as the same key as {quote(seen[key].value)} on line"
-                        f" {first}: put keys in quotes to keep them as text",
+                        f"key {quote(key_node.value)} is read as the same key as"
+                        f" {quote(seen[key].value)} on line {first}: put keys in quotes to keep them as text",
                     )
                 raise _LoadError(
                     *_mark(key_node),
@@ -376,8 +376,9 @@ class _Scan:
             self.problems.append(
                 Diagnostic(
                     where,
-                    message=f"no folder of records in the content folder: create a folder per kind ({_FOLDERS}),"
-                    " or set plugins.disclose.content_dir in mkdocs.yml to the folder that holds them",
+                    message="no folder of records in the content folder: create a folder per kind"
+                    f" ({_FOLDERS}), or set plugins.disclose.content_dir in mkdocs.yml to the folder"
+                    " that holds them",
                 )
             )
         for entry in entries:
@@ -460,7 +461,7 @@ class _Scan:
             fix = _record_fix(name, kind, top)
             self.problems.append(Diagnostic(self._displays.entry(entry), message=f"not read: {fix}"))
         else:
-            self.problems.append(_other_file(self._displays.entry(entry), kind, top))
+            self.problems.append(_other_file(self._displays.entry(entry), kind))
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -563,7 +564,10 @@ def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
                 if guess
                 else f"move it into its kind's folder ({_FOLDERS})"
             )
-            return f"a record goes in the folder of its kind: {place}, or out of the content folder if it is no record"
+            return (
+                f"a record goes in the folder of its kind: {place}, or out of the content folder if it"
+                " is no record"
+            )
         folder = _guess_folder(top) or guess
         if folder is not None:
             return f"content/{top}/ is no kind's folder: move the file into content/{folder.folder}/"
@@ -610,7 +614,7 @@ def _guess_folder(name: str) -> Kind | None:
     return _KIND_BY_FOLDER[close[0]] if close else None
 
 
-def _other_file(display: str, kind: Kind | None, top: str | None) -> Diagnostic:
+def _other_file(display: str, kind: Kind | None) -> Diagnostic:
     """A file that is no record, where only records are read: a warning."""
     if kind is not None and kind.name == "notice":
         # Files beside a notice are to become its attachments (PDF, pictures, office documents):
@@ -621,7 +625,10 @@ def _other_file(display: str, kind: Kind | None, top: str | None) -> Diagnostic:
             f"not read: a {kind.name} is a {kind.suffix} file: keep other files outside the content folder"
         )
     else:
-        message = f"not read: only records are read, each in its kind's folder ({_FOLDERS}): keep other files outside the content folder"
+        message = (
+            f"not read: only records are read, each in its kind's folder ({_FOLDERS}): keep other files"
+            " outside the content folder"
+        )
     return Diagnostic(display, message=message, severity="warning")
 
 
@@ -862,7 +869,7 @@ class _NotRegular(Exception):
 
 
 def _read(path: Path) -> tuple[bytes, int]:
-    """The first MAX_BYTES + 1 bytes of a regular file (never more: the limit also bounds memory), and its size."""
+    """The first MAX_BYTES + 1 bytes of a regular file, and its size (never more: the limit bounds memory)."""
     descriptor = os.open(path, _OPEN_FLAGS)
     with open(descriptor, "rb", closefd=True) as handle:
         info = os.fstat(descriptor)
