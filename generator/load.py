@@ -426,7 +426,7 @@ class _Scan:
         directly under the content folder, is `top`). Hidden folders are skipped. A stack, not
         recursion: folders nested a thousand deep are no reason for a traceback.
         """
-        stack = [path]
+        stack, records, suffix = [path], self.records, kind.suffix if kind else None
         while stack:
             folder = stack.pop()
             try:
@@ -437,22 +437,33 @@ class _Scan:
                 continue
             subfolders = []
             for entry in entries:
-                if _is_folder(entry):
-                    if entry.name[0] != ".":
-                        subfolders.append(entry.path)
-                else:
+                name = entry.name
+                # The common case first, in line: the live preview lists every file on every check.
+                try:
+                    if (
+                        suffix
+                        and name.endswith(suffix)
+                        and name[0] != "."
+                        and entry.is_file(follow_symlinks=False)
+                    ):
+                        records.append((kind, entry))  # type: ignore[arg-type]
+                        continue
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_folder = False
+                if not is_folder:
                     self._entry(entry, kind, top)
+                elif name[0] != ".":
+                    subfolders.append(entry.path)
             stack.extend(reversed(subfolders))
 
     def _entry(self, entry: os.DirEntry[str], kind: Kind | None, top: str | None) -> None:
-        """One entry of a folder that is not a folder itself: a record, a message, or nothing."""
+        """One entry of a folder that is neither a folder nor a record file: a message, or nothing."""
         name = entry.name
         if name[0] == ".":
             # Hidden: left alone, links included (an editor's lock file, `.#F-1.yaml`, is one).
             if not name.startswith(".#") and name.casefold().endswith(RECORD_SUFFIXES) and _is_file(entry):
                 self.problems.append(_hidden(self._displays.entry(entry)))
-        elif kind is not None and name.endswith(kind.suffix) and _is_file(entry):
-            self.records.append((kind, entry))
         elif entry.is_symlink():
             self.problems.append(_symlink(self._displays.entry(entry), entry.path))
         elif not _is_file(entry):

@@ -55,9 +55,9 @@ class Record:
         """The file path as messages show it."""
         return self.raw.display
 
-    @property
+    @functools.cached_property
     def public(self) -> bool:
-        """Whether the public build may carry this record."""
+        """Whether the public build may carry this record (asked of every record on every check)."""
         return bool(self.model.visibility == "public")
 
     @property
@@ -189,9 +189,10 @@ class Checker:
 
     def _check_records(self, records: list[Record], index: _Index, as_of: dt.date, report: Report) -> None:
         # Everything a reference check reads of the other records, but for the target record itself:
-        # their ids and kinds, and whether they are public (a public record's hints name public ids).
+        # their ids and kinds, and which are internal (a public record's hints name public ids only).
         key = (
-            {record_id: (record.kind, record.public) for record_id, record in index.by_id.items()},
+            {record_id: record.kind for record_id, record in index.by_id.items()},
+            frozenset(record_id for record_id, record in index.by_id.items() if not record.public),
             {folded: record.id for folded, record in index.former.items()},
             index.broken,
         )
@@ -545,6 +546,8 @@ def _report_duplicate(record: Record, other: Record, report: Report) -> None:
 
 
 def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
+    if not record.model.former_ids:
+        return
     listed: dict[str, int] = {}
     for position, old in enumerate(record.model.former_ids):
         problem = file_name_problem(old)
