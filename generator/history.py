@@ -35,6 +35,7 @@ import datetime as dt
 import functools
 import os
 import subprocess
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -225,9 +226,10 @@ def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("
     wanted = [_clean_path(path) for path in paths]
     entries = _list_tree(root, commit, wanted)
     _check_found(rev, wanted, entries)
-    _check_empty(dest)
-    inside: set[Path] = set()
     with _Blobs(root) as blobs:
+        _check_files(rev, entries, blobs)
+        _check_empty(dest)
+        inside: set[Path] = set()
         for entry, data in zip(entries, blobs.fetch([e.blob for e in entries]), strict=True):
             _write_entry(dest, entry, data, inside)
 
@@ -1343,7 +1345,7 @@ def _clean_path(path: str) -> str:
 
 
 def _list_tree(root: Path, commit: str, paths: list[str]) -> list[_TreeEntry]:
-    """The files (blobs and symbolic links) under `paths` at `commit`; submodules are left out."""
+    """The entries under `paths` at `commit`: files, symbolic links and submodules (mode 160000)."""
     scope = [p for p in paths if p] if all(paths) else []
     result = _run(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *scope)
     if result is None or result.returncode != 0:
@@ -1355,7 +1357,7 @@ def _list_tree(root: Path, commit: str, paths: list[str]) -> list[_TreeEntry]:
         meta, _, name = line.partition(b"\t")
         mode, kind, blob = meta.decode("ascii").split(" ")
         path = os.fsdecode(name)
-        if kind == "blob" and any(_is_under(path, p) for p in paths):
+        if kind in ("blob", "commit") and any(_is_under(path, p) for p in paths):
             entries.append(_TreeEntry(mode, blob, path))
     return entries
 
@@ -1371,6 +1373,51 @@ def _check_found(rev: str, paths: list[str], entries: list[_TreeEntry]) -> None:
             f"revision '{rev}' has no {', '.join(repr(p) for p in missing)}: give paths from the"
             " repository root that exist in that revision"
         )
+
+
+_SYMLINK, _SUBMODULE = "120000", "160000"
+
+
+def _check_files(rev: str, entries: list[_TreeEntry], blobs: _Blobs) -> None:
+    """Refuse a revision whose exported paths hold a symbolic link or a submodule, before writing.
+
+    A link is never written, nor followed: what is published must be a file reviewed in this
+    repository, as a load of the working tree requires too. A submodule's files are not in this
+    repository's objects, so leaving it out would build an edition short of records.
+    """
+    _check_distinct(rev, entries)
+    links = [e for e in entries if e.mode == _SYMLINK]
+    if links:
+        target = next(iter(blobs.fetch([links[0].blob])), None)
+        shown = os.fsdecode(target) if target is not None else "?"
+        shown = shown if shown.isprintable() else repr(shown)[1:-1]
+        more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
+        raise BuildError(
+            f"revision '{rev}' has a symbolic link at '{links[0].path}' (to '{shown}'){more}: records"
+            " are read only as files reviewed in git, never through links; commit the file itself in"
+            " the link's place, and build that revision"
+        )
+    modules = [e for e in entries if e.mode == _SUBMODULE]
+    if modules:
+        raise BuildError(
+            f"revision '{rev}' has a git submodule at '{modules[0].path}': its files are not in this"
+            " repository, so an edition built without them would lack records; commit the records"
+            " themselves"
+        )
+
+
+def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
+    """Refuse two paths that differ only in case or Unicode form: on a file system that does not
+    tell them apart (macOS, Windows) the second would overwrite the first, and a record be lost."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        folded = unicodedata.normalize("NFC", entry.path).casefold()
+        if folded in seen:
+            raise BuildError(
+                f"revision '{rev}' has both '{seen[folded]}' and '{entry.path}', which are one file"
+                " where case or Unicode form is not told apart: rename one of them in a new commit"
+            )
+        seen[folded] = entry.path
 
 
 def _check_empty(dest: Path) -> None:
@@ -1395,9 +1442,8 @@ def _write_entry(dest: Path, entry: _TreeEntry, data: bytes | None, inside: set[
                 f"refusing to export the path '{entry.path}': a symbolic link leads out of {dest}"
             )
         inside.add(target.parent)
-    if entry.mode == "120000":
-        target.symlink_to(os.fsdecode(data))
-        return
+    if entry.mode in (_SYMLINK, _SUBMODULE):  # refused by _check_files; never written
+        raise BuildError(f"refusing to export '{entry.path}': it is no file (git mode {entry.mode})")
     target.write_bytes(data)
     if entry.mode == "100755":
         target.chmod(0o755)

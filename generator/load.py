@@ -7,10 +7,16 @@ semantic error found later asks `locate()` to compose that one file again.
 from __future__ import annotations
 
 import contextlib
+import difflib
+import errno
 import functools
 import gc
+import math
 import os
+import re
+import stat
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +26,7 @@ import yaml
 
 from .errors import Diagnostic
 from .parallel import fork_map
-from .schema import KINDS, Kind, type_name
+from .schema import KINDS, Kind, quote, type_name
 
 MAX_BYTES = 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,7 +57,17 @@ MAX_DEPTH = 40
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _TIMESTAMP, _NULL, _SEQ, _MAP = (_TAG + t for t in ("str", "timestamp", "null", "seq", "map"))
+_BOOL, _INT, _FLOAT, _MERGE, _VALUE = (_TAG + t for t in ("bool", "int", "float", "merge", "value"))
 _TEXT_TAGS = frozenset({_STR, _TIMESTAMP})  # dates stay text for the validator
+# The tags a scalar may carry, implicitly or written out (`!!str 12`): what JSON can hold, and dates.
+# Any other (!!binary, !!set, !!omap, !!pairs, !local, !!python/...) would make values that no later
+# stage expects: bytes, sets, pairs.
+_SCALAR_TAGS = frozenset({_STR, _TIMESTAMP, _NULL, _BOOL, _INT, _FLOAT})
+# YAML 1.1 reads more than plain decimals as numbers: 017 is octal 15, 1:30 is 90 (base 60), and
+# 0x1F, 0b101, 1_000, +12, 1:30.5 are numbers too. Such a value is kept as the text it is, which a
+# text field takes as typed and a number field refuses with a hint (see validate.py).
+_PLAIN_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_ODD_FLOAT = re.compile(r"^\+|[_:]")
 # What the implicit resolvers made of a plain scalar, by its text: keys and values such as
 # `title`, `public` or a date recur in every file. Bounded; a value is resolved the same every time.
 _RESOLVED: dict[str, str] = {}
@@ -69,7 +85,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 return _STR  # quoted, or no implicit resolver starts with its first character
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = _plain_form(super().resolve(kind, value, implicit), value)
                 if len(value) <= _RESOLVED_LENGTH and len(_RESOLVED) < _RESOLVED_MAX:
                     _RESOLVED[value] = tag
             return tag
@@ -86,7 +102,7 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
         node = self.get_single_node()
         if node is None:
             return None
-        _check_shape(node)
+        _check_shape(node, self)
         return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -97,13 +113,33 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
                 raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
             if key in seen:
                 first = seen[key].start_mark.line + 1
+                if type(key) is not type(self.construct_object(seen[key], deep=deep)):
+                    # 1, 1.0 and yes (True) are one key to Python, and would become one.
+                    raise _LoadError(
+                        *_mark(key_node),
+                        f"key {quote(key_node.value)} is read as the same key as"
+                        f" {quote(seen[key].value)} on line {first}: put keys in quotes to keep them as text",
+                    )
                 raise _LoadError(
                     *_mark(key_node),
-                    f"duplicate key '{key}' (first on line {first}): keep one, YAML would"
+                    f"duplicate key {quote(str(key))} (first on line {first}): keep one, YAML would"
                     " silently drop the other",
                 )
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _plain_form(tag: str, value: str) -> str:
+    """The tag of a plain scalar: the resolver's, but text for numbers in YAML 1.1's other forms.
+
+    `=` (YAML 1.1's "value" key) is text too: a title may be '='. `<<` keeps the merge tag, so
+    that a merge key is refused (`_check_shape`); elsewhere it is text.
+    """
+    if tag == _INT:
+        return tag if _PLAIN_INT.fullmatch(value) else _STR
+    if tag == _FLOAT:
+        return _STR if _ODD_FLOAT.search(value) else tag
+    return _STR if tag == _VALUE else tag
 
 
 # The first characters that an implicit resolver (null, bool, int, float, date, ...) may match;
@@ -118,9 +154,9 @@ class _Unusual(Exception):
 
 # The scalars other than text and null that the fast constructor makes, as the full one does.
 _SCALARS: dict[str, Any] = {
-    _TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
-    _TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
-    _TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    _BOOL: yaml.constructor.SafeConstructor.construct_yaml_bool,
+    _INT: yaml.constructor.SafeConstructor.construct_yaml_int,
+    _FLOAT: yaml.constructor.SafeConstructor.construct_yaml_float,
 }
 
 
@@ -168,21 +204,31 @@ class _FastBuilder:
         raise _Unusual
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag == _NULL:
-            return None
-        construct = _SCALARS.get(node.tag)
-        if construct is None:
+        tag = node.tag
+        if tag != _NULL and tag not in _SCALARS:
             raise _Unusual
-        return construct(self._loader, node)
+        # A tag written out (`!!int abc`) must be the one the text has anyway.
+        if self._loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
+            raise _Unusual
+        if tag == _NULL:
+            return None
+        value = _SCALARS[tag](self._loader, node)
+        if tag == _FLOAT and not math.isfinite(value):
+            raise _Unusual
+        return value
 
 
-def _check_shape(root: yaml.Node) -> None:
-    """Refuse aliases and deep nesting before constructing: an alias bomb ("billion laughs")
-    expands exponentially in every later stage, and deep nesting exhausts the stack."""
+def _check_shape(root: yaml.Node, loader: RecordLoader) -> None:
+    """Refuse aliases, deep nesting, tags and merge keys before constructing.
+
+    An alias bomb ("billion laughs") expands exponentially in every later stage, and deep nesting
+    exhausts the stack. A tag other than the plain ones makes values no later stage expects, and a
+    merge key copies fields from elsewhere, out of sight of the reader.
+    """
     seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, is_key = stack.pop()
         if id(node) in seen:
             raise _LoadError(
                 *_mark(node),
@@ -191,19 +237,82 @@ def _check_shape(root: yaml.Node) -> None:
         seen.add(id(node))
         if depth > MAX_DEPTH:
             raise _LoadError(*_mark(node), f"nested more than {MAX_DEPTH} levels deep: flatten the data")
+        _check_tag(node, loader, is_key)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                stack.append((key, depth + 1, True))
+                stack.append((value, depth + 1, False))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
+            stack.extend((item, depth + 1, False) for item in node.value)
 
 
-def _construct_date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+_PLAIN = (True, False)  # `implicit` of a plain scalar, as the composer passes it to resolve()
+
+
+def _check_tag(node: yaml.Node, loader: RecordLoader, is_key: bool) -> None:
+    """Refuse a tag that is not a plain one, or that does not fit its value."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _MERGE and node.value == "<<":
+            if is_key:
+                raise _LoadError(
+                    *_mark(node),
+                    "YAML merge keys (<<:) are not allowed in records: write the fields out",
+                )
+            return  # a plain '<<' as a value is text
+        if tag in (_SEQ, _MAP):
+            raise _LoadError(
+                *_mark(node), f"the YAML tag {_shown(tag)} does not fit a single value: remove it"
+            )
+        if tag not in _SCALAR_TAGS:
+            raise _LoadError(*_mark(node), _tag_message(tag))
+        if tag not in _TEXT_TAGS and loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
+            raise _LoadError(
+                *_mark(node),
+                f"{quote(node.value)} is not what the tag {_shown(tag)} says: remove the tag, and"
+                " write a plain number, true or false, or the text in quotes",
+            )
+    elif tag != (_MAP if isinstance(node, yaml.MappingNode) else _SEQ):
+        if tag in _SCALAR_TAGS or tag in (_SEQ, _MAP):
+            what = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
+            raise _LoadError(*_mark(node), f"the YAML tag {_shown(tag)} does not fit {what}: remove it")
+        raise _LoadError(*_mark(node), _tag_message(tag))
+
+
+def _tag_message(tag: str) -> str:
+    return (
+        f"the YAML tag {_shown(tag)} is not allowed in records, which hold text, numbers, true or"
+        " false, lists and mappings: remove the tag (put the value in quotes to keep it as text)"
+    )
+
+
+def _shown(tag: str) -> str:
+    """A tag as it is written in YAML: `!!binary`, `!local`."""
+    if tag.startswith(_TAG):
+        return "!!" + tag[len(_TAG) :]
+    return tag if tag.startswith("!") else f"!<{tag}>"
+
+
+def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    """A float, as yaml makes it; not a number and the infinities are refused (JSON has neither)."""
+    value = float(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
+    if not math.isfinite(value):
+        what = "not a number" if math.isnan(value) else "infinity"
+        raise _LoadError(
+            *_mark(node),
+            f"{node.value} is read as {what}, which a record cannot hold: write a number, or put it in"
+            " quotes to keep it as text",
+        )
+    return value
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
     return str(loader.construct_scalar(node))  # type: ignore[arg-type]
 
 
-RecordLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date_as_text)
+RecordLoader.add_constructor(_TIMESTAMP, _construct_text)  # dates stay text for the validator
+RecordLoader.add_constructor(_MERGE, _construct_text)  # a plain '<<' as a value
+RecordLoader.add_constructor(_FLOAT, _construct_float)
 RecordLoader.add_constructor(
     "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
 )
@@ -231,89 +340,356 @@ def gc_paused() -> Iterator[None]:
 
 
 def discover(content_dir: Path) -> Iterator[tuple[Kind, Path]]:
-    """Every record file under the kinds' folders, in a stable order."""
-    for kind, entry in _record_entries(content_dir):
+    """Every record file under the kinds' folders, in a stable order (what `load_all` reads)."""
+    for kind, entry in _Scan(content_dir, _Displays(content_dir)).records:
         yield kind, Path(entry.path)
 
 
-def _record_entries(content_dir: Path) -> Iterator[tuple[Kind, os.DirEntry[str]]]:
-    for kind in KINDS.values():
-        folder = content_dir / kind.folder
-        if not folder.is_dir():
-            continue
-        for entry in _walk(str(folder)):
-            if entry.name.endswith(kind.suffix) and not entry.name.startswith("."):
-                yield kind, entry
+# Suffixes of files that look like records, in any case. Such a file that is not read is a record
+# silently left unpublished: an error. Any other file is a warning.
+RECORD_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".json")
+_KIND_BY_FOLDER = {kind.folder: kind for kind in KINDS.values()}
+_FOLDERS = ", ".join(f"content/{folder}/" for folder in _KIND_BY_FOLDER)
 
 
-def _walk(folder: str) -> Iterator[os.DirEntry[str]]:
-    """The files under a folder in `os.walk`'s top-down order, names sorted, hidden folders skipped.
+class _Scan:
+    """The record files under a content folder, and a message for everything else found there.
 
-    As os.walk: a folder that cannot be listed is skipped, and a symlink to a folder is not
-    followed. Unlike it, each file's DirEntry comes along, whose stat the file cache uses.
+    Only regular files are read, each in its kind's folder with its kind's suffix (subfolders are
+    free). A symbolic link anywhere under the folder is refused, never followed: what is published
+    must be the file that went through review in git, not whatever the link points at (outside the
+    repository, nothing, or itself). Hidden files and folders (`.gitkeep`, `.DS_Store`, `.git`) are
+    left alone, but for a hidden file named like a record. One scandir per folder: an entry's type
+    comes from the listing, with no stat of its own on the usual file systems.
     """
+
+    def __init__(self, content_dir: Path, displays: _Displays) -> None:
+        self.records: list[tuple[Kind, os.DirEntry[str]]] = []
+        self.problems: list[Diagnostic] = []
+        self._displays = displays
+        entries = self._content_entries(content_dir)
+        if entries is None:
+            return
+        kinds = {e.name: e for e in entries if e.name in _KIND_BY_FOLDER and _is_folder(e)}
+        if not kinds:
+            where = displays.of(str(content_dir))
+            self.problems.append(
+                Diagnostic(
+                    where,
+                    message="no folder of records in the content folder: create a folder per kind"
+                    f" ({_FOLDERS}), or set plugins.disclose.content_dir in mkdocs.yml to the folder"
+                    " that holds them",
+                )
+            )
+        for entry in entries:
+            if entry.name in kinds:
+                continue
+            if _is_folder(entry):
+                if entry.name[0] != ".":
+                    self._walk(entry.path, None, entry.name)
+            else:
+                self._entry(entry, None, None)
+        for kind in KINDS.values():  # in the kinds' order, as records have always been listed
+            if kind.folder in kinds:
+                self._walk(kinds[kind.folder].path, kind, None)
+
+    def _content_entries(self, content_dir: Path) -> list[os.DirEntry[str]] | None:
+        """The sorted entries of the content folder itself, or None after saying why there are none."""
+        where = self._displays.of(str(content_dir))
+        fix = (
+            f"create it, with a folder per kind of record ({_FOLDERS}), or set"
+            " plugins.disclose.content_dir in mkdocs.yml to the folder that holds the records"
+        )
+        if content_dir.is_symlink():
+            message = (
+                f"the content folder is a symbolic link to '{_link_target(str(content_dir))}': records"
+                " are read only where git reviews them, so set plugins.disclose.content_dir in"
+                " mkdocs.yml to the folder itself"
+            )
+        else:
+            try:
+                with os.scandir(content_dir) as listing:
+                    return sorted(listing, key=_name)
+            except FileNotFoundError:
+                message = f"the content folder does not exist: {fix}"
+            except NotADirectoryError:
+                message = f"the content folder is a file, not a folder: {fix}"
+            except OSError as error:
+                message = f"cannot list the content folder: {error.strerror}: check its permissions"
+        self.problems.append(Diagnostic(where, message=message))
+        return None
+
+    def _walk(self, path: str, kind: Kind | None, top: str | None) -> None:
+        """Every entry under a folder in `os.walk`'s order: a folder's files, then each subfolder in turn.
+
+        `kind` is the kind whose folder this is, or None under a folder that is nobody's (whose name,
+        directly under the content folder, is `top`). Hidden folders are skipped. A stack, not
+        recursion: folders nested a thousand deep are no reason for a traceback.
+        """
+        stack, records, suffix = [path], self.records, kind.suffix if kind else None
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=_name)
+            except OSError as error:
+                self.problems.append(_unlisted(self._displays.of(folder), error))
+                continue
+            subfolders = []
+            for entry in entries:
+                name = entry.name
+                # The common case first, in line: the live preview lists every file on every check.
+                try:
+                    if (
+                        suffix
+                        and name.endswith(suffix)
+                        and name[0] != "."
+                        and entry.is_file(follow_symlinks=False)
+                    ):
+                        records.append((kind, entry))  # type: ignore[arg-type]
+                        continue
+                    is_folder = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_folder = False
+                if not is_folder:
+                    self._entry(entry, kind, top)
+                elif name[0] != ".":
+                    subfolders.append(entry.path)
+            stack.extend(reversed(subfolders))
+
+    def _entry(self, entry: os.DirEntry[str], kind: Kind | None, top: str | None) -> None:
+        """One entry of a folder that is neither a folder nor a record file: a message, or nothing."""
+        name = entry.name
+        if name[0] == ".":
+            # Hidden: left alone, links included (an editor's lock file, `.#F-1.yaml`, is one).
+            if not name.startswith(".#") and name.casefold().endswith(RECORD_SUFFIXES) and _is_file(entry):
+                self.problems.append(_hidden(self._displays.entry(entry)))
+        elif entry.is_symlink():
+            self.problems.append(_symlink(self._displays.entry(entry), entry.path))
+        elif not _is_file(entry):
+            self.problems.append(_special(self._displays.entry(entry), entry.path))
+        elif name.casefold().endswith(RECORD_SUFFIXES):
+            fix = _record_fix(name, kind, top)
+            self.problems.append(Diagnostic(self._displays.entry(entry), message=f"not read: {fix}"))
+        else:
+            self.problems.append(_other_file(self._displays.entry(entry), kind))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder itself, not a symbolic link to one."""
     try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
+        return entry.is_dir(follow_symlinks=False)
     except OSError:
-        return
-    files: list[os.DirEntry[str]] = []
-    folders: list[os.DirEntry[str]] = []
-    for entry in entries:
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        (folders if is_dir else files).append(entry)
-    files.sort(key=_name)
-    yield from files
-    for entry in sorted(folders, key=_name):
-        if not entry.name.startswith(".") and not entry.is_symlink():
-            yield from _walk(entry.path)
+        return False
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file itself: not a link, a named pipe, a socket or a device."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
+def _link_target(path: str) -> str:
+    """Where a symbolic link points, as a message may show it."""
+    try:
+        return _printable(os.readlink(path))
+    except OSError:
+        return "?"
+
+
+def _printable(name: str) -> str:
+    """A file name for a message, escaped where it holds characters a terminal would act on."""
+    return name if name.isprintable() else repr(name)[1:-1]
+
+
+def _symlink(display: str, path: str) -> Diagnostic:
+    target, what, state = _link_target(path), "file", ""
+    try:
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            what = "folder"
+    except OSError as error:
+        state = ", a loop of links" if error.errno == errno.ELOOP else ", which does not exist"
+    return Diagnostic(
+        display,
+        message=f"symbolic link to '{target}'{state}: links are never followed under the content"
+        f" folder, since what is published must be what was reviewed in git: replace the link by the"
+        f" {what} itself",
+    )
+
+
+def _hidden(display: str) -> Diagnostic:
+    return Diagnostic(
+        display,
+        message="hidden file not read: if it is a record, remove the '.' at the start of its name",
+        severity="warning",
+    )
+
+
+def _special(display: str, path: str) -> Diagnostic:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    return Diagnostic(display, message=_not_regular(mode))
+
+
+def _not_regular(mode: int) -> str:
+    """Why a file of this mode (a named pipe, a socket, a device) is not read."""
+    if stat.S_ISFIFO(mode):
+        what = "a named pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    else:
+        return "not read: this is not a regular file: replace it by the record file itself, or remove it"
+    return f"not read: this is {what}, not a regular file: replace it by the record file itself, or remove it"
+
+
+def _unlisted(display: str, error: OSError) -> Diagnostic:
+    if isinstance(error, FileNotFoundError):
+        return Diagnostic(display, message="folder removed while it was read: run again")
+    return Diagnostic(
+        display,
+        message=f"cannot list this folder ({error.strerror}), so its records are not read: check its"
+        " permissions",
+    )
+
+
+def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
+    """What to do with a file named like a record that is not read where it is."""
+    stem, _, suffix = _printable(name).rpartition(".")
+    top = None if top is None else _printable(top)
+    suffix = "." + suffix.casefold()
+    if kind is None:
+        guess = _guess_kind(stem, suffix)
+        if top is None:
+            place = (
+                f"move it into content/{guess.folder}/"
+                if guess
+                else f"move it into its kind's folder ({_FOLDERS})"
+            )
+            return (
+                f"a record goes in the folder of its kind: {place}, or out of the content folder if it"
+                " is no record"
+            )
+        folder = _guess_folder(top) or guess
+        if folder is not None:
+            return f"content/{top}/ is no kind's folder: move the file into content/{folder.folder}/"
+        return f"content/{top}/ is no kind's folder: move the file into its kind's folder ({_FOLDERS})"
+    if suffix == kind.suffix:
+        return f"the suffix is written in lower case: rename it to {stem}{kind.suffix}"
+    if suffix == ".json":
+        return f"records are YAML files: write it as {stem}{kind.suffix}"
+    if kind.suffix == ".yaml" and suffix == ".yml":
+        return f"a {kind.name} file ends in .yaml: rename it to {stem}.yaml"
+    if kind.suffix == ".yaml":
+        return (
+            f"a {kind.name} is a .yaml file, and only notices are .md files: rename it to {stem}.yaml,"
+            " or move it into content/notices/ if it is a notice"
+        )
+    if suffix == ".markdown":
+        return f"a notice file ends in .md: rename it to {stem}.md"
+    other = _guess_kind(stem, ".yaml")
+    move = (
+        f", or move it into content/{other.folder}/ if it is a {other.name}"
+        if other and other != kind
+        else ""
+    )
+    return (
+        f"a notice is a .md file (front matter between '---' lines, then its text): rename it to"
+        f" {stem}.md{move}"
+    )
+
+
+def _guess_kind(stem: str, suffix: str) -> Kind | None:
+    """The kind a file probably is, by its suffix (.md: a notice) or its id's prefix."""
+    if suffix in (".md", ".markdown"):
+        return KINDS["notice"]
+    return next((k for k in KINDS.values() if stem.upper().startswith(k.prefix)), None)
+
+
+def _guess_folder(name: str) -> Kind | None:
+    """The kind whose folder a misspelt or otherwise cased folder name means."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    for kind in KINDS.values():
+        if folded in (kind.folder, kind.name):
+            return kind
+    close = difflib.get_close_matches(folded, list(_KIND_BY_FOLDER), n=1, cutoff=0.75)
+    return _KIND_BY_FOLDER[close[0]] if close else None
+
+
+def _other_file(display: str, kind: Kind | None) -> Diagnostic:
+    """A file that is no record, where only records are read: a warning."""
+    if kind is not None and kind.name == "notice":
+        # Files beside a notice are to become its attachments (PDF, pictures, office documents):
+        # until then they are not published, and this warning is the one place to lift.
+        message = "not read: notices cannot carry attachments yet: keep the file outside the content folder"
+    elif kind is not None:
+        message = (
+            f"not read: a {kind.name} is a {kind.suffix} file: keep other files outside the content folder"
+        )
+    else:
+        message = (
+            f"not read: only records are read, each in its kind's folder ({_FOLDERS}): keep other files"
+            " outside the content folder"
+        )
+    return Diagnostic(display, message=message, severity="warning")
+
+
 class _Displays:
     """`display_path` of many files, resolving each folder once instead of every file's path.
 
     Resolving is a system call per path component, per file: a third of loading at 10,000
-    records. A file that is no symlink itself resolves to its resolved folder plus its name.
+    records. A file resolves to its resolved folder plus its own name: a symbolic link is named
+    as itself, never as what it points at.
     """
 
     def __init__(self, root: Path) -> None:
         self._root = root.resolve()
         self._folders: dict[str, str | None] = {}
 
-    def display(self, entry: os.DirEntry[str]) -> str:
-        """The file's path as messages show it, the same as `display_path(Path(entry.path), root)`."""
-        if entry.is_symlink():
-            return display_path(Path(entry.path), self._root)
-        folder = os.path.dirname(entry.path)
+    def entry(self, entry: os.DirEntry[str]) -> str:
+        """The entry's path as messages show it: relative to the project when inside it."""
+        return self.of(entry.path)
+
+    def of(self, path: str) -> str:
+        """A path as messages show it, its last part as it is (a link not followed)."""
+        folder, name = os.path.split(path)
         if folder not in self._folders:
             try:
                 self._folders[folder] = Path(folder).resolve().relative_to(self._root).as_posix()
-            except ValueError:
+            except (ValueError, OSError):
                 self._folders[folder] = None
         inside = self._folders[folder]
         if inside is None:
-            return Path(entry.path).as_posix()
-        return entry.name if inside == "." else f"{inside}/{entry.name}"
+            return Path(path).as_posix()
+        return name if inside == "." else f"{inside}/{name}"
 
 
 def load_all(
     content_dir: Path, root: Path, files: Iterable[tuple[Kind, Path]] | None = None
 ) -> tuple[list[RawRecord], list[Diagnostic]]:
-    """Load every record file; return the records read and one diagnostic per unreadable file."""
+    """Load every record file; return the records read, and a diagnostic per file not read.
+
+    The diagnostics of the content folder's listing come first (`_Scan`: symbolic links, files in
+    the wrong place, no content folder at all), then one per record file that could not be read.
+    """
     with gc_paused():
         if files:
-            jobs = [(kind, path, display_path(path, root)) for kind, path in files]
-        else:
-            displays = _Displays(root)
-            jobs = [(kind, Path(e.path), displays.display(e)) for kind, e in _record_entries(content_dir)]
-        return _split(_load_jobs(jobs))
+            return _split(_load_jobs([(kind, path, display_path(path, root)) for kind, path in files]))
+        displays = _Displays(root)
+        scan = _Scan(content_dir, displays)
+        records, problems = _split(
+            _load_jobs([(k, Path(e.path), displays.entry(e)) for k, e in scan.records])
+        )
+        return records, scan.problems + problems
 
 
 def _split(loaded: Iterable[RawRecord | Diagnostic]) -> tuple[list[RawRecord], list[Diagnostic]]:
@@ -395,6 +771,7 @@ class FileCache:
         self.content_dir = content_dir
         self.root = root
         self._seen: dict[str, _Seen] | None = None
+        self._listing: list[Diagnostic] = []
 
     def load(self) -> Loaded:
         """Every record file, as `load_all` gives them, reading only what may have changed."""
@@ -406,8 +783,9 @@ class FileCache:
         now = time.time_ns()  # before any stat: a file changed after this is never settled
         displays = _Displays(self.root)
         with gc_paused():
-            for kind, entry in _record_entries(self.content_dir):
-                key, display, stamp = entry.path, displays.display(entry), _stamp(entry)
+            scan = _Scan(self.content_dir, displays)  # the same rules as a cold load, links and all
+            for kind, entry in scan.records:
+                key, display, stamp = entry.path, displays.entry(entry), _stamp(entry)
                 order.append(key)
                 old = before.get(key)
                 if old is not None and old.settled and old.stamp == stamp and old.display == display:
@@ -431,8 +809,12 @@ class FileCache:
                     key for key, new in seen.items() if key in before and new.result is not before[key].result
                 }
                 changed = frozenset((seen.get(key) or before[key]).id for key in gone_or_new | edited)
-        self._seen = seen
-        return Loaded(*_split(results), changed, ids)
+                # A message of the listing that came or went (a stray file, a link) is a change too.
+                listed = set(self._listing) ^ set(scan.problems)
+                changed |= {Path(d.path).stem for d in listed}
+        self._seen, self._listing = seen, scan.problems
+        records, problems = _split(results)
+        return Loaded(records, scan.problems + problems, changed, ids)
 
 
 def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
@@ -461,10 +843,14 @@ def display_path(path: Path, root: Path) -> str:
 def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
     """Read one record file, or say exactly why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # never more: the size limit also bounds memory
-            size = max(len(raw), os.fstat(handle.fileno()).st_size)
+        raw, size = _read(path)
+    except _NotRegular as error:
+        return Diagnostic(display, message=str(error))
+    except FileNotFoundError:
+        return Diagnostic(display, message="file removed while it was read: run again")
     except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link that took the file's place
+            return _symlink(display, str(path))
         return Diagnostic(display, message=f"cannot read file: {error.strerror}")
     if size > MAX_BYTES:
         return Diagnostic(
@@ -479,6 +865,29 @@ def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
         return _parse(kind, path, display, text)
     except _LoadError as error:
         return Diagnostic(display, error.line, error.column, message=error.message)
+
+
+# Never follow a link, never wait: a named pipe opened to read blocks until someone writes to it,
+# unless opened non-blocking. The listing already left out links and anything but regular files;
+# these flags and the fstat close the gap between listing and opening.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+)
+
+
+class _NotRegular(Exception):
+    """The path names something other than a regular file."""
+
+
+def _read(path: Path) -> tuple[bytes, int]:
+    """The first MAX_BYTES + 1 bytes of a regular file, and its size (never more: the limit bounds memory)."""
+    descriptor = os.open(path, _OPEN_FLAGS)
+    with open(descriptor, "rb", closefd=True) as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(_not_regular(info.st_mode))
+        raw = handle.read(MAX_BYTES + 1)
+    return raw, max(len(raw), info.st_size)
 
 
 def _decode(raw: bytes, display: str) -> str | Diagnostic:
@@ -515,10 +924,11 @@ def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """Split a notice into its YAML front matter, its body and the body's first line."""
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    # White space after a delimiter is invisible in an editor: '---  ' is what the writer meant.
+    if not lines or lines[0].rstrip() != "---":
         raise _LoadError(1, 1, "a notice starts with a '---' line, then its front matter")
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") in ("---", "..."):
+        if lines[index].rstrip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
     raise _LoadError(1, 1, "front matter is not closed: add a '---' line after its last field")
 
@@ -527,12 +937,39 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; syntax errors become `_LoadError` with line and column."""
     # Blank lines in front make every mark, and every line named in a message, a line of the file.
     padded = "\n" * (first_line - 1) + text
+    if "\x85" in text:  # a C1 control that YAML 1.1 folds into a space or a line break, unasked
+        raise _LoadError(
+            *_place(padded, padded.index("\x85")),
+            "a next-line character (U+0085) is here, which YAML turns into a space or a line break:"
+            " write a space or a line break instead",
+        )
     try:
         return _load_fast(padded)
     except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error, first_line) from None
+        raise _yaml_error(error, first_line, padded) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        raise _LoadError(
+            *_place(padded, error.position),
+            f"the character U+{ord(character):04X} ({unicodedata.name(character, 'a control character')})"
+            " is not allowed in YAML: remove it",
+        ) from None
     except yaml.YAMLError as error:
         raise _LoadError(first_line, 1, f"YAML error: {error}") from None
+
+
+# Characters that YAML 1.1 (libyaml) takes for line breaks, though few editors break the line there
+# (pasted from a word processor): where YAML's complaint comes from one, saying so is the fix.
+_UNICODE_BREAKS = {
+    "\u2028": "a Unicode line separator (U+2028)",
+    "\u2029": "a Unicode paragraph separator (U+2029)",
+}
+
+
+def _place(text: str, position: int) -> tuple[int, int]:
+    """Line and column (from 1, in characters) of a position in a text, counting only '\\n' as a break."""
+    start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - start + 1
 
 
 def _load_fast(text: str) -> Any:
@@ -565,7 +1002,7 @@ _SYNTAX_HINTS = {
 }
 
 
-def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
+def _yaml_error(error: yaml.MarkedYAMLError, first_line: int, text: str) -> _LoadError:
     mark = error.problem_mark or error.context_mark
     if "end of stream" in (error.problem or "") and error.context_mark is not None:
         # The end of the file is no place to fix anything: point at what was left open.
@@ -580,11 +1017,18 @@ def _yaml_error(error: yaml.MarkedYAMLError, first_line: int) -> _LoadError:
     if context and start is not None and mark is not None and start.line != mark.line:
         context += f" started on line {start.line + 1}, column {start.column + 1}"
     hints = [hint for cause, hint in _SYNTAX_HINTS.items() if cause in problem + context]
+    breaks = [name for separator, name in _UNICODE_BREAKS.items() if separator in text]
+    if breaks:
+        hints.insert(
+            0,
+            f"the file holds {breaks[0]}, which YAML reads as a line break (so lines are"
+            " counted one more from there on): replace it by a space or a line break",
+        )
     fix = f": {hints[0]}" if hints else ""
     return _LoadError(line, column, f"YAML syntax error: {problem}{context}{fix}")
 
 
-def locate(record: RawRecord, path: tuple[str | int, ...], key: bool = False) -> tuple[int, int]:
+def locate(record: RawRecord, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
     """Line and column of the value at `path` (or of its key), composing this one file again.
 
     Where the path stops existing (a missing field), the closest existing parent
@@ -609,7 +1053,7 @@ def _compose(yaml_text: str) -> Any:
         return None
 
 
-def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int, int]:
+def _node_place(node: Any, path: tuple[Any, ...], key: bool) -> tuple[int, int]:
     place = _mark(node) if node is not None else (1, 1)
     for step in path:
         child = _child(node, step)
@@ -620,12 +1064,24 @@ def _node_place(node: Any, path: tuple[str | int, ...], key: bool) -> tuple[int,
     return place
 
 
-def _child(node: Any, step: str | int) -> tuple[Any, Any] | None:
+def _child(node: Any, step: Any) -> tuple[Any, Any] | None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            # A key YAML reads as a number (`2021:`) is an int in the error's path.
-            if key_node.value == (str(step) if isinstance(step, int) else step):
+            if _is_key(key_node, step):
                 return key_node, value_node
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+    if isinstance(node, yaml.SequenceNode) and type(step) is int and step < len(node.value):
         return None, node.value[step]
     return None
+
+
+def _is_key(key_node: Any, step: Any) -> bool:
+    """Whether a key node is the key `step` of an error's path (text, or what YAML read: 2021, True, None)."""
+    if isinstance(step, str) or type(step) is int:
+        return bool(key_node.value == str(step))
+    if not isinstance(key_node, yaml.ScalarNode) or key_node.style:
+        return False  # quoted: text
+    try:
+        read = _load_fast(key_node.value)
+    except (yaml.YAMLError, _LoadError):
+        return False
+    return type(read) is type(step) and bool(read == step)

@@ -57,7 +57,7 @@ def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tup
     """Load and validate every record; return valid records and all diagnostics."""
     raw, load_problems = load_all(settings.content_path, settings.root)
     progress.step(f"loaded {len(raw)} record files")
-    unreadable = [Path(problem.path).stem for problem in load_problems]
+    unreadable = [Path(problem.path).stem for problem in load_problems if problem.severity == "error"]
     records, report = validate(raw, settings, as_of, unreadable)
     report.diagnostics.extend(load_problems)
     progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -20,7 +21,11 @@ from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
 _ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# As the JSON Schema states it (where \d is an ASCII digit and a pattern is not anchored by itself);
+# the validator matches the whole text, in ASCII digits ('$' would let a trailing newline through).
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SHORT_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,14 @@ def _check_id(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank", "must not be empty: give an id")
     if not _ID_RE.fullmatch(value):
+        plain = unicodedata.normalize("NFKC", value)
+        # Full-width letters and digits (an input method's ＦＬ-１) look like an id but are not one.
+        hint = f" (this is '{plain}' in other characters: type it again)" if _ID_RE.fullmatch(plain) else ""
         raise PydanticCustomError(
             "bad_id",
             "{value} is not a valid id: use 1 to 80 letters, digits, '.', '_' or '-',"
-            " starting with a letter or digit",
-            {"value": quote(value)},
+            " starting with a letter or digit{hint}",
+            {"value": quote(value), "hint": hint},
         )
     return value
 
@@ -71,7 +79,7 @@ def _parse_date(value: Any) -> Any:
         raise PydanticCustomError("date_format", "expected a date YYYY-MM-DD, not a date and time")
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -80,9 +88,27 @@ def _parse_date(value: Any) -> Any:
             ) from None
     raise PydanticCustomError(
         "date_format",
-        "expected a date YYYY-MM-DD, got {got}",
-        {"got": _describe(value)},
+        "expected a date YYYY-MM-DD, got {got}{fix}",
+        {"got": _describe(value), "fix": _date_fix(value)},
     )
+
+
+def _date_fix(value: Any) -> str:
+    """How to mend text that holds a date, or ''."""
+    if not isinstance(value, str):
+        return ""
+    if _DATE_RE.fullmatch(value.strip()):
+        return ": remove the spaces or line breaks around the date"
+    plain = unicodedata.normalize("NFKC", value)
+    if _DATE_RE.fullmatch(plain):
+        return f" (this is '{plain}' in other characters: type it again)"
+    if _DATE_RE.fullmatch(value[:10]) and value[10:11] in ("T", "t", " "):
+        return ": write the date without the time"
+    short = _SHORT_DATE_RE.fullmatch(value)
+    if short:
+        year, month, day = short.groups()
+        return f": write it as {year}-{month:0>2}-{day:0>2}"
+    return ""
 
 
 def _describe(value: Any) -> str:
@@ -112,7 +138,7 @@ Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string",
 Date = Annotated[
     dt.date,
     BeforeValidator(_parse_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _DATE_RE.pattern}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 Count = Annotated[int, Field(ge=0)]
 Visibility = Literal["public", "internal"]

@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from .schema import (
     Common,
     Finding,
     Meeting,
+    Notice,
     Rectification,
     Ref,
     RefPath,
@@ -53,9 +55,9 @@ class Record:
         """The file path as messages show it."""
         return self.raw.display
 
-    @property
+    @functools.cached_property
     def public(self) -> bool:
-        """Whether the public build may carry this record."""
+        """Whether the public build may carry this record (asked of every record on every check)."""
         return bool(self.model.visibility == "public")
 
     @property
@@ -94,6 +96,16 @@ def validate(
     return records, report
 
 
+def _unreadable(load_problems: Iterable[Diagnostic]) -> list[str]:
+    """The ids of the files that the load stage could not read, named by its errors.
+
+    Its warnings (a README beside the records, say) name files that are no records: a reference to
+    a missing record that shares such a file's name must still be reported. (`pipeline.check`
+    does the same.)
+    """
+    return [Path(problem.path).stem for problem in load_problems if problem.severity == "error"]
+
+
 def _broken(raw_list: list[RawRecord], records: list[Record], unreadable: Iterable[str]) -> set[str]:
     valid = {r.id for r in records}
     return {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
@@ -121,8 +133,8 @@ class Checker:
     What is redone: files are stat'ed and only new or changed ones read (`FileCache`); only their
     records are validated field by field. The id checks (duplicates, former ids) are redone in
     full, being cheap. A record's reference checks are reused while it and every record it refers
-    to are unchanged, and while the ids and kinds of all records, the former ids and the unreadable
-    files are as before; otherwise they are redone. The rules of one record on its own (dates,
+    to are unchanged, and while the ids, kinds and visibility of all records, the former ids and
+    the unreadable files are as before; otherwise they are redone. The rules of one record on its own (dates,
     statuses, categories) are reused while it is unchanged and `as_of` is the same. Settings are
     fixed for the life of a Checker: make a new one when mkdocs.yml changes. Not thread-safe.
     """
@@ -152,7 +164,7 @@ class Checker:
             report = Report()
             records = self._check_fields(loaded.records, report)
             index = _check_ids(records, report)
-            index.broken = _broken(loaded.records, records, (Path(p.path).stem for p in loaded.problems))
+            index.broken = _broken(loaded.records, records, _unreadable(loaded.problems))
             self._check_records(records, index, as_of, report)
             report.diagnostics.extend(loaded.problems)
             changed = None if last is None else self._changed(loaded, report)
@@ -176,9 +188,11 @@ class Checker:
         return records
 
     def _check_records(self, records: list[Record], index: _Index, as_of: dt.date, report: Report) -> None:
-        # Everything a reference check reads of the other records, but for the target record itself.
+        # Everything a reference check reads of the other records, but for the target record itself:
+        # their ids and kinds, and which are internal (a public record's hints name public ids only).
         key = (
             {record_id: record.kind for record_id, record in index.by_id.items()},
+            frozenset(record_id for record_id, record in index.by_id.items() if not record.public),
             {folded: record.id for folded, record in index.former.items()},
             index.broken,
         )
@@ -218,12 +232,24 @@ _WINDOWS_RESERVED = frozenset(
 )
 
 
+# What the generator and MkDocs write directly inside a kind's folder, beside the record pages
+# (`<kind>/<id>/`): the kind's index page, and the page MkDocs makes of it. An id or former id by
+# one of these names would make a folder where that file goes, or the other way round (tried: each
+# failed the build with an errno naming a staging path). Compared ignoring case, as ids are.
+_KIND_FOLDER_FILES = frozenset({"index.md", "index.html"})
+
+
 def file_name_problem(record_id: str) -> str:
     """Why an id that matches the pattern still cannot be a file name everywhere, or ''."""
     if record_id.split(".")[0].upper() in _WINDOWS_RESERVED:
         return f"file name {quote(record_id)} is a device name reserved on Windows: choose another id"
     if record_id.endswith("."):
         return f"file name {quote(record_id)} ends with '.', which Windows drops: choose another id"
+    if record_id.casefold() in _KIND_FOLDER_FILES:
+        return (
+            f"file name {quote(record_id)} is taken by the kind's index page, which the site keeps"
+            " beside the record pages: choose another id"
+        )
     return ""
 
 
@@ -266,7 +292,29 @@ def _validate_fields(raw: RawRecord, report: Report) -> Record | None:
             )
         )
         return None
+    if model.extra:
+        keys = list(_non_text_keys(model.extra, ("extra",)))
+        for path in keys:
+            report.add(_key_diagnostic(raw, path, path[-1]))
+        if keys:
+            return None
     return Record(raw.kind, raw.id, model, raw)
+
+
+def _non_text_keys(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+    """The paths of the keys under `extra` that YAML read as no text (`2021:`, `yes:`, `~:`).
+
+    JSON, and so all.json, has text keys only: 1 and '1' would come out as the same key.
+    """
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if isinstance(key, str):
+                yield from _non_text_keys(child, (*path, key))
+            else:
+                yield (*path, key)
+    elif isinstance(value, list):
+        for position, child in enumerate(value):
+            yield from _non_text_keys(child, (*path, position))
 
 
 def _pydantic_diagnostic(raw: RawRecord, model_cls: type[BaseModel], item: Any) -> Diagnostic:
@@ -283,20 +331,24 @@ def _pydantic_diagnostic(raw: RawRecord, model_cls: type[BaseModel], item: Any) 
 
 def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnostic:
     # YAML reads `2021:` or `yes:` as a number or a boolean; every key of a record is text.
-    line, column = locate(raw, loc, key=True)
+    # Pydantic's path names such a key as it can (None as 'None', True as 1): find the key itself.
+    line, column = locate(raw, (*loc[:-1], key), key=True)
+    shown = "~" if key is None else key
     return Diagnostic(
         raw.display,
         line,
         column,
         _dotted(loc[:-1]),
-        f"key {key} is read as {type_name(key)}, not text: put it in quotes",
+        f"key {shown} is read as {type_name(key)}, not text: put it in quotes",
     )
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
     text = ""
     for step in loc:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+        if not isinstance(step, int):
+            step = str(step) if str(step).isprintable() else repr(str(step))[1:-1]  # no escape codes
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
 
 
@@ -340,7 +392,41 @@ def _wrong_type(kind: str, value: Any) -> str:
         return message + " (YAML reads yes/no/on/off/true/false as booleans): put the text in quotes"
     if kind == "string_type" and isinstance(value, (int, float)):
         return message + ": put it in quotes to keep it as text"
+    if kind == "int_type" and isinstance(value, float):
+        return f"expected a whole number, got {value!r}"
+    if kind == "int_type" and isinstance(value, str):
+        return f"{message} {quote(value)}{_number_hint(value)}"
     return message
+
+
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_BASED = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+")
+_DIGITS = re.compile(r"[-+]?[0-9][0-9_]*")
+_BASE_60 = re.compile(r"[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+")
+
+
+def _number_hint(text: str) -> str:
+    """The fix for a whole number that the load stage kept as text (it is quoted, or in one of
+    YAML 1.1's other forms, which the loader does not read as numbers: see load._plain_form)."""
+    digits = text.replace("_", "")
+    if _DECIMAL.fullmatch(text):
+        return f": write {text} without quotes"
+    if _OCTAL.fullmatch(text):
+        return f": write {int(digits)}: YAML 1.1 reads {text} as the octal number {int(digits, 8)}"
+    if _BASED.fullmatch(text):
+        try:
+            return f": write the number in decimal, {int(digits, 0)}"
+        except ValueError:
+            return ": write the number in decimal"
+    if _DIGITS.fullmatch(text):
+        return f": write {int(digits)}, without '+', '_' or leading zeros"
+    if _BASE_60.fullmatch(text):
+        sign, value = (-1 if text[0] == "-" else 1), 0
+        for part in digits.lstrip("+-").split(":"):
+            value = value * 60 + int(part)
+        return f": write a plain number (YAML 1.1 reads {text} as {sign * value}, in base 60)"
+    return ""
 
 
 # Words people write for a status that no spelling check would guess: a rectification is
@@ -370,7 +456,7 @@ def _unknown_key(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
     key = loc[-1]
     hint = _did_you_mean(str(key), fields)
     extra = "; free-form data goes under extra:" if len(loc) == 1 else ""
-    return f"unknown key '{key}'{hint}{extra}"
+    return f"unknown key {quote(str(key))}{hint}{extra}"
 
 
 def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -397,9 +483,22 @@ def _model_in(annotation: Any) -> Any:
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     choices = list(choices)
-    folded = [c for c in choices if c.casefold() == word.casefold()]
-    matches = folded or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    same = [c for c in choices if _folded(c) == _folded(word)]
+    if same and same[0].casefold() != word.casefold():
+        # It looks the same, or nearly (café and café; ｆ-1 and f-1): "did you mean" would puzzle.
+        return f" (this is {quote(same[0])} in {_other_characters(word, same[0])}: type it again)"
+    matches = same or difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _folded(word: str) -> str:
+    """A word as compared for "did you mean": ignoring case and how its characters are encoded."""
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+def _other_characters(typed: str, meant: str) -> str:
+    """How a word typed differs from one that looks (nearly) the same: its code points."""
+    return f"other Unicode characters, {typed!a} for {meant!a}"
 
 
 # -- ids ---------------------------------------------------------------------------------------
@@ -412,8 +511,9 @@ class _Index:
     former: dict[str, Record]
     broken: set[str] = field(default_factory=set)
 
-    def ids_of(self, kind: str) -> list[str]:
-        return [r.id for r in self.by_id.values() if kind in ("*", r.kind)]
+    def ids_of(self, kind: str, public: bool) -> list[str]:
+        """The ids of a kind ("*": all), only the public records' when `public`."""
+        return [r.id for r in self.by_id.values() if kind in ("*", r.kind) and (r.public or not public)]
 
 
 def _check_ids(records: list[Record], report: Report) -> _Index:
@@ -446,14 +546,29 @@ def _report_duplicate(record: Record, other: Record, report: Report) -> None:
 
 
 def _check_former_ids(record: Record, index: _Index, report: Report) -> None:
+    if not record.model.former_ids:
+        return
+    listed: dict[str, int] = {}
     for position, old in enumerate(record.model.former_ids):
         problem = file_name_problem(old)
+        folded = old.casefold()
+        if not problem and folded == record.id.casefold():
+            same = (
+                "this record's own id"
+                if old == record.id
+                else f"this record's id '{record.id}' in other case"
+            )
+            problem = f"former id '{old}' is {same}: an old id is one the record no longer has, so remove it"
+        elif not problem and folded in listed:
+            problem = f"former id '{old}' is listed twice (also former_ids[{listed[folded]}]): remove one"
         if problem:  # a former id becomes a folder of the site, like an id
             line, column = locate(record.raw, ("former_ids", position))
-            message = problem.replace("file name", "former id", 1)
+            message = problem.replace("file name", "former id", 1).replace(
+                "choose another id", "no redirect can stand there, so remove it from former_ids"
+            )
             report.add(Diagnostic(record.display, line, column, f"former_ids[{position}]", message))
             continue
-        folded = old.casefold()
+        listed[folded] = position
         live = index.by_folded.get(folded)
         clash = live or index.former.get(folded)
         if clash is not None and clash is not record:
@@ -484,9 +599,47 @@ def _own_problems(record: Record, settings: Settings, as_of: dt.date) -> Iterato
         yield from _check_finding(record, model, settings)
     if isinstance(model, Rectification):
         yield from _check_rectification(record, model)
+        yield from _check_twice(record, "findings", model.findings, "finding", "error")
     if isinstance(model, Meeting):
         yield from _check_meeting(record, model)
+    if isinstance(model, Notice):
+        # Only a list of links, shown once each: harmless, so a warning.
+        yield from _check_twice(record, "related", model.related, "record", "warning")
+    if model.tags:
+        yield from _check_tags(record, model.tags)
     yield from _check_future_dates(record, model, as_of)
+
+
+def _check_twice(record: Record, name: str, ids: list[str], noun: str, severity: str) -> Iterator[Diagnostic]:
+    """A list of ids that names one record twice: the second says nothing new, and often stands
+    where another id was meant."""
+    first: dict[str, int] = {}
+    for position, listed in enumerate(ids):
+        if listed in first:
+            yield _problem(
+                record,
+                (name, position),
+                f"{noun} '{listed}' is listed twice (also {name}[{first[listed]}]): remove one, or give"
+                " the id that was meant",
+                severity,
+            )
+        first.setdefault(listed, position)
+
+
+def _check_tags(record: Record, tags: list[str]) -> Iterator[Diagnostic]:
+    first: dict[str, tuple[int, str]] = {}
+    for position, tag in enumerate(tags):
+        folded = unicodedata.normalize("NFKC", tag)
+        if folded in first:
+            at, same = first[folded]
+            how = "" if same == tag else f" (in {_other_characters(tag, same)})"
+            yield _problem(
+                record,
+                ("tags", position),
+                f"tag {quote(tag)} is listed twice{how}, also as tags[{at}]: remove one",
+                "warning",
+            )
+        first.setdefault(folded, (position, tag))
 
 
 def _problem(
@@ -502,9 +655,10 @@ def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
         if target is None and target_id in index.broken:
             continue  # that file has its own error; one message is enough
         if target is None:
-            yield _problem(record, path, _unknown_ref(ref.kind, target_id, index))
+            yield _problem(record, path, _unknown_ref(record, ref.kind, target_id, index))
         elif ref.kind not in ("*", target.kind):
-            hint = _did_you_mean(target_id, index.ids_of(ref.kind))
+            # A public record's messages may end up in a public build's log: never an internal id.
+            hint = _did_you_mean(target_id, index.ids_of(ref.kind, record.public))
             yield _problem(
                 record,
                 path,
@@ -519,12 +673,14 @@ def _check_refs(record: Record, index: _Index) -> Iterator[Diagnostic]:
             )
 
 
-def _unknown_ref(kind: str, target_id: str, index: _Index) -> str:
+def _unknown_ref(record: Record, kind: str, target_id: str, index: _Index) -> str:
+    """The message for a reference to no record, with a hint that names a public record only, if
+    the record is public: its messages may end up in the log of a public build."""
     noun = "record" if kind == "*" else kind
     renamed = index.former.get(target_id.casefold())
-    if renamed is not None and kind in ("*", renamed.kind):
+    if renamed is not None and kind in ("*", renamed.kind) and (renamed.public or not record.public):
         return f"unknown {noun} '{target_id}': it was renamed, use its id now '{renamed.id}'"
-    hint = _did_you_mean(target_id, index.ids_of(kind))
+    hint = _did_you_mean(target_id, index.ids_of(kind, record.public))
     return f"unknown {noun} '{target_id}'{hint}"
 
 
@@ -534,7 +690,7 @@ def _check_finding(record: Record, model: Finding, settings: Settings) -> Iterat
         yield _problem(
             record,
             ("category",),
-            f"unknown category '{model.category}'{hint}; the categories are set in mkdocs.yml"
+            f"unknown category {quote(model.category)}{hint}; the categories are set in mkdocs.yml"
             f" (plugins.disclose.categories): {', '.join(settings.categories)}",
         )
     if model.source == "reporting-meeting" and model.meeting is None:
@@ -604,7 +760,7 @@ def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
             yield _problem(
                 record,
                 ("reports", position, "unit"),
-                f"unit '{report.unit}' reports twice at this meeting",
+                f"unit '{report.unit}' reports twice at this meeting: merge its two reports into one",
             )
         seen.add(report.unit)
 

@@ -24,10 +24,13 @@ CASES = sorted(path for path in CASES_DIR.iterdir() if path.is_dir())
 AS_OF = "2026-11-27"
 
 PLACE = re.compile(r"^content/\S+:\d+:\d+: ")
-# Problems of the file as a whole, where no line is better than line 1 or none at all.
+# Problems of the file as a whole, where no line is better than line 1 or none at all; and of the
+# content folder's listing (a file not read where it is, no folder of records at all).
 WHOLE_FILE = re.compile(
     r"^content/[^:]+(:1:1)?: "
-    r"(file is [\d,]+ bytes, over the 1 MiB limit|file name '[^']*' is not a valid id)"
+    r"(file is [\d,]+ bytes, over the 1 MiB limit|file name '[^']*' is not a valid id"
+    r"|file name '[^']*' is taken by|not read: )"
+    r"|^content: no folder of records in the content folder: "
 )
 SUMMARY = re.compile(r"^(\d+) errors? in (\d+) files?$")
 

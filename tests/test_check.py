@@ -102,7 +102,11 @@ EDITS = [
     "id field",
     "rewrite unchanged",
     "as of",
+    "stray",
 ]
+
+# Files that are not read, each with a message of the listing (or, hidden, none); and a link.
+STRAY = ["findings/F-{n}.yml", "units/README.txt", "notes.txt", "finding/F-{n}.yaml", "teams/.T-{n}.yaml", ""]
 
 
 class Scene:
@@ -160,6 +164,14 @@ class Scene:
         other_id = Path(other).stem
         if edit == "as of":
             self.as_of = AS_OF + dt.timedelta(days=[-400, 0, 400][second % 3])
+        elif edit == "stray":
+            name = STRAY[first % len(STRAY)].format(n=second)
+            link = self.content / "teams" / f"T-{second}.yaml"
+            if name:
+                self.write(name, "title: not read\n")
+            elif not os.path.lexists(link):  # a link, which is never followed
+                link.parent.mkdir(parents=True, exist_ok=True)
+                link.symlink_to("nowhere.yaml")
         elif edit == "add":
             number = 10 + first
             self.write(
@@ -297,6 +309,8 @@ TRICKY_EDITS = [
     [("duplicate", 1, 0), ("delete", 1, 0)],
     [("former id", 4, 1), ("former id", 6, 1), ("delete", 4, 0)],
     [("visibility", 7, 0), ("visibility", 7, 0), ("rewrite unchanged", 7, 0)],
+    # Files that are not read come and go: a misnamed F-1 beside the real one, a link, a note.
+    [("stray", 0, 1), ("stray", 5, 2), ("stray", 2, 0), ("delete", 1, 0), ("delete", 4, 0)],
 ]
 
 
@@ -307,6 +321,7 @@ TRICKY_EDITS = [
 @example(edits=TRICKY_EDITS[2])
 @example(edits=TRICKY_EDITS[3])
 @example(edits=TRICKY_EDITS[4])
+@example(edits=TRICKY_EDITS[5])
 def test_checker_equals_a_full_check_after_any_edits(
     tmp_path_factory: pytest.TempPathFactory, edits: Any
 ) -> None:
@@ -318,6 +333,7 @@ def test_checker_equals_a_full_check_after_any_edits(
 @example(edits=TRICKY_EDITS[0])
 @example(edits=TRICKY_EDITS[2])
 @example(edits=TRICKY_EDITS[4])
+@example(edits=TRICKY_EDITS[5])
 def test_checker_equals_a_full_check_trusting_stats(
     tmp_path_factory: pytest.TempPathFactory, trust_stats: None, edits: Any
 ) -> None:

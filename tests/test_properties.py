@@ -257,7 +257,7 @@ def mutated_projects(draw: st.DrawFn) -> dict[str, Any]:
     text = _dump(data, body)
     if how == "text":  # cut or splice the YAML text itself
         cut = draw(st.integers(0, len(text)))
-        text = text[:cut] + draw(st.one_of(st.just(""), ANY_TEXT, st.sampled_from(["\n  - ", ": ", "\t", "&a ", "*a", "---\n", '"']))) + text[cut + draw(st.integers(0, 5)) :]  # fmt: skip
+        text = text[:cut] + draw(st.one_of(st.just(""), ANY_TEXT, st.sampled_from(["\n  - ", ": ", "\t", "&a ", "*a", "---\n", '"', "!!binary ", "!!set ", "!!int ", "!x ", "<<: ", ".nan", "017", "1:30", "\u2028", '"\\e']))) + text[cut + draw(st.integers(0, 5)) :]  # fmt: skip
     files[name] = text
     return files
 
