@@ -83,8 +83,14 @@ def new_record(settings: Settings, kind_name: str, record_id: str | None, today:
     if kind.suffix == ".yaml":
         text = f"id: {_yaml_text(chosen)}\nvisibility: internal  # public once reviewed\n{text}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:  # something that is not a record stands there (a link, a folder)
+        raise UsageError(
+            f"{_shown(settings, path)} exists but is not a record file: remove or rename it, or"
+            " choose another id"
+        ) from None
     return path
 
 

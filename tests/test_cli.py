@@ -282,6 +282,20 @@ def test_new_skips_former_ids_when_it_picks_the_id(minimal_project: Project) -> 
     assert result.out.strip() == "content/findings/F-3.yaml"
 
 
+def test_new_refuses_an_id_whose_file_is_there_but_no_record(
+    minimal_project: Project, tmp_path: Path
+) -> None:
+    """A link (refused by load, so not a record) where the new file would go: a message, no traceback."""
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("title: x\n")
+    link = minimal_project.root / "content" / "findings" / "F-2.yaml"
+    link.symlink_to(outside)
+    result = minimal_project.cli("new", "finding", "--id", "F-2")
+    assert result.code == 2, result.err
+    assert "content/findings/F-2.yaml exists but is not a record file" in result.err
+    assert outside.read_text() == "title: x\n"
+
+
 def test_folders_outside_the_project_are_printed_whole(minimal_project: Project, tmp_path: Path) -> None:
     """plugins.disclose.site_dir and content_dir may name folders elsewhere: no traceback after a build."""
     config = minimal_project.root / "mkdocs.yml"
