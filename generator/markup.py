@@ -230,7 +230,7 @@ _SPLIT_LINE = re.compile(
 _INLINE = re.compile(r"[\\`*_&<\[!]|  \n")
 # Nesting, as the number of list markers and quote signs a line starts with (after its indentation).
 _NESTING = re.compile(r"^[ ]*(?:(?:[-*+]|\d+[.)])[ ]+|>[ ]*)+", re.M)
-_MAX_NESTING = 12
+MAX_NESTING = 12
 # The budget: Python-Markdown may take this many "scan steps" per character, plus a constant (so that
 # a short field is never cut). A step of a scan in Python takes about 0.2 µs here.
 _BUDGET_PER_CHAR = 12
@@ -260,6 +260,24 @@ def _guarded_markdown(value: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def costly_part(value: str) -> int | None:
+    """Where the first part of a Markdown text starts that Python-Markdown would take more than
+    linear time (or deep recursion) to render, as a character offset; None if there is none.
+
+    For Markdown that someone else renders unguarded: MkDocs' own Python-Markdown renders notice
+    bodies, and the validate stage refuses a body this finds something in.
+    """
+    text = _normalized(value)
+    chunks = _chunks(text)
+    costs = [_Cost.of(chunk) for chunk in chunks]
+    if _Cost.total(costs).within(_budget(len(text))):
+        return None
+    for chunk, fine in zip(chunks, _ordinary(chunks, costs), strict=True):
+        if not fine:
+            return max(value.find(chunk.strip("\n")[:40]), 0)
+    return 0
+
+
 def _budget(size: int) -> float:
     return _BUDGET_PER_CHAR * size + _BUDGET_BASE
 
@@ -273,7 +291,7 @@ def _ordinary(chunks: list[str], costs: list[_Cost]) -> list[bool]:
         allowance += _BUDGET_PER_CHAR * len(chunk)
         # After a chunk shown as text, the parser starts again: one run's fixed cost.
         work = cost.work + (0 if not ordinary or ordinary[-1] else _RUN_STEPS)
-        fine = cost.deepest <= _MAX_NESTING and work <= allowance - spent
+        fine = cost.deepest <= MAX_NESTING and work <= allowance - spent
         spent += work if fine else 0
         ordinary.append(fine)
     return ordinary
@@ -310,7 +328,7 @@ class _Cost:
 
     def within(self, budget: float) -> bool:
         """Whether the work is within a budget, and the nesting not too deep."""
-        return self.deepest <= _MAX_NESTING and self.work <= budget
+        return self.deepest <= MAX_NESTING and self.work <= budget
 
 
 def _groups(chunks: list[str], ordinary: list[bool], costs: list[_Cost]) -> Iterator[tuple[str, bool]]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
 from .load import FileCache, Loaded, RawRecord, gc_paused, locate
+from .markup import MAX_NESTING, costly_part
 from .schema import (
     EVENT_DATE_FIELDS,
     ID_PATTERN,
@@ -605,9 +606,27 @@ def _own_problems(record: Record, settings: Settings, as_of: dt.date) -> Iterato
     if isinstance(model, Notice):
         # Only a list of links, shown once each: harmless, so a warning.
         yield from _check_twice(record, "related", model.related, "record", "warning")
+        yield from _check_body_cost(record)
     if model.tags:
         yield from _check_tags(record, model.tags)
     yield from _check_future_dates(record, model, as_of)
+
+
+def _check_body_cost(record: Record) -> Iterator[Diagnostic]:
+    """A notice body that MkDocs' Markdown would take hours to render (or fail on) stops here."""
+    body = record.body or ""
+    at = costly_part(body) if body.strip() else None
+    if at is not None:
+        line = record.raw.body_line + body.count("\n", 0, at)
+        yield Diagnostic(
+            record.display,
+            line,
+            1,
+            "body",
+            "the Markdown from this line on would take too long to render (long runs of '[' or"
+            " '![', many headings or rules in one block, or lists and quotes nested more than"
+            f" {MAX_NESTING} deep): simplify it, or split it with blank lines",
+        )
 
 
 def _check_twice(record: Record, name: str, ids: list[str], noun: str, severity: str) -> Iterator[Diagnostic]:

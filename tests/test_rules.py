@@ -288,3 +288,39 @@ def test_a_former_id_that_is_the_records_own_id_in_other_case(minimal_project: P
         "content/units/U-1.yaml:4:14: former_ids[0]: former id 'u-1' is this record's id 'U-1' in other case:"
         " an old id is one the record no longer has, so remove it"
     ]
+
+
+# -- notice bodies MkDocs renders unguarded ---------------------------------------------------------
+
+NOTICE_HEAD = "---\nvisibility: public\ntitle: A notice\ndate: 2022-03-01\n---\n\nThe first paragraph.\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("[" * 10_000, 9),
+        ("![" * 5_000, 9),
+        # A list or a quote may continue the paragraph before it: the part starts there.
+        ("- " * 1_000 + "x", 7),
+        ("> " * 500 + "x", 7),
+        ("Heading\n---\n" * 4_000, 9),
+    ],
+    ids=["brackets", "images", "nested list", "nested quote", "setext headings"],
+)
+def test_a_notice_body_too_costly_for_mkdocs_is_refused_at_its_line(
+    minimal_project: Project, body: str, line: int
+) -> None:
+    """MkDocs renders notice bodies with its own Python-Markdown: 10 KB of '[' took it 26 s, and deep
+    lists end in a RecursionError, so validate stops such a body where the costly part starts."""
+    minimal_project.write("content/notices/N-1.md", NOTICE_HEAD + body + "\n")
+    _, messages = _check(minimal_project)
+    expected = f"content/notices/N-1.md:{line}:1: body: the Markdown from this line on"
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_an_ordinary_long_notice_body_is_fine(minimal_project: Project) -> None:
+    paragraph = "A sentence with a [link](https://example.org/) and **strong** words. " * 20
+    table = "| a | b |\n| --- | --- |\n" + "| [x](../x/) | y |\n" * 200
+    minimal_project.write("content/notices/N-1.md", NOTICE_HEAD + (paragraph + "\n\n") * 100 + table)
+    _, messages = _check(minimal_project)
+    assert messages == []
