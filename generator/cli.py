@@ -263,7 +263,7 @@ def _check_port_free(host: str, port: int) -> None:
 def _validate_or_raise(settings: Settings, as_of: dt.date, audience: str) -> None:
     records, report = check(settings, as_of)
     if report.errors:
-        raise ContentError(report.diagnostics, Screen.of(records, audience))
+        raise ContentError(report.diagnostics, Screen.of(records, audience, settings))
 
 
 def _validate(settings: Settings, args: argparse.Namespace) -> int:

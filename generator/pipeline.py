@@ -18,7 +18,7 @@ from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_e
 from .history import HistoryCache, read_history
 from .json_schema import schema_pages
 from .link import Site, changes, link
-from .load import gc_paused, load_all
+from .load import display_path, gc_paused, load_all
 from .redact import Redactor, redact
 from .render import (
     RECENT_CHANGES,
@@ -30,6 +30,7 @@ from .render import (
     front_matter,
     render_pages,
 )
+from .schema import KINDS
 from .settings import Settings
 from .urls import site_urls
 from .validate import Checker, Record, validate
@@ -71,16 +72,22 @@ class Screen:
     of an internal record's file, or of a file that did not load (its visibility unknown:
     default deny), is held back, and so is one whose text names an internal record's id, a
     former id or its file. Only the count is printed; `disclose validate` shows them all.
-    What it checks against is made at the first diagnostic: most runs print none.
+    What it checks against is made at the first diagnostic: most runs print none. A diagnostic of
+    the content folder or a kind's folder itself (missing, unreadable) names no record: it passes.
     """
 
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: list[Record], folders: frozenset[str] = frozenset()) -> None:
         self._records = records
+        self._folders = folders
 
     @classmethod
-    def of(cls, records: list[Record], audience: str) -> Screen | None:
+    def of(cls, records: list[Record], audience: str, settings: Settings) -> Screen | None:
         """The screen of a run for `audience` (None for the internal one, which may print all)."""
-        return None if audience == "internal" else cls(records)
+        if audience == "internal":
+            return None
+        content = settings.content_path
+        folders = [content, *(content / kind.folder for kind in KINDS.values())]
+        return cls(records, frozenset(display_path(folder, settings.root) for folder in folders))
 
     @functools.cached_property
     def _public_files(self) -> frozenset[str]:
@@ -102,6 +109,8 @@ class Screen:
 
     def __call__(self, diagnostic: Diagnostic) -> bool:
         """Whether this public run may print the diagnostic."""
+        if diagnostic.path in self._folders and not diagnostic.line:
+            return True
         if diagnostic.path not in self._public_files:
             return False
         text = f"{diagnostic.field}\n{diagnostic.message}"
@@ -127,7 +136,7 @@ def linked(
 ) -> tuple[Site, Report]:
     """Load, validate, redact and link one audience's records; raise ContentError on errors."""
     records, report = check(settings, as_of, progress)
-    report.screen = Screen.of(records, audience)
+    report.screen = Screen.of(records, audience, settings)
     if report.errors or (strict and report.warnings):
         raise ContentError(report.diagnostics, report.screen)
     site = link(redact(records, audience), as_of, audience)
@@ -340,7 +349,7 @@ class Preview:
         progress.step(
             f"checked {len(records)} records: {len(report.errors)} errors, {len(report.warnings)} warnings"
         )
-        report.screen = Screen.of(records, self.audience)
+        report.screen = Screen.of(records, self.audience, self.settings)
         if report.errors:
             raise ContentError(report.diagnostics, report.screen)
         site = link(self.redactor.redact(records, self.audience), as_of, self.audience)
