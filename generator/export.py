@@ -25,11 +25,11 @@ from .errors import BuildError
 from .link import PerRecord, Site, Tally
 from .markup import escape_cell, escape_text
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
+from .records import Record
 from .render import Page, record_path
 from .schema import INTERNAL, KINDS
 from .settings import Settings
 from .urls import SiteUrls, site_urls
-from .validate import Record
 
 DATA_DIR = "data"
 JSON_PATH = f"{DATA_DIR}/all.json"

@@ -24,11 +24,11 @@ import feedgenerator  # type: ignore[import-untyped]
 from .errors import BuildError
 from .link import PerRecord, Site
 from .markup import escape_text, render_md_field
+from .records import Record
 from .render import Page, index_path, record_path
 from .schema import Meeting, Notice, Rectification
 from .settings import Settings
 from .urls import SiteUrls, site_urls
-from .validate import Record
 
 FEEDS_DIR = "feeds"
 NOTICES_FEED = f"{FEEDS_DIR}/notices.xml"

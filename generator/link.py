@@ -14,8 +14,8 @@ from typing import Any, Generic, TypeVar
 
 from .errors import BuildError
 from .history import Change, FileHistory, History
+from .records import Record
 from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit
-from .validate import Record
 
 T = TypeVar("T")
 OPEN_STATUSES = ("planned", "in-progress")

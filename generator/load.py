@@ -26,25 +26,11 @@ import yaml
 
 from .errors import Diagnostic
 from .parallel import fork_map
+from .records import RawRecord
 from .schema import KINDS, Kind, quote, type_name
 
 MAX_BYTES = 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class RawRecord:
-    """One record file as read: its kind, id, data and, for notices, the Markdown body."""
-
-    kind: str
-    id: str
-    path: Path
-    display: str
-    data: dict[str, Any]
-    body: str | None = None
-    body_line: int = 0
-    text: str = ""
-    yaml_line: int = 1
 
 
 class _LoadError(Exception):

@@ -19,6 +19,7 @@ from .history import HistoryCache, read_history
 from .json_schema import schema_pages
 from .link import Site, changes, link
 from .load import display_path, gc_paused, load_all
+from .records import Record
 from .redact import Redactor, redact
 from .render import (
     RECENT_CHANGES,
@@ -33,7 +34,7 @@ from .render import (
 from .schema import KINDS
 from .settings import Settings
 from .urls import site_urls
-from .validate import Checker, Record, validate
+from .validate import Checker, validate
 from .write import WriteResult, write_changes, write_tree
 
 

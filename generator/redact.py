@@ -20,8 +20,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import gc_paused
+from .records import Record
 from .schema import MARKDOWN, FieldPlan, field_plans
-from .validate import Record
 
 
 def redact(records: list[Record], audience: str) -> list[Record]:

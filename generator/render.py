@@ -25,9 +25,9 @@ from .errors import BuildError
 from .link import STATUSES, Site, Tally
 from .markup import Md, escape_html, escape_text, render_md_field
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
+from .records import Record
 from .schema import KINDS
 from .settings import Settings
-from .validate import Record
 
 LATEST_NOTICES = 5
 

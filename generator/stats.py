@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .link import STATUSES, Site, Tally
-from .validate import Record
+from .records import Record
 
 
 def tally_dict(tally: Tally) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
-from .load import FileCache, Loaded, RawRecord, gc_paused, locate
+from .load import FileCache, Loaded, gc_paused, locate
 from .markup import MAX_NESTING, costly_part
+from .records import RawRecord, Record
 from .schema import (
     EVENT_DATE_FIELDS,
     ID_PATTERN,
@@ -30,51 +31,14 @@ from .schema import (
     Meeting,
     Notice,
     Rectification,
-    Ref,
     RefPath,
     field_plans,
-    iter_refs,
     quote,
     type_name,
 )
 from .settings import Settings
 
 _ID_RE = re.compile(ID_PATTERN)
-
-
-@dataclass(frozen=True)
-class Record:
-    """A valid record: its kind, id, typed fields and where it came from."""
-
-    kind: str
-    id: str
-    model: Any
-    raw: RawRecord
-
-    @property
-    def display(self) -> str:
-        """The file path as messages show it."""
-        return self.raw.display
-
-    @functools.cached_property
-    def public(self) -> bool:
-        """Whether the public build may carry this record (asked of every record on every check)."""
-        return bool(self.model.visibility == "public")
-
-    @property
-    def body(self) -> str | None:
-        """A notice's Markdown body."""
-        return self.raw.body
-
-    @functools.cached_property
-    def ref_places(self) -> tuple[tuple[RefPath, Ref, str], ...]:
-        """Every reference in the record, (path, marker, target id) in field order; found once."""
-        return tuple(iter_refs(self.model))
-
-    @functools.cached_property
-    def refs(self) -> tuple[str, ...]:
-        """The ids this record refers to, each once, in the order of its fields; found once."""
-        return tuple(dict.fromkeys(target for _, _, target in self.ref_places))
 
 
 def validate(

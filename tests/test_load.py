@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.errors import Diagnostic
-from generator.load import MAX_DEPTH, RawRecord, _load_fast, _load_full, _LoadError, load_file, locate
+from generator.load import MAX_DEPTH, _load_fast, _load_full, _LoadError, load_file, locate
+from generator.records import RawRecord
 from generator.schema import KINDS
 
 
