@@ -6,11 +6,9 @@ semantic error found later asks `locate()` to compose that one file again.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import errno
 import functools
-import gc
 import math
 import os
 import re
@@ -25,7 +23,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from .errors import Diagnostic
-from .parallel import fork_map
+from .parallel import fork_map, gc_paused
 from .records import RawRecord
 from .schema import KINDS, Kind, quote, type_name
 
@@ -306,23 +304,6 @@ RecordLoader.add_constructor(
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a stage builds many objects that all live on.
-
-    Each collection walks every tracked object made so far, all of them still alive; at 10,000
-    records that was a fifth of loading and half of validating. Records hold no reference
-    cycles, so nothing is kept longer than it would be; one collection runs after the stage.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def discover(content_dir: Path) -> Iterator[tuple[Kind, Path]]:

@@ -1,4 +1,5 @@
-"""Use both cores for work that is independent per item (loading files, rendering pages).
+"""Use both cores for work that is independent per item (loading files, rendering pages), and keep
+the garbage collector out of the way of stages that make many objects that all live on.
 
 Workers are forked, so they see the parent's state (the linked site, the
 template environment, the items themselves) without pickling it: a task is a
@@ -98,6 +99,23 @@ def clean_dead_spools(folder: str | None = None) -> None:
         match = _SPOOL.fullmatch(name)
         if match and not process_alive(int(match.group(1))):
             shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a stage builds many objects that all live on.
+
+    Each collection walks every tracked object made so far, all of them still alive; at 10,000
+    records that was a fifth of loading and half of validating. Records hold no reference
+    cycles, so nothing is kept longer than it would be; one collection runs after the stage.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

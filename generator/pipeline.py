@@ -18,7 +18,8 @@ from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_e
 from .history import HistoryCache, read_history
 from .json_schema import schema_pages
 from .link import Site, changes, link
-from .load import display_path, gc_paused, load_all
+from .load import display_path, load_all
+from .parallel import gc_paused
 from .records import Record
 from .redact import Redactor, redact
 from .render import (

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .load import gc_paused
+from .parallel import gc_paused
 from .records import Record
 from .schema import MARKDOWN, FieldPlan, field_plans
 

@@ -19,8 +19,9 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
-from .load import FileCache, Loaded, gc_paused, locate
+from .load import FileCache, Loaded, locate
 from .markup import MAX_NESTING, costly_part
+from .parallel import gc_paused
 from .records import RawRecord, Record
 from .schema import (
     EVENT_DATE_FIELDS,
