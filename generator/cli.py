@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import build_edition, build_site, serve
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, quoted, summarize
-from .pipeline import Progress, Screen, check, linked, prepare, print_diagnostics, render_tree
+from .pipeline import Pipeline, Progress, Screen, check, linked, print_diagnostics
+from .plugin import run_mkdocs, serve
+from .publish import build_edition, build_site
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
 from .stats import stats_data, stats_text
@@ -156,20 +157,25 @@ def _dispatch(args: argparse.Namespace) -> int:
     audience = check_audience(args.audience or settings.audience)
     if args.command == "build" and args.rev:
         as_of = parse_as_of(args.as_of) if args.as_of else None
-        out = build_edition(settings, audience, args.rev, as_of, args.strict, progress, args.allow_shrink)
+        out = build_edition(
+            settings, audience, args.rev, as_of, run_mkdocs, args.strict, progress, args.allow_shrink
+        )
         print(f"built the {audience} site of {printable(args.rev)} in {_shown(out, settings)}")
         return 0
     if args.command == "build":
         as_of = parse_as_of(args.as_of)
-        out = build_site(settings, audience, as_of, args.strict, progress, allow_shrink=args.allow_shrink)
+        out = build_site(
+            settings, audience, as_of, run_mkdocs, args.strict, progress, allow_shrink=args.allow_shrink
+        )
         print(f"built {audience} site in {_shown(out, settings)}")
         return 0
     if args.command == "render":
         _check_render_out(args.out, settings)
         check_target(args.out)
-        rendered = prepare(settings, audience, parse_as_of(args.as_of), args.strict, progress)
-        print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
-        render_tree(rendered, settings, args.out, progress)
+        pipeline = Pipeline(settings, audience)
+        run = pipeline.run(parse_as_of(args.as_of), args.strict, progress)
+        print_diagnostics(run.report.warnings, run.report, sys.stderr)
+        pipeline.write(run, args.out, progress)
         return 0
     if args.command == "stats":
         site, _ = linked(settings, audience, parse_as_of(args.as_of))

@@ -3,8 +3,8 @@
 Built with feedgenerator (Pelican's maintained copy of Django's feed writer).
 The output is byte-for-byte the same for the same records: every date comes
 from a record, never from the clock, and attributes are written sorted. The
-changes feed takes generic `ChangeEvent`s, so that a history read from git can
-feed it later; for now `record_events` derives them from the records' own dates.
+changes feed takes generic `ChangeEvent`s: from git where the records are in a checkout, else
+from the records' own dates.
 """
 
 from __future__ import annotations
@@ -22,57 +22,33 @@ from typing import Any
 import feedgenerator  # type: ignore[import-untyped]
 
 from .errors import BuildError
-from .link import PerRecord, Site
+from .link import RECENT_CHANGES, Site
 from .markup import escape_text, render_md_field
+from .outputs import Made, Page, PerRecord
 from .records import Record
-from .render import Page, index_path, record_path
 from .schema import Meeting, Notice, Rectification
 from .settings import Settings
-from .urls import SiteUrls, site_urls
+from .urls import (
+    CHANGES_FEED,
+    FEEDS_DIR,
+    HOME_PATH,
+    NOTICES_FEED,
+    SiteUrls,
+    index_path,
+    record_path,
+    site_urls,
+)
+from .words import Labels
 
-FEEDS_DIR = "feeds"
-NOTICES_FEED = f"{FEEDS_DIR}/notices.xml"
-CHANGES_FEED = f"{FEEDS_DIR}/changes.xml"
-MAX_CHANGES = 100
+MAX_CHANGES = RECENT_CHANGES
+
 MAX_NOTICES = 100
-
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "notices": "Notices",
-        "notices_about": "Integrity-work notices and announcements, newest first.",
-        "changes": "Changes to public records",
-        "changes_internal": "Changes to records (internal)",
-        "changes_about": "Findings recorded, meetings held, and the progress, completion and"
-        " verification of rectifications, newest first.",
-        "finding": "finding recorded",
-        "meeting": "meeting held",
-        "notice": "notice published",
-        "opened": "rectification opened",
-        "progress": "progress note",
-        "deadline_change": "deadline moved to {date}",
-        "completed": "rectification completed",
-        "verified": "verified and closed",
-    },
-    "zh": {
-        "notices": "通报公告",
-        "notices_about": "廉政工作通报和公告，按时间倒序排列。",
-        "changes": "公开记录更新",
-        "changes_internal": "记录更新（内部）",
-        "changes_about": "发现问题、召开会议，以及整改事项的进展、完成和验收销号，按时间倒序排列。",
-        "finding": "发现问题",
-        "meeting": "召开会议",
-        "notice": "发布通报",
-        "opened": "启动整改",
-        "progress": "整改进展",
-        "deadline_change": "整改时限调整为 {date}",
-        "completed": "整改完成",
-        "verified": "验收销号",
-    },
-}
 
 
 def _words(settings: Settings) -> dict[str, str]:
-    return _WORDS.get(settings.language, _WORDS["en"])
+    """The feeds' words (labels.yml's `atom_` keys), without the prefix."""
+    labels = Labels(settings.templates_path, settings.language)
+    return {key[len("atom_") :]: text for key, text in labels.words.items() if key.startswith("atom_")}
 
 
 @dataclass(frozen=True)
@@ -90,27 +66,49 @@ class ChangeEvent:
     note: str = ""
 
 
-# -- events from the records' own dates -------------------------------------------------------------
+# -- the family -----------------------------------------------------------------------------------
 
 
-def record_events(site: Site, settings: Settings) -> list[ChangeEvent]:
-    """Every dated event in the site's records up to its as-of date, newest first."""
-    words = _words(settings)
-    events = [e for record in site.records.values() for e in _events_of(site, record, words)]
-    return sort_events(e for e in events if e.date <= site.as_of)
+class Feeds:
+    """The Atom feeds of notices and of changes to the records.
 
+    The changes come from git (what the site's audience may see of it); outside git, from the
+    records' own dates, each record's events kept with what they read (`outputs.PerRecord`).
+    """
 
-class EventCache:
-    """`record_events` for the live preview: each record's events are kept between updates."""
-
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings, urls: SiteUrls | None = None) -> None:
+        self.settings = settings
+        self.urls = urls or site_urls(settings)
+        self.labels = Labels(settings.templates_path, settings.language)
         self._events: PerRecord[list[ChangeEvent]] = PerRecord()
+        self._last: Made | None = None
 
-    def record_events(self, site: Site, settings: Settings, changed: set[str] | None) -> list[ChangeEvent]:
-        """What `record_events(site, settings)` returns; `changed` None makes every record's again."""
-        words = _words(settings)
+    def make(self, site: Site, changed: set[str] | None) -> Made:
+        """Both feeds; nothing new when nothing changed."""
+        if changed is not None and not changed and self._last is not None:
+            return Made(self._last.pages, frozenset())
+        _check_audience(site)
+        events = git_events(site, self.labels) or self.record_events(site, changed)
+        notices = notices_feed(site, self.settings, self.urls)
+        changes = changes_feed(events, self.settings, site.as_of, site.audience, self.urls)
+        self._last = Made([notices, changes])
+        return self._last
+
+    def record_events(self, site: Site, changed: set[str] | None = None) -> list[ChangeEvent]:
+        """Every dated event in the site's records up to its as-of date, newest first."""
+        words = _words(self.settings)
         made = self._events.each(site, changed, lambda record: list(_events_of(site, record, words)))
         return sort_events(e for events in made.values() for e in events if e.date <= site.as_of)
+
+
+def git_events(site: Site, labels: Labels) -> list[ChangeEvent]:
+    """The latest changes from git as feed entries: which record, when and what kind of change only."""
+    events = []
+    for change, record in site.recent_changes(RECENT_CHANGES):
+        what = labels(f"change_{change.kind}")
+        title = f"{record.id}: {what} — {site.title_of(record)}"
+        events.append(ChangeEvent(change.date, record.kind, record.id, f"git-{change.commit[:12]}", title))
+    return events
 
 
 def sort_events(events: Iterable[ChangeEvent]) -> list[ChangeEvent]:
@@ -167,15 +165,6 @@ def _dated_keys(prefix: str, entries: Iterable[Any]) -> list[str]:
 # -- feeds ------------------------------------------------------------------------------------------
 
 
-def feed_pages(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
-    """Both feeds of the site's audience."""
-    _check_audience(site)
-    urls = urls or site_urls(settings)
-    events = record_events(site, settings)
-    changes = changes_feed(events, settings, site.as_of, site.audience, urls)
-    return [notices_feed(site, settings, urls), changes]
-
-
 def _check_audience(site: Site) -> None:
     """Defence in depth: the redact stage must already have removed every internal record."""
     if site.audience == "internal":
@@ -220,7 +209,7 @@ def changes_feed(
     latest = sort_events(events)[:MAX_CHANGES]
     title = words["changes_internal"] if audience == "internal" else words["changes"]
     updated = max((_utc(e.date) for e in latest), default=_utc(as_of))
-    feed = _new_feed(settings, urls, CHANGES_FEED, (title, words["changes_about"], "index.md"), updated)
+    feed = _new_feed(settings, urls, CHANGES_FEED, (title, words["changes_about"], HOME_PATH), updated)
     for event in latest:
         path = record_path(event.kind, event.record_id)
         feed.add_item(

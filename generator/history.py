@@ -140,6 +140,44 @@ class History:
         return list(self.latest[: max(limit, 0)])
 
 
+@dataclass(frozen=True, eq=False)
+class RecordHistories:
+    """The history of each record's file as one site's audience may see it.
+
+    The records were read from the folder `read_from` (on disk: the checkout's content folder, or an
+    edition's export of it), which is `prefix` inside the repository the history was read from.
+    """
+
+    history: History
+    read_from: str  # the folder, with a trailing separator
+    prefix: str  # its path in the repository, with a trailing "/" (or "" for the repository's root)
+
+    def path_of(self, path: Path) -> str | None:
+        """A record file's path in the repository, as the history knows it (None outside the folder)."""
+        text = str(path)
+        if not text.startswith(self.read_from):
+            return None
+        inside = text[len(self.read_from) :]
+        return f"{self.prefix}{inside if os.sep == '/' else inside.replace(os.sep, '/')}"
+
+    def of(self, path: Path, display: str) -> FileHistory:
+        """The history of a record file ("not yet committed" when there is none)."""
+        inside = self.path_of(path)
+        return FileHistory(display) if inside is None else self.history.for_path(inside)
+
+
+def record_histories(history: History, read_from: Path, in_repository: Path) -> RecordHistories:
+    """The view of `history` for records read from `read_from`, whose git copy is `in_repository`."""
+    prefix = ""
+    if history.root is not None:
+        try:
+            relative = in_repository.resolve().relative_to(history.root).as_posix()
+        except ValueError:
+            relative = ""
+        prefix = f"{relative}/" if relative and relative != "." else ""
+    return RecordHistories(history, os.path.join(str(read_from), ""), prefix)
+
+
 def read_history(
     repo_root: Path,
     content_dir: Path,

@@ -21,13 +21,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import DiscloseError
-from .render import Page
+from .link import Site
+from .outputs import Made, Page
 from .schema import INTERNAL, KINDS, MARKDOWN, Ref
 from .settings import Settings, find_config, load_settings
-from .urls import SiteUrls
+from .urls import SCHEMA_DIR, SiteUrls, schema_file, schema_path, site_urls
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_DIR = "schemas"
 REFRESH = "python -m generator.json_schema"
 
 # The validator's own words for what a pattern means; editors built on vscode-json-languageservice
@@ -48,11 +48,6 @@ _WHEN: dict[str, list[tuple[str, list[str], str, dict[str, Any]]]] = {
         ("status", ["verified"], "verification", {"type": "object"}),
     ],
 }
-
-
-def schema_file(kind: str) -> str:
-    """The file name of a kind's schema."""
-    return f"{kind}.schema.json"
 
 
 def record_schema(kind: str, settings: Settings, base_url: str | None = None) -> dict[str, Any]:
@@ -183,10 +178,27 @@ def schema_text(kind: str, settings: Settings, base_url: str | None = None) -> s
     return json.dumps(record_schema(kind, settings, base_url), ensure_ascii=False, indent=2) + "\n"
 
 
+class Schemas:
+    """The records' JSON Schemas as files of the site, `schemas/<kind>.schema.json`.
+
+    They follow from the settings alone: made once, the same on every later run.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._pages = schema_pages(settings, site_urls(settings))
+        self._made = False
+
+    def make(self, site: Site, changed: set[str] | None) -> Made:
+        """The schemas; after the first run, known to be unchanged."""
+        fresh: frozenset[str] | None = None if not self._made else frozenset()
+        self._made = True
+        return Made(self._pages, fresh)
+
+
 def schema_pages(settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
     """The schemas as files of the site, `schemas/<kind>.schema.json`."""
     base = urls.base if urls is not None else None
-    return [Page(f"{SCHEMA_DIR}/{schema_file(k)}", schema_text(k, settings, base)) for k in KINDS]
+    return [Page(schema_path(k), schema_text(k, settings, base)) for k in KINDS]
 
 
 def write_schemas(dest: Path, settings: Settings) -> list[Path]:

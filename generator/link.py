@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import median
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from .errors import BuildError
-from .history import Change, FileHistory, History
+from .history import Change, FileHistory, History, RecordHistories
+from .reads import ALL_KEY, kind_key, reads, relations_key
 from .records import Record
-from .schema import KINDS, Finding, Meeting, Notice, Rectification, Unit
+from .schema import Finding, Meeting, Notice, Rectification, Unit
 
-T = TypeVar("T")
 OPEN_STATUSES = ("planned", "in-progress")
-# What a page reads when it reads every record (recent changes, the list of years).
-ALL_KEY = "kind:*"
+# How many of the latest changes the recent-changes page and the changes feed tell.
+RECENT_CHANGES = 100
 STATUSES = ("planned", "in-progress", "completed", "verified", "long-term")
 
 
@@ -64,85 +60,63 @@ class Tally:
         return self.by_status["verified"] / base if base else None
 
 
-@dataclass(repr=False)
 class Site:
-    """One audience's records, linked both ways, with the figures derived from them."""
+    """One audience's records, linked both ways, with the figures derived from them.
 
-    records: dict[str, Record]
-    as_of: dt.date
-    audience: str
-    former: dict[str, Record] = field(default_factory=dict)
-    _backlinks: dict[str, list[Record]] = field(default_factory=dict)
-    _by_kind: dict[str, list[Record]] = field(default_factory=dict)
-    _derived: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
-    rect: dict[str, RectState] = field(default_factory=dict)
-    history: History | None = None
-    # Where the records were read from, and that folder's path in the git repository.
-    content_dir: Path | None = None
-    history_prefix: str = ""
-    # While a page renders: every record id and kind key it read (see `reading`).
-    _reads: set[str] | None = None
-    _content_prefix: str | None = None
-    _recent: dict[int, list[tuple[Change, Record]]] = field(default_factory=dict)
+    Made whole by `link` and not changed after. Each query that reads the records declares what it
+    reads (`reads.reads`): a live preview links a `reads.tracked(Site)`, whose queries report it.
+    """
 
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[set[str]]:
-        """Collect what the code inside reads: the ids of the records it was handed,
-        `to:<id>` for the records that name a record (its reverse relations), and
-        `kind:<kind>` for a whole kind (a list, a count). A page that read none of the keys
-        an edit changed (see `changes`) renders the same text, so a live preview can skip it."""
-        reads: set[str] = set()
-        outer, self._reads = self._reads, reads
-        try:
-            yield reads
-        finally:
-            self._reads = outer
-            if outer is not None:
-                outer |= reads
+    def __init__(
+        self,
+        records: dict[str, Record],
+        as_of: dt.date,
+        audience: str,
+        histories: RecordHistories | None = None,
+    ) -> None:
+        self.records = records
+        self.as_of = as_of
+        self.audience = audience
+        self.histories = histories
+        self.former: dict[str, Record] = {}
+        self.rect: dict[str, RectState] = {}
+        self._backlinks: dict[str, list[Record]] = {}
+        self._by_kind: dict[str, list[Record]] = {}
+        self._derived: dict[tuple[str, str], list[Record]] = {}
+        self._recent: dict[int, list[tuple[Change, Record]]] = {}
 
-    def replay(self, keys: Iterable[str]) -> None:
-        """Count as read what an earlier computation read (its result is being reused)."""
-        if self._reads is not None:
-            self._reads.update(keys)
+    @property
+    def history(self) -> History | None:
+        """The git history the site's pages tell (None when none was read)."""
+        return self.histories.history if self.histories is not None else None
 
-    def _read(self, key: str) -> None:
-        if self._reads is not None:
-            self._reads.add(key)
-
-    def _read_all(self, records: Iterable[Record]) -> None:
-        if self._reads is not None:
-            self._reads.update(r.id for r in records)
-
+    @reads(lambda self, kind: (kind_key(kind),))
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, newest first, then by id."""
-        self._read(kind_key(kind))
         return self._by_kind.get(kind, [])
 
     def newest_first(self, records: Iterable[Record]) -> list[Record]:
         """Records sorted newest first, then by id."""
         return sorted(records, key=lambda r: (_reverse_date(self.date_of(r)), r.id))
 
+    # A missing record is read too: the page changes if it appears.
+    @reads(lambda self, record_id: (record_id,) if record_id else ())
     def get(self, record_id: str | None) -> Record | None:
         """The record with this id, if the audience has it."""
-        if not record_id:
-            return None
-        self._read(record_id)  # also when missing: the page changes if it appears
-        return self.records.get(record_id)
+        return self.records.get(record_id) if record_id else None
 
     def all(self, record_ids: Iterable[str]) -> list[Record]:
         """The records with these ids that the audience has, in the given order."""
         return [r for r in (self.get(i) for i in record_ids) if r is not None]
 
+    @reads(lambda self, record, kind: (relations_key(record.id),), results=True)
     def referrers(self, record: Record, kind: str) -> list[Record]:
         """Records of `kind` that name `record` in any relation, newest first."""
-        self._read(relations_key(record.id))
-        found = [r for r in self._backlinks.get(record.id, []) if r.kind == kind]
-        self._read_all(found)
-        return found
+        return [r for r in self._backlinks.get(record.id, []) if r.kind == kind]
 
+    @reads(lambda self, record: (record.id,))
     def title_of(self, record: Record) -> str:
         """The record's display title (a rectification defaults to its first finding's)."""
-        self._read(record.id)
         model = record.model
         for name in _fields_of(type(model), ("title", "name")):
             value = getattr(model, name)
@@ -154,9 +128,9 @@ class Site:
                 return self.title_of(first)
         return record.id
 
+    @reads(lambda self, record: (record.id,))
     def short_title_of(self, record: Record) -> str:
         """A short name where the record has one (a team's short_name), else its title."""
-        self._read(record.id)
         short = getattr(record.model, "short_name", None)
         return str(short) if short else self.title_of(record)
 
@@ -169,9 +143,9 @@ class Site:
                 return value
         return None
 
+    @reads(lambda self, record: (record.id,))
     def team_of(self, record: Record) -> Record | None:
         """A unit's team, a finding's team (default: its unit's), a rectification's owner's team."""
-        self._read(record.id)
         model = record.model
         if isinstance(model, Unit):
             return self.get(model.team)
@@ -199,9 +173,9 @@ class Site:
             return self.owner_of(record)
         return None
 
+    @reads(lambda self, record: (record.id,))
     def owner_of(self, record: Record) -> Record | None:
         """A rectification's owner: given, else its first finding's unit."""
-        self._read(record.id)
         model = record.model
         if model.owner:
             return self.get(model.owner)
@@ -220,64 +194,27 @@ class Site:
             return self.referrers(record, "rectification")
         return self._derived_of(f"{record.kind}-rectifications", record)
 
+    # Derived through defaults (a finding's team through its unit): `changes` names the effective
+    # ends of an edited record's relations, before and after.
+    @reads(lambda self, relation, record: (relations_key(record.id),), results=True)
     def _derived_of(self, relation: str, record: Record) -> list[Record]:
-        # Derived through defaults (a finding's team through its unit): `changes` names the
-        # effective ends of an edited record's relations, before and after.
-        self._read(relations_key(record.id))
-        found = self._derived.get((relation, record.id), [])
-        self._read_all(found)
-        return found
+        return self._derived.get((relation, record.id), [])
 
+    @reads(lambda self, record: (record.id,))
     def history_of(self, record: Record) -> FileHistory:
         """The git history of a record's file ("not yet committed" when there is none)."""
-        self._read(record.id)
-        path = self._history_path(record)
-        if self.history is None or path is None:
+        if self.histories is None:
             return FileHistory(record.raw.display)
-        self._check_history(self.history)
-        return self.history.for_path(path)
+        return self.histories.of(record.raw.path, record.raw.display)
 
-    def _check_history(self, history: History) -> None:
-        """Defence in depth: the public history tells only what the public site showed, the internal
-        one everything; a history read for another audience must never reach a page."""
-        wanted = "internal" if self.audience == "internal" else "public"
-        if history.available and history.audience != wanted:
-            raise BuildError(
-                f"the {history.audience} git history was given to the {self.audience} site: read the"
-                " history for the site's audience (pipeline.attach_history)"
-            )
-
-    def _history_path(self, record: Record) -> str | None:
-        """The record file's path in the repository, as the history knows it."""
-        if self.content_dir is None:
-            return None
-        folder = self._content_prefix
-        path = str(record.raw.path)
-        if folder is None:
-            folder = self._content_prefix = os.path.join(str(self.content_dir), "")
-        if not path.startswith(folder):
-            return None
-        inside = path[len(folder) :]
-        return f"{self.history_prefix}{inside if os.sep == '/' else inside.replace(os.sep, '/')}"
-
+    @reads(lambda self, limit: (ALL_KEY,))
     def recent_changes(self, limit: int) -> list[tuple[Change, Record]]:
         """The latest changes to the records this audience has, newest first."""
-        self._read(ALL_KEY)
-        if self.history is None or limit <= 0:
+        if self.histories is None or limit <= 0:
             return []
-        self._check_history(self.history)
-        if limit in self._recent:
-            return list(self._recent[limit])
-        by_path = {path: r for r in self.records.values() if (path := self._history_path(r)) is not None}
-        owners = self.history.owners
-        found: list[tuple[Change, Record]] = []
-        for change in self.history.latest:  # newest first: stop at the limit
-            records = sorted((by_path[p] for p in owners.get(id(change), ()) if p in by_path), key=_by_id)
-            found.extend((change, record) for record in records)
-            if len(found) >= limit:
-                break
-        self._recent[limit] = found[:limit]
-        return list(found[:limit])
+        if limit not in self._recent:
+            self._recent[limit] = _recent_changes(self, self.histories, limit)
+        return list(self._recent[limit])
 
     def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
         """Headline figures over these findings and rectifications."""
@@ -315,9 +252,9 @@ class Site:
             and (category is None or f.model.category == category)
         ]
 
+    @reads(lambda self: (ALL_KEY,))
     def years(self) -> list[int]:
         """Every year in which something was found, held, completed or published, newest first."""
-        self._read(ALL_KEY)
         years: set[int] = set()
         for record in self.records.values():
             date = self.date_of(record)
@@ -339,9 +276,20 @@ class Site:
         return [r for r in self.of_kind(kind) if (d := self.date_of(r)) is not None and d.year == year]
 
 
-def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
-    """Index one audience's records, compute reverse relations and derived values."""
-    site = Site({r.id: r for r in records}, as_of, audience)
+def link(
+    records: list[Record],
+    as_of: dt.date,
+    audience: str,
+    histories: RecordHistories | None = None,
+    site_class: type[Site] = Site,
+) -> Site:
+    """Index one audience's records with their history, compute reverse relations and derived values.
+
+    `site_class` is `Site`, or `reads.tracked(Site)` for a live preview that needs to know what
+    each page read.
+    """
+    _check_history(histories, audience)
+    site = site_class({r.id: r for r in records}, as_of, audience, histories)
     ordered = site.newest_first(records)
     for record in ordered:
         site._by_kind.setdefault(record.kind, []).append(record)
@@ -355,37 +303,38 @@ def link(records: list[Record], as_of: dt.date, audience: str) -> Site:
     return site
 
 
-class PerRecord(Generic[T]):
-    """Something made from each record (its rows in the data files, its feed events), kept between
-    linkings for a live preview: made again only for a record that is not the same object as last
-    time or that read a key an edit changed (`changes`)."""
+def _check_history(histories: RecordHistories | None, audience: str) -> None:
+    """Defence in depth: the public history tells only what the public site showed, the internal one
+    everything; a history read for another audience must never reach a page."""
+    wanted = "internal" if audience == "internal" else "public"
+    if histories is not None and histories.history.available and histories.history.audience != wanted:
+        raise BuildError(
+            f"the {histories.history.audience} git history was given to the {audience} site: read"
+            " the history for the site's audience"
+        )
 
-    def __init__(self) -> None:
-        self._kept: dict[str, tuple[Record, T, frozenset[str]]] = {}
 
-    def each(self, site: Site, changed: set[str] | None, make: Callable[[Record], T]) -> dict[str, T]:
-        """`make(record)` for every record of the site, by id; `changed` None makes them all again."""
-        kept: dict[str, tuple[Record, T, frozenset[str]]] = {}
-        for record in site.records.values():
-            hit = self._kept.get(record.id)
-            if hit is None or hit[0] is not record or changed is None or not hit[2].isdisjoint(changed):
-                with site.reading() as seen:
-                    value = make(record)
-                hit = (record, value, frozenset({*seen, record.id}))
-            kept[record.id] = hit
-        self._kept = kept
-        return {record_id: hit[1] for record_id, hit in kept.items()}
+def _recent_changes(site: Site, histories: RecordHistories, limit: int) -> list[tuple[Change, Record]]:
+    by_path = {p: r for r in site.records.values() if (p := histories.path_of(r.raw.path)) is not None}
+    owners = histories.history.owners
+    found: list[tuple[Change, Record]] = []
+    for change in histories.history.latest:  # newest first: stop at the limit
+        records = sorted((by_path[p] for p in owners.get(id(change), ()) if p in by_path), key=_by_id)
+        found.extend((change, record) for record in records)
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def changes(before: Site, after: Site) -> set[str]:
-    """The read keys (see `Site.reading`) whose value differs between two linkings of a site.
+    """The read keys (see `reads`) whose value differs between two linkings of a site.
 
     A record that was added, removed or edited (or whose git history changed) gives its id,
     the relations key of every record it is related to before and after, its kind's key
     and the key of everything. Stages that keep unchanged records as the same objects make this
     a pass of identity checks.
     """
-    history_moved = before.history is not after.history
+    history_moved = before.histories is not after.histories and before.history is not after.history
     keys: set[str] = set()
     for record_id in before.records.keys() | after.records.keys():
         old, new = before.records.get(record_id), after.records.get(record_id)
@@ -490,26 +439,3 @@ def _by_id(record: Record) -> str:
 
 def _reverse_date(value: dt.date | None) -> int:
     return -(value.toordinal() if value else 0)
-
-
-def kind_key(kind: str) -> str:
-    """The read key of a whole kind: any change to a record of the kind changes what was read."""
-    return f"kind:{kind}"
-
-
-def relations_key(record_id: str) -> str:
-    """The read key of a record's reverse relations: which records name it (directly or by default)."""
-    return f"to:{record_id}"
-
-
-def kinds() -> list[str]:
-    """The record kinds in site order."""
-    return list(KINDS)
-
-
-def group_by(records: Iterable[Record], key: Any) -> dict[Any, list[Record]]:
-    """Records grouped by a key function, groups in first-seen order."""
-    groups: dict[Any, list[Record]] = defaultdict(list)
-    for record in records:
-        groups[key(record)].append(record)
-    return dict(groups)

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from .errors import Diagnostic
+from .fast import Unusual, YamlBuilder
 from .parallel import fork_map, gc_paused
 from .records import RawRecord
 from .schema import KINDS, Kind, quote, type_name
@@ -130,76 +131,6 @@ def _plain_form(tag: str, value: str) -> str:
 # none matches any first character (the resolvers keyed None), or this shortcut would be wrong.
 _IMPLICIT_FIRST = frozenset(RecordLoader.yaml_implicit_resolvers)
 assert None not in _IMPLICIT_FIRST
-
-
-class _Unusual(Exception):
-    """The fast constructor met something it leaves to the full one, with its exact message."""
-
-
-# The scalars other than text and null that the fast constructor makes, as the full one does.
-_SCALARS: dict[str, Any] = {
-    _BOOL: yaml.constructor.SafeConstructor.construct_yaml_bool,
-    _INT: yaml.constructor.SafeConstructor.construct_yaml_int,
-    _FLOAT: yaml.constructor.SafeConstructor.construct_yaml_float,
-}
-
-
-class _FastBuilder:
-    """Builds the data of an ordinary record's node tree in one pass.
-
-    The full path (`RecordLoader.get_single_data`: a shape check, then yaml's constructor
-    with its per-node bookkeeping) took two thirds of loading. This handles text, dates,
-    null, booleans and numbers, lists and mappings with scalar keys; it raises `_Unusual` at
-    anything else (another tag, such as !!binary, !!set or a local one; a merge key; a
-    duplicate key; a key that is a list or a mapping; nesting over MAX_DEPTH), and the full
-    path then runs on the file and says the same as it always did. It assumes no aliases:
-    the caller makes sure the text has no '&', without which there is no anchor to refer to.
-    """
-
-    def __init__(self, loader: RecordLoader) -> None:
-        self._loader = loader
-
-    def build(self, node: yaml.Node, depth: int = 1) -> Any:
-        """The Python value of a node at `depth` (the root is at 1), as the full path would make it."""
-        if type(node) is yaml.ScalarNode:
-            return node.value if node.tag in _TEXT_TAGS else self._scalar(node)
-        # Hot loop: a scalar child, the common case, is read right here, without a call.
-        if node.value and depth >= MAX_DEPTH:
-            raise _Unusual  # its children would be nested too deep
-        text_tags, scalar, build = _TEXT_TAGS, yaml.ScalarNode, self.build
-        if type(node) is yaml.MappingNode and node.tag == _MAP:
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not scalar:
-                    raise _Unusual
-                key = key_node.value if key_node.tag in text_tags else self._scalar(key_node)
-                if key in result:
-                    raise _Unusual
-                if type(value_node) is scalar and value_node.tag in text_tags:
-                    result[key] = value_node.value
-                else:
-                    result[key] = build(value_node, depth + 1)
-            return result
-        if type(node) is yaml.SequenceNode and node.tag == _SEQ:
-            return [
-                item.value if type(item) is scalar and item.tag in text_tags else build(item, depth + 1)
-                for item in node.value
-            ]
-        raise _Unusual
-
-    def _scalar(self, node: yaml.Node) -> Any:
-        tag = node.tag
-        if tag != _NULL and tag not in _SCALARS:
-            raise _Unusual
-        # A tag written out (`!!int abc`) must be the one the text has anyway.
-        if self._loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
-            raise _Unusual
-        if tag == _NULL:
-            return None
-        value = _SCALARS[tag](self._loader, node)
-        if tag == _FLOAT and not math.isfinite(value):
-            raise _Unusual
-        return value
 
 
 def _check_shape(root: yaml.Node, loader: RecordLoader) -> None:
@@ -640,23 +571,13 @@ class _Displays:
         return name if inside == "." else f"{inside}/{name}"
 
 
-def load_all(
-    content_dir: Path, root: Path, files: Iterable[tuple[Kind, Path]] | None = None
-) -> tuple[list[RawRecord], list[Diagnostic]]:
-    """Load every record file; return the records read, and a diagnostic per file not read.
+def load_all(content_dir: Path, root: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Load every record file once; return the records read, and a diagnostic per file not read.
 
-    The diagnostics of the content folder's listing come first (`_Scan`: symbolic links, files in
-    the wrong place, no content folder at all), then one per record file that could not be read.
+    The first run of a `FileCache` (the one implementation), for callers that load once.
     """
-    with gc_paused():
-        if files:
-            return _split(_load_jobs([(kind, path, display_path(path, root)) for kind, path in files]))
-        displays = _Displays(root)
-        scan = _Scan(content_dir, displays)
-        records, problems = _split(
-            _load_jobs([(k, Path(e.path), displays.entry(e)) for k, e in scan.records])
-        )
-        return records, scan.problems + problems
+    loaded = FileCache(content_dir, root).load()
+    return loaded.records, loaded.problems
 
 
 def _split(loaded: Iterable[RawRecord | Diagnostic]) -> tuple[list[RawRecord], list[Diagnostic]]:
@@ -720,12 +641,14 @@ class Loaded(NamedTuple):
     # The ids (file names) of the files added, removed, or changed in content since the last
     # load; None on the first load, meaning all of them.
     changed: frozenset[str] | None
-    # The id of the file each message path (`display`) names, for every file loaded.
-    ids: dict[str, str]
 
 
 class FileCache:
-    """The record files of a content folder, loaded once, then again only where they changed.
+    """The load stage: the record files of a content folder, and its memory of them between runs.
+
+    The first `load` reads every file (on both cores when there are many). The diagnostics of the
+    content folder's listing come first (`_Scan`: symbolic links, files in the wrong place, no
+    content folder at all), then one per record file that could not be read.
 
     Each `load` lists the folders (os.scandir) and stats every file, a few milliseconds per
     thousand files; it reads and parses again only a file that is new, whose stat (mtime, ctime,
@@ -741,7 +664,7 @@ class FileCache:
         self._listing: list[Diagnostic] = []
 
     def load(self) -> Loaded:
-        """Every record file, as `load_all` gives them, reading only what may have changed."""
+        """Every record file, reading only what may have changed since the last load."""
         before = self._seen or {}
         seen: dict[str, _Seen] = {}
         order: list[str] = []
@@ -768,7 +691,6 @@ class FileCache:
                 settled = stamp is not None and max(stamp[0], stamp[1]) < now - SETTLE_NS
                 seen[key] = _Seen(stamp, settled, display, result, path.stem)
             results = [seen[key].result for key in order]
-            ids = {seen[key].display: seen[key].id for key in order}
             changed = None
             if self._seen is not None:
                 gone_or_new = before.keys() ^ seen.keys()
@@ -781,7 +703,7 @@ class FileCache:
                 changed |= {Path(d.path).stem for d in listed}
         self._seen, self._listing = seen, scan.problems
         records, problems = _split(results)
-        return Loaded(records, scan.problems + problems, changed, ids)
+        return Loaded(records, scan.problems + problems, changed)
 
 
 def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
@@ -940,14 +862,14 @@ def _place(text: str, position: int) -> tuple[int, int]:
 
 
 def _load_fast(text: str) -> Any:
-    """`_load_full(text)`, built in one pass where the text allows (see `_FastBuilder`)."""
+    """`_load_full(text)`, built in one pass where the text allows (see `fast.YamlBuilder`)."""
     if "&" in text:  # perhaps an anchor, so perhaps an alias: only the full path checks for them
         return _load_full(text)
     loader = RecordLoader(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else _FastBuilder(loader).build(node)
-    except _Unusual:
+        return None if node is None else YamlBuilder(loader, MAX_DEPTH).build(node)
+    except Unusual:
         pass
     finally:
         loader.dispose()

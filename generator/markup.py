@@ -16,9 +16,12 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+
+from .fast import simple_markdown, yaml_lines
 
 
 class Md(str):
@@ -121,78 +124,11 @@ def _new_markdown() -> markdown.Markdown:
 _MARKDOWN = _new_markdown()
 
 
-# Text with none of these needs no Markdown parser: it is paragraphs of prose, tight lists of
-# one-line items ("- "), and **strong** words. Anything else, and anything that might be read as
-# something else (a line that starts with a marker, a stray "*"), goes to the parser.
-_MARKDOWN_SYNTAX = re.compile(
-    r"[\\`_\[\]<>#!|&~={}\t\r\x85\u2028\u2029\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|  \n"
-    # Lines that start with white space (the parser strips a paragraph's, no-break and ideographic
-    # spaces too), a list or rule marker, a number and a dot, a dash that is not a list item's
-    # "- word" (a setext heading's underline, "-x"), or a star that is not "**word".
-    r"|^[^\S\n]|^\+|^\*(?!\*[^*\s])|^\d+[.)]\s|^-(?! \S)",
-    re.M,
-)
-_BLOCKS = re.compile(r"\n\s*\n")
-# A list item: "- " then text that starts as no other block does and does not end in a space.
-_LIST_ITEM = re.compile(r"- (?![-+]|\d+[.)]\s|\*(?!\*[^*\s]))\S(?:.*\S)?")
-# **strong**: no star inside, no space just inside the stars (Python-Markdown's rules for a lone
-# star or a star beside a space differ, so those go to the parser).
-_STRONG = re.compile(r"\*\*([^*\s](?:[^*]*[^*\s])?)\*\*")
-
-
-def _simple_markdown(value: str) -> str | None:
-    """What Python-Markdown makes of simple text, without running it; None if the text has more."""
-    if _MARKDOWN_SYNTAX.search(value):
-        return None
-    html_blocks = []
-    after_list = False
-    for block in _BLOCKS.split(value.strip("\n")):
-        block = block.strip("\n")
-        if not block.strip():
-            continue
-        if block.startswith("- "):
-            lines = block.split("\n")
-            # A list right after a list is one loose list (items in <p>): the parser's job.
-            if after_list or not all(_LIST_ITEM.fullmatch(line) for line in lines):
-                return None
-            items = [_inline(line[2:]) for line in lines]
-            if None in items:
-                return None
-            html_blocks.append("<ul>\n" + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>")
-            after_list = True
-        else:
-            if "\n- " in block:  # a list item inside a paragraph
-                return None
-            text = _inline(block)
-            if text is None:
-                return None
-            html_blocks.append(f"<p>{text}</p>")
-            after_list = False
-    return "\n".join(html_blocks)
-
-
-def _inline(text: str) -> str | None:
-    """Text with **strong** words as HTML; None if a star is left that is not part of one."""
-    if "*" not in text:
-        return html.escape(text, quote=False)
-    parts = []
-    position = 0
-    for match in _STRONG.finditer(text):
-        parts.append(html.escape(text[position : match.start()], quote=False))
-        parts.append(f"<strong>{html.escape(match.group(1), quote=False)}</strong>")
-        position = match.end()
-    rest = text[position:]
-    if "*" in rest or any("*" in part for part in parts[::2]):
-        return None
-    parts.append(html.escape(rest, quote=False))
-    return "".join(parts)
-
-
 def render_md_field(value: str | None) -> Md:
     """An (md) field as an HTML block for a Markdown page: raw HTML in it is shown as text."""
     if not value or not value.strip():
         return Md("")
-    body = _simple_markdown(value)
+    body = simple_markdown(value)
     if body is None:
         body = _guarded_markdown(value)
     # A blank line before and after keeps the block apart from the page's own Markdown.
@@ -450,3 +386,14 @@ def _as_text(chunk: str) -> str:
     """A chunk too costly to parse, as escaped text: a paragraph per block, line breaks kept."""
     blocks = [_CONTROL.sub("", block).strip("\n") for block in chunk.split("\n\n")]
     return "\n".join(f"<p>{html.escape(block, quote=False)}</p>" for block in blocks if block.strip())
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """A page's YAML front matter; text the theme prints raw into HTML is HTML-escaped here."""
+    safe = dict(meta)
+    for key in ("title", "description"):
+        if key in safe:
+            safe[key] = escape_html(safe[key])
+    if "tags" in safe:
+        safe["tags"] = [escape_html(tag) for tag in safe["tags"]]
+    return f"---\n{yaml_lines(safe)}---\n\n"

@@ -1,4 +1,11 @@
-"""The orchestrator: load → validate → redact → link → render → write, one step a line."""
+"""The orchestrator: load → validate → redact → history → link → outputs → write, one step a line.
+
+A `Pipeline` is one audience's build. Each stage has one implementation and keeps its memory of the
+last run in a lookaside that starts empty (the load stage's `FileCache`, validate's `Checks`,
+redact's `Redactions`, the history's `HistoryCache`, each output family's own): a cold build is
+simply a pipeline's first run, and the live preview is the same pipeline kept between runs
+(`keep=True`), which then links a tracked site (`reads`) and renders again only what an edit changed.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +20,24 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
-from .export import DataCache, data_files, data_page
-from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
-from .history import HistoryCache, read_history
-from .json_schema import schema_pages
+from .export import DataFiles
+from .feeds import Feeds
+from .history import HistoryCache, RecordHistories, read_history, record_histories
+from .json_schema import Schemas
 from .link import Site, changes, link
-from .load import display_path, load_all
+from .load import FileCache, display_path
+from .outputs import Made, Output, Page
 from .parallel import gc_paused
+from .reads import tracked
 from .records import Record
-from .redact import Redactor, redact
-from .render import (
-    RECENT_CHANGES,
-    Fragments,
-    Labels,
-    NavItem,
-    Page,
-    RenderedPages,
-    front_matter,
-    render_pages,
-)
+from .redact import Redactions, redact
+from .redirects import Redirects
+from .render import Pages
 from .schema import KINDS
 from .settings import Settings
-from .urls import site_urls
-from .validate import Checker, validate
+from .urls import NavItem, navigation
+from .validate import Checks, validate
+from .words import Labels
 from .write import WriteResult, write_changes, write_tree
 
 
@@ -56,15 +58,220 @@ class Progress:
 QUIET = Progress(None)
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where the records come from in git: the content folder of the checkout, at a revision."""
+
+    content_dir: Path
+    rev: str = "HEAD"
+
+
+@dataclass
+class Run:
+    """What one run made: the linked site, every file of the tree, the navigation, the diagnostics."""
+
+    site: Site
+    pages: list[Page]
+    nav: list[NavItem]
+    report: Report
+    # The paths that may differ from the pipeline's last run; None: any of them (a first run).
+    fresh: frozenset[str] | None = None
+
+
+def families(settings: Settings, keep: bool = False) -> list[Output]:
+    """Every family of outputs, in the order of the tree: a new output is one more line here."""
+    return [
+        Pages(settings, keep),
+        Redirects(settings),
+        DataFiles(settings),
+        Feeds(settings),
+        Schemas(settings),
+    ]
+
+
+class Pipeline:
+    """One audience's build: `run` makes every file of the tree, `write` puts them on disk.
+
+    Kept (`keep=True`, the live preview), each run after the first redoes only what the edits since
+    the last one changed, and gives the same files a first run would.
+    """
+
+    def __init__(
+        self, settings: Settings, audience: str, *, keep: bool = False, source: Source | None = None
+    ) -> None:
+        self.settings = settings
+        self.audience = audience
+        self.keep = keep
+        self.source = source or Source(settings.content_path)
+        self._files = FileCache(settings.content_path, settings.root)
+        self._checks = Checks()
+        self._redactions = Redactions()
+        self._history = HistoryCache()
+        self._families: list[Output] | None = None
+        self._last: Run | None = None
+        # The last run `update` made (kept or not): what the MkDocs adapter needs of it.
+        self.last: Run | None = None
+        self._inputs: tuple[object, ...] | None = None
+        # The manifest the last write left in the tree (None: write it all again).
+        self._manifest: str | None = None
+
+    def check(self, as_of: dt.date, progress: Progress = QUIET) -> tuple[list[Record], Report]:
+        """Load and validate every record; return the valid ones and all diagnostics."""
+        loaded = self._files.load()
+        progress.step(f"loaded {len(loaded.records)} record files")
+        records, report = validate(loaded, self.settings, as_of, self._checks)
+        report.screen = Screen.of(records, self.audience, self.settings)
+        progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")
+        return records, report
+
+    def link(
+        self, as_of: dt.date, strict: bool = False, progress: Progress = QUIET, history: bool = True
+    ) -> tuple[Site, Report]:
+        """Check, redact and link one audience's records (with their history unless told not to);
+        raise ContentError on errors (and on warnings with strict)."""
+        records, report = self.check(as_of, progress)
+        if report.errors or (strict and report.warnings):
+            raise ContentError(report.diagnostics, report.screen)
+        records = redact(records, self.audience, self._redactions)
+        histories = self._histories(records) if history else None
+        if histories is not None:
+            progress.step("read the git history" if histories.history.available else "no git history")
+        site = link(records, as_of, self.audience, histories, tracked(Site) if self.keep else Site)
+        progress.step(f"linked {len(site.records)} {self.audience} records")
+        return site, report
+
+    def run(self, as_of: dt.date, strict: bool = False, progress: Progress = QUIET) -> Run:
+        """Every file of the tree, made from the records as they are now."""
+        # A kept pipeline holds two sites and every page: a full collection in the middle of a run
+        # walks all of them (0.3 s at 10,000 records). Hold it off until the run is done.
+        with gc_paused():
+            site, report = self.link(as_of, strict, progress)
+            inputs = (as_of, _templates_stamp(self.settings.templates_path))
+            last = self._last if self.keep and inputs == self._inputs else None
+            changed = changes(last.site, site) if last is not None else None
+            if self.keep:
+                progress.step("compared with the last run" if changed is not None else "rendering everything")
+            made = [family.make(site, changed) for family in self._made_by()]
+            pages = [page for one in made for page in one.pages]
+            fresh = _fresh(made) if changed is not None else None
+            progress.step(
+                f"rendered {len(pages)} pages"
+                if fresh is None
+                else f"rendered {len(fresh)} of {len(pages)} pages"
+            )
+            labels = Labels(self.settings.templates_path, self.settings.language)
+            run = Run(site, pages, navigation(labels), report, fresh)
+            if self.keep:
+                self._inputs = inputs
+        return run
+
+    def write(self, run: Run, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
+        """Write a run's files as a Markdown tree (with the static files beside it) into `out_dir`."""
+        static = self.settings.templates_path / "static"
+        last = self._last
+        try:
+            if run.fresh is None or last is None or self._manifest is None:
+                result = write_tree(run.pages, out_dir, static)
+            else:
+                gone = {p.path for p in last.pages} - {p.path for p in run.pages}
+                result = write_changes(run.pages, out_dir, set(run.fresh), gone, self._manifest, static)
+        except BaseException:
+            # Some files may be on disk that neither the manifest nor the last run knows of: the
+            # next run must write the whole tree again, which removes whatever it did not generate.
+            self._last = self._manifest = None
+            raise
+        progress.step(
+            f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}"
+        )
+        if self.keep:
+            self._last, self._manifest = run, result.manifest
+        return result
+
+    def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
+        """Run, then write: bring the tree in `out_dir` up to date (the live preview's step); the run is
+        `last` then."""
+        run = self.run(as_of, progress=progress)
+        result = self.write(run, out_dir, progress)
+        self.last = run
+        return result
+
+    def _made_by(self) -> list[Output]:
+        if self._families is None:
+            self._families = families(self.settings, self.keep)
+        return self._families
+
+    def _histories(self, records: list[Record]) -> RecordHistories:
+        """The git history of the records' files as the audience may see it (one `git log`).
+
+        The public history of a record tells only what the public site showed of it (see
+        `history._public_history`). Records exported from git (an edition) are not the working
+        tree's, so what `git status` says does not apply to them.
+        """
+        settings, source = self.settings, self.source
+        worktree = source.content_dir.resolve() == settings.content_path.resolve()
+        history = read_history(
+            settings.root,
+            source.content_dir,
+            source.rev,
+            self._history,
+            audience=self.audience,
+            public_ids=[r.id for r in records],
+            worktree=worktree,
+        )
+        return record_histories(history, settings.content_path, source.content_dir)
+
+
+def _fresh(made: list[Made]) -> frozenset[str]:
+    """The paths that may differ from the last run: a family's own say, or all of its files."""
+    paths: set[str] = set()
+    for one in made:
+        paths.update(one.fresh if one.fresh is not None else (page.path for page in one.pages))
+    return frozenset(paths)
+
+
+def _templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every template file: a changed template renders all."""
+    stamp = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+# -- one run, for the commands that run once ----------------------------------------------------------
+
+
 def check(settings: Settings, as_of: dt.date, progress: Progress = QUIET) -> tuple[list[Record], Report]:
-    """Load and validate every record; return valid records and all diagnostics."""
-    raw, load_problems = load_all(settings.content_path, settings.root)
-    progress.step(f"loaded {len(raw)} record files")
-    unreadable = [Path(problem.path).stem for problem in load_problems if problem.severity == "error"]
-    records, report = validate(raw, settings, as_of, unreadable)
-    report.diagnostics.extend(load_problems)
-    progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")
-    return records, report
+    """Load and validate every record once; return valid records and all diagnostics."""
+    return Pipeline(settings, "internal").check(as_of, progress)
+
+
+def linked(
+    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
+) -> tuple[Site, Report]:
+    """One audience's linked records, without their git history (for figures); ContentError on errors."""
+    return Pipeline(settings, audience).link(as_of, strict, progress, history=False)
+
+
+def prepare(
+    settings: Settings,
+    audience: str,
+    as_of: dt.date,
+    strict: bool = False,
+    progress: Progress = QUIET,
+    source: Source | None = None,
+) -> Run:
+    """One run of a pipeline: every file of one audience's tree, in memory."""
+    return Pipeline(settings, audience, source=source).run(as_of, strict, progress)
+
+
+def render_tree(run: Run, settings: Settings, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
+    """Write a run's tree as Markdown, with the static files beside it."""
+    return Pipeline(settings, run.site.audience).write(run, out_dir, progress)
+
+
+# -- what a public run may print ---------------------------------------------------------------------
 
 
 class Screen:
@@ -131,243 +338,3 @@ def print_diagnostics(
         print(diagnostic.format(), file=stream)
     if held:
         print(f"disclose: {held_back(held)}", file=stream)
-
-
-def linked(
-    settings: Settings, audience: str, as_of: dt.date, strict: bool = False, progress: Progress = QUIET
-) -> tuple[Site, Report]:
-    """Load, validate, redact and link one audience's records; raise ContentError on errors."""
-    records, report = check(settings, as_of, progress)
-    report.screen = Screen.of(records, audience, settings)
-    if report.errors or (strict and report.warnings):
-        raise ContentError(report.diagnostics, report.screen)
-    site = link(redact(records, audience), as_of, audience)
-    progress.step(f"linked {len(site.records)} {audience} records")
-    return site, report
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where the records come from in git: the content folder of the checkout, at a revision."""
-
-    content_dir: Path
-    rev: str = "HEAD"
-
-
-def attach_history(site: Site, settings: Settings, source: Source, cache: HistoryCache | None = None) -> None:
-    """Give the site the git history of its records' files as its audience may see it (one `git log`).
-
-    The public history of a record tells only what the public site showed of it (see
-    `history._public_history`). Records exported from git (an edition) are not the working
-    tree's, so what `git status` says does not apply to them.
-    """
-    worktree = source.content_dir.resolve() == settings.content_path.resolve()
-    history = read_history(
-        settings.root,
-        source.content_dir,
-        source.rev,
-        cache,
-        audience=site.audience,
-        public_ids=site.records.keys(),
-        worktree=worktree,
-    )
-    site.history = history
-    site.content_dir = settings.content_path
-    if history.root is not None:
-        try:
-            relative = source.content_dir.resolve().relative_to(history.root).as_posix()
-        except ValueError:
-            relative = ""
-        site.history_prefix = f"{relative}/" if relative and relative != "." else ""
-
-
-def downloads_and_feeds(
-    site: Site,
-    settings: Settings,
-    cache: tuple[DataCache, EventCache] | None = None,
-    changed: set[str] | None = None,
-) -> list[Page]:
-    """Open data (CSV, JSON, the data page), the Atom feeds and the records' JSON Schemas.
-
-    With caches (the live preview's), the data files and the records' events are made again
-    only for the records whose part read a `changed` key.
-    """
-    urls = site_urls(settings)
-    events = git_events(site, settings)
-    if not events:
-        events = (
-            record_events(site, settings)
-            if cache is None
-            else cache[1].record_events(site, settings, changed)
-        )
-    labels = Labels(settings.templates_path, settings.language)
-    data = data_page(site, settings)
-    data = Page(data.path, front_matter({"title": labels("open_data")}) + data.text)
-    files = (
-        data_files(site, settings, urls)
-        if cache is None
-        else cache[0].data_files(site, settings, urls, changed)
-    )
-    pages = [*files, data]
-    pages += [
-        notices_feed(site, settings, urls),
-        changes_feed(events, settings, site.as_of, site.audience, urls),
-    ]
-    pages += schema_pages(settings, urls)
-    return pages
-
-
-def git_events(site: Site, settings: Settings) -> list[ChangeEvent]:
-    """The latest changes from git as feed entries: which record, when and what kind of change only."""
-    labels = Labels(settings.templates_path, settings.language)
-    events = []
-    for change, record in site.recent_changes(RECENT_CHANGES):
-        what = labels(f"change_{change.kind}")
-        title = f"{record.id}: {what} — {site.title_of(record)}"
-        events.append(ChangeEvent(change.date, record.kind, record.id, f"git-{change.commit[:12]}", title))
-    return events
-
-
-@dataclass
-class Rendered:
-    """One audience's Markdown tree, in memory."""
-
-    site: Site
-    pages: list[Page]
-    nav: list[NavItem]
-    report: Report
-
-
-def prepare(
-    settings: Settings,
-    audience: str,
-    as_of: dt.date,
-    strict: bool = False,
-    progress: Progress = QUIET,
-    source: Source | None = None,
-) -> Rendered:
-    """Everything up to the Markdown pages; raise ContentError on errors (and warnings with strict)."""
-    site, report = linked(settings, audience, as_of, strict, progress)
-    attach_history(site, settings, source or Source(settings.content_path))
-    progress.step("read the git history" if site.history and site.history.available else "no git history")
-    rendered = render_pages(site, settings)
-    pages = rendered.pages + downloads_and_feeds(site, settings)
-    progress.step(f"rendered {len(pages)} pages")
-    return Rendered(site, pages, rendered.nav, report)
-
-
-def render_tree(
-    rendered: Rendered, settings: Settings, out_dir: Path, progress: Progress = QUIET
-) -> WriteResult:
-    """Write a rendered site as Markdown, with the static files beside it."""
-    result = write_tree(rendered.pages, out_dir, settings.templates_path / "static")
-    progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}")
-    return result
-
-
-@dataclass
-class Preview:
-    """A live preview's memory between rebuilds: re-render only what an edit changed.
-
-    The first update renders and writes everything. Later ones check the records again,
-    link them, compare the linked site with the last one (`link.changes`) and render only the
-    pages that read a changed record (`render.render_pages`); only those files are written.
-    A change of the as-of date, the settings or the templates renders everything again.
-    """
-
-    settings: Settings
-    audience: str
-    history: HistoryCache = field(default_factory=HistoryCache)
-    checker: Checker | None = None
-    redactor: Redactor = field(default_factory=Redactor)
-    data: DataCache = field(default_factory=DataCache)
-    events: EventCache = field(default_factory=EventCache)
-    fragments: Fragments = field(default_factory=Fragments)
-    last: Rendered | None = None
-    _pages: RenderedPages | None = None
-    _inputs: tuple[object, ...] | None = None
-    # The manifest the last write left in the tree (None: write it all again).
-    _manifest: str | None = None
-
-    def update(self, as_of: dt.date, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
-        """Bring the Markdown tree in `out_dir` up to date; raise ContentError (and keep it) on errors."""
-        # A preview holds two sites and every page: a full collection in the middle of an update
-        # walks all of them (0.3 s at 10,000 records). Hold it off until the update is done.
-        with gc_paused():
-            return self._update(as_of, out_dir, progress)
-
-    def _update(self, as_of: dt.date, out_dir: Path, progress: Progress) -> WriteResult:
-        site, report = self._link(as_of, progress)
-        attach_history(site, self.settings, Source(self.settings.content_path), self.history)
-        progress.step("read git status")
-        inputs = (as_of, self.settings, _templates_stamp(self.settings.templates_path))
-        incremental = self.last is not None and self._pages is not None and inputs == self._inputs
-        keys = changes(self.last.site, site) if incremental and self.last is not None else None
-        progress.step("compared with the last update" if keys is not None else "rendering everything")
-        previous = self._pages if keys is not None else None
-        pages = render_pages(site, self.settings, previous, keys, self.fragments)
-        progress.step(f"rendered {len(pages.fresh)} of {len(pages.pages)} pages")
-        data = (
-            downloads_and_feeds(site, self.settings, (self.data, self.events), keys)
-            if keys is None or keys
-            else self._data()
-        )
-        progress.step("made the data files and feeds")
-        rendered = Rendered(site, pages.pages + data, pages.nav, report)
-        try:
-            result = self._write(rendered, pages, keys, out_dir, progress)
-        except BaseException:
-            # Some files may be on disk that neither the manifest nor `last` knows of: the next
-            # update must write the whole tree again, which removes whatever it did not generate.
-            self._pages = self._manifest = None
-            raise
-        self.last, self._pages, self._inputs, self._manifest = rendered, pages, inputs, result.manifest
-        return result
-
-    def _write(
-        self,
-        rendered: Rendered,
-        pages: RenderedPages,
-        keys: set[str] | None,
-        out_dir: Path,
-        progress: Progress,
-    ) -> WriteResult:
-        if keys is None or self._manifest is None:
-            return render_tree(rendered, self.settings, out_dir, progress)
-        # Pages that were reused are on disk as they are; the rest (data files, redirects) may differ.
-        maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
-        assert self.last is not None
-        gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
-        static = self.settings.templates_path / "static"
-        result = write_changes(rendered.pages, out_dir, maybe, gone, self._manifest, static)
-        progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
-        return result
-
-    def _link(self, as_of: dt.date, progress: Progress) -> tuple[Site, Report]:
-        """`linked`, reading and checking again only the files that changed since the last update."""
-        if self.checker is None:
-            self.checker = Checker(self.settings)
-        records, report, _ = self.checker.run(as_of)
-        progress.step(
-            f"checked {len(records)} records: {len(report.errors)} errors, {len(report.warnings)} warnings"
-        )
-        report.screen = Screen.of(records, self.audience, self.settings)
-        if report.errors:
-            raise ContentError(report.diagnostics, report.screen)
-        site = link(self.redactor.redact(records, self.audience), as_of, self.audience)
-        progress.step(f"linked {len(site.records)} {self.audience} records")
-        return site, report
-
-    def _data(self) -> list[Page]:
-        assert self.last is not None and self._pages is not None
-        return self.last.pages[len(self._pages.pages) :]
-
-
-def _templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of every template file: a changed template renders all."""
-    stamp = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return tuple(stamp)

@@ -5,9 +5,9 @@ links, figures, templates, search) can see a record or field the audience may
 not: the public build's templates never receive internal data at all.
 
 Each nested part of a model that needs no change is passed on as the very same
-object, so no copy is made of what the audience may see whole; `Redactor` gives an
-unchanged record the very same redacted record run after run, so caches downstream
-(the live preview's) can go by identity.
+object, so no copy is made of what the audience may see whole; with its memory of the
+last run (`Redactions`), an unchanged record gets the very same redacted record run after
+run, so the stages downstream (in the live preview) can go by identity.
 """
 
 from __future__ import annotations
@@ -24,44 +24,40 @@ from .records import Record
 from .schema import MARKDOWN, FieldPlan, field_plans
 
 
-def redact(records: list[Record], audience: str) -> list[Record]:
-    """The records of one audience: everything for internal; public records without internal fields."""
+def redact(records: list[Record], audience: str, memory: Redactions | None = None) -> list[Record]:
+    """The records of one audience: everything for internal; public records without internal fields.
+
+    With `memory` from the run before (a live preview keeps it), an unchanged record whose optional
+    relations still lead to the same records comes back as the very same redacted record.
+    """
     if audience == "internal":
         return list(records)
+    memory = memory if memory is not None else Redactions()
     visible = [r for r in records if r.public]
     keep = {r.id for r in visible}
+    kept: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
+    result = []
     with gc_paused():
-        return [_redact_record(r, keep) for r in visible]
+        for record in visible:
+            # What redaction depends on besides the record: whether each optional target is kept.
+            targets = tuple(target in keep for _, ref, target in record.ref_places if ref.optional)
+            hit = memory.kept.get(record.id)
+            if hit is not None and hit[0] is record and hit[2] == targets:
+                redacted = hit[1]
+            else:
+                redacted = _redact_record(record, keep)
+            kept[record.id] = (record, redacted, targets)
+            result.append(redacted)
+    memory.kept = kept
+    return result
 
 
-class Redactor:
-    """`redact` for repeated runs (the live preview): an unchanged record whose optional relations
-    still lead to the same records gets the very same redacted record as the run before."""
+class Redactions:
+    """The redact stage's memory of its last run: each record, what it became, and whether each of
+    its optional targets was kept (a lookaside that starts empty)."""
 
     def __init__(self) -> None:
-        self._memo: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
-
-    def redact(self, records: list[Record], audience: str) -> list[Record]:
-        """What `redact(records, audience)` returns, reusing the redacted records of the last call."""
-        if audience == "internal":
-            return list(records)
-        visible = [r for r in records if r.public]
-        keep = {r.id for r in visible}
-        memo: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
-        result = []
-        with gc_paused():
-            for record in visible:
-                # What redaction depends on besides the record: whether each optional target is kept.
-                kept = tuple(target in keep for _, ref, target in record.ref_places if ref.optional)
-                cached = self._memo.get(record.id)
-                if cached is not None and cached[0] is record and cached[2] == kept:
-                    redacted = cached[1]
-                else:
-                    redacted = _redact_record(record, keep)
-                memo[record.id] = (record, redacted, kept)
-                result.append(redacted)
-        self._memo = memo
-        return result
+        self.kept: dict[str, tuple[Record, Record, tuple[bool, ...]]] = {}
 
 
 def _redact_record(record: Record, keep: set[str]) -> Record:

@@ -9,103 +9,73 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
-import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
-from .link import STATUSES, Site, Tally
-from .markup import Md, escape_html, escape_text, render_md_field
+from .export import downloads
+from .link import RECENT_CHANGES, STATUSES, Site, Tally
+from .markup import Md, escape_text, front_matter, render_md_field
+from .outputs import Made, Page
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
+from .reads import collecting, replay
 from .records import Record
 from .schema import KINDS
 from .settings import Settings
+from .urls import (
+    CATEGORIES_PATH,
+    CHANGES_PATH,
+    DATA_PATH,
+    HOME_PATH,
+    PROGRESS_PATH,
+    YEARS_PATH,
+    category_path,
+    index_path,
+    prefix,
+    record_path,
+    relative,
+    year_path,
+)
+from .words import Labels
 
 LATEST_NOTICES = 5
 
 
-@dataclass(frozen=True)
-class Page:
-    """One generated Markdown file: its path in the tree and its text."""
+class Pages:
+    """The Markdown pages: one per record, an index per kind, the home page, the dashboards.
 
-    path: str
-    text: str
+    What each page read is kept with it (see `reads`): after an edit, only the pages that read
+    what changed are rendered again. Kept for a live preview (`keep`), the render also keeps the
+    fragments many pages repeat, and so renders in this process: forked workers' fragments would be
+    lost with them.
+    """
 
+    def __init__(self, settings: Settings, keep: bool = False) -> None:
+        self.settings = settings
+        self.fragments = Fragments() if keep else None
+        self._keep = keep
+        self._last: _Rendered | None = None
 
-@dataclass(frozen=True)
-class NavItem:
-    """One top-level navigation entry; records stay out of the nav so pages stay small."""
-
-    label: str
-    path: str
-
-
-def record_path(kind: str, record_id: str) -> str:
-    """Where a record's page lives: `<kind folder>/<id>/index.md`, so its URL depends on its id alone."""
-    return f"{KINDS[kind].folder}/{record_id}/index.md"
-
-
-def index_path(kind: str) -> str:
-    """Where a kind's index page lives."""
-    return f"{KINDS[kind].folder}/index.md"
-
-
-HOME_PATH = "index.md"
-PROGRESS_PATH = "progress/index.md"
-YEARS_PATH = "years/index.md"
-CHANGES_PATH = "changes/index.md"
-DATA_PATH = "data/index.md"
-RECENT_CHANGES = 100
-CATEGORIES_PATH = "categories/index.md"
-
-
-def year_path(year: int) -> str:
-    """Where a year's archive page lives."""
-    return f"years/{year}/index.md"
-
-
-def category_path(category: str) -> str:
-    """Where a category's progress page lives."""
-    return f"categories/{category}/index.md"
-
-
-# libyaml's loader where it is installed: the labels are read a few times a build.
-_YAML_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class Labels:
-    """The words the generator writes, in the site's language."""
-
-    def __init__(self, templates: Path, language: str) -> None:
-        data = yaml.load((templates / "labels.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        self.words: dict[str, str] = {**data["en"], **data.get(language, {})}
-
-    def __call__(self, key: str, **values: Any) -> str:
-        """The label for `key`, with `{name}` placeholders filled in."""
-        text = self.words.get(key, key)
-        return text.format(**values) if values else text
-
-
-def render(site: Site, settings: Settings) -> tuple[list[Page], list[NavItem]]:
-    """Every page of the site as Markdown, and the short top-level navigation."""
-    rendered = render_pages(site, settings)
-    return rendered.pages, rendered.nav
+    def make(self, site: Site, changed: set[str] | None) -> Made:
+        """Every page; with `changed`, only those that read a changed key are rendered again."""
+        previous = self._last if changed is not None else None
+        rendered = render_pages(site, self.settings, previous, changed, self.fragments)
+        if self._keep:
+            self._last = rendered
+        return Made(rendered.pages, rendered.fresh if previous is not None else None)
 
 
 @dataclass
-class RenderedPages:
-    """The pages of one render, with what each page read (page path to read keys, see `Site.reading`)."""
+class _Rendered:
+    """The pages of one render, with what each page read (page path to read keys, see `reads`)."""
 
     pages: list[Page]
-    nav: list[NavItem]
     reads: dict[str, frozenset[str]]
     fresh: frozenset[str] = frozenset()
 
@@ -113,10 +83,10 @@ class RenderedPages:
 def render_pages(
     site: Site,
     settings: Settings,
-    previous: RenderedPages | None = None,
+    previous: _Rendered | None = None,
     changed: set[str] | None = None,
     fragments: Fragments | None = None,
-) -> RenderedPages:
+) -> _Rendered:
     """Render the site; with `previous` and `changed`, only the pages that read a changed key.
 
     A page is a function of the records it read (the templates and settings being the same):
@@ -132,10 +102,10 @@ def render_pages(
 def _render_pages(
     site: Site,
     settings: Settings,
-    previous: RenderedPages | None,
+    previous: _Rendered | None,
     changed: set[str] | None,
     fragments: Fragments | None,
-) -> RenderedPages:
+) -> _Rendered:
     labels = Labels(settings.templates_path, settings.language)
     renderer = _Renderer(site, settings, labels, fragments)
     old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
@@ -160,11 +130,7 @@ def _render_pages(
         page, keys = fresh[path] if path in fresh else (old[path], reads[path])
         pages.append(page)
         new_reads[path] = keys
-    pages.extend(redirects(site, settings.language))
-    if site.audience == "internal":
-        # The internal site must not be indexed even if it is reachable by mistake.
-        pages.append(Page("robots.txt", "User-agent: *\nDisallow: /\n"))
-    return RenderedPages(pages, navigation(labels), new_reads, frozenset(fresh))
+    return _Rendered(pages, new_reads, frozenset(fresh))
 
 
 def _page_jobs(renderer: _Renderer) -> list[tuple[str, Callable[[], Page]]]:
@@ -190,46 +156,10 @@ def _page_jobs(renderer: _Renderer) -> list[tuple[str, Callable[[], Page]]]:
 
 def _make_page(job: tuple[_Renderer, Callable[[], Page]]) -> tuple[Page, frozenset[str]]:
     """Make one page, and say what it read."""
-    renderer, make = job
-    with renderer.site.reading() as seen:
+    _, make = job
+    with collecting() as seen:
         page = make()
     return page, frozenset(seen)
-
-
-def redirects(site: Site, language: str = "en") -> list[Page]:
-    """A static HTML page at each former id's address that sends the reader to the record's page.
-
-    Plain HTML files in the Markdown tree are copied as they are by any MkDocs-like
-    engine, and a meta refresh works on every static host and from disk.
-    """
-    pages = []
-    marker = '<p data-disclose-audience="internal">INTERNAL</p>' if site.audience == "internal" else ""
-    for record in site.records.values():
-        folder = KINDS[record.kind].folder
-        for old in record.model.former_ids:
-            target = f"../{record.id}/index.html"
-            html = (
-                f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
-                f"<title>{record.id}</title>"
-                f'<link rel="canonical" href="../{record.id}/">'
-                '<meta name="robots" content="noindex">'
-                f'<meta http-equiv="refresh" content="0; url={target}">'
-                f'</head><body>{marker}<p><a href="{target}">{record.id}</a></p></body></html>\n'
-            )
-            pages.append(Page(f"{folder}/{old}/index.html", html))
-    return sorted(pages, key=lambda page: page.path)
-
-
-def navigation(labels: Labels) -> list[NavItem]:
-    """Home, notices, progress and one index per kind."""
-    items = [NavItem(labels("home"), HOME_PATH), NavItem(labels("notices"), index_path("notice"))]
-    items.append(NavItem(labels("progress"), PROGRESS_PATH))
-    for kind in ("finding", "rectification", "meeting", "unit", "team"):
-        items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
-    items.append(NavItem(labels("years"), YEARS_PATH))
-    items.append(NavItem(labels("recent_changes"), CHANGES_PATH))
-    items.append(NavItem(labels("open_data"), DATA_PATH))
-    return items
 
 
 def _finalize(value: Any) -> Markup:
@@ -532,11 +462,11 @@ class _Renderer:
         """`make()`, once per key and render call; a reuse counts as reading what `make` read."""
         hit = cache.get(key)
         if hit is None:
-            with self.site.reading() as seen:
+            with collecting() as seen:
                 value = make()
             cache[key] = (value, frozenset(seen))
             return value
-        self.site.replay(hit[1])
+        replay(hit[1])
         return hit[0]
 
     def all_years(self) -> list[int]:
@@ -573,7 +503,7 @@ class _Renderer:
 
     @jinja2.pass_context
     def _link(self, context: Any, target: Record | str | None, text: Any = None) -> Md:
-        return self._link_from(_prefix(context["page_path"]), target, text)
+        return self._link_from(prefix(context["page_path"]), target, text)
 
     def _link_from(self, prefix: str, target: Record | str | None, text: Any = None) -> Md:
         """A link to a record (or its id) from a page `prefix` deep; plain text if the audience lacks it."""
@@ -595,7 +525,7 @@ class _Renderer:
 
     @jinja2.pass_context
     def _index_link(self, context: Any, kind: str) -> Md:
-        href = _relative(context["page_path"], index_path(kind))
+        href = relative(context["page_path"], index_path(kind))
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
 
     def _status(self, record: Record) -> Md:
@@ -752,17 +682,17 @@ class _Renderer:
         """A table of other records, kept out of the search index (their own pages are in it)."""
         if not records:
             return Md(f"{escape_text(self.labels('no_records'))}\n\n")
-        prefix = _prefix(context["page_path"])
+        depth = prefix(context["page_path"])
         rows, remember = self._rows, self._remember
         lines = []
         for record in records:
             # A record's row reads the same on every page as deep as this one: made once.
-            key = (name, record.id, prefix)
+            key = (name, record.id, depth)
             hit = rows.get(key)
             if hit is None:
-                lines.append(remember(rows, key, functools.partial(make_row, prefix, record)))
+                lines.append(remember(rows, key, functools.partial(make_row, depth, record)))
             else:
-                self.site.replay(hit[1])
+                replay(hit[1])
                 lines.append(hit[0])
         head_lines = self._head(name, head)
         return Md(f"<div data-search-exclude markdown>\n\n{head_lines}{''.join(lines)}\n</div>\n\n")
@@ -823,15 +753,13 @@ class _Renderer:
     @jinja2.pass_context
     def _downloads(self, context: Any, kind: str) -> Md:
         """Links to a kind's CSV files, the JSON of everything and the data page."""
-        from .export import downloads  # export builds on render's paths: import here, not at the top
-
         links = [self._page_link(context, path, path.rsplit("/", 1)[1]) for path in downloads(kind)]
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
         return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
 
     @jinja2.pass_context
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
-        href = _relative(context["page_path"], path)
+        href = relative(context["page_path"], path)
         return Md(f"[{escape_text(text)}]({href})")
 
     def _status_chart(self, chart_id: str, tally: Tally) -> Md:
@@ -908,16 +836,6 @@ _STATUS_TONES = {
 }
 
 
-def _relative(page_path: str, target: str) -> str:
-    """A link from one generated page to another; both are paths from the root of the tree."""
-    return _prefix(page_path) + target
-
-
-def _prefix(page_path: str) -> str:
-    """What leads from a page back to the root of the tree: `../` for each of its folders."""
-    return "../" * page_path.count("/")
-
-
 def _day(moment: dt.datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
 
@@ -950,42 +868,3 @@ def _format_person(person: Any) -> str:
     if person is None:
         return ""
     return f"{person.title} {person.name}" if person.name else str(person.title)
-
-
-def front_matter(meta: dict[str, Any]) -> str:
-    """YAML front matter; text the theme prints raw into HTML is HTML-escaped here."""
-    safe = dict(meta)
-    for key in ("title", "description"):
-        if key in safe:
-            safe[key] = escape_html(safe[key])
-    if "tags" in safe:
-        safe["tags"] = [escape_html(tag) for tag in safe["tags"]]
-    return f"---\n{_yaml_lines(safe)}---\n\n"
-
-
-def _yaml_lines(mapping: dict[str, Any], indent: str = "") -> str:
-    """Simple YAML for front matter: JSON scalars are valid YAML, and far quicker than a YAML dumper."""
-    lines = []
-    for key in sorted(mapping):
-        value = mapping[key]
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:\n{_yaml_lines(value, indent + '  ')}")
-        elif isinstance(value, list):
-            items = "".join(f"{indent}- {_yaml_scalar(item)}\n" for item in value)
-            lines.append(f"{indent}{key}:\n{items}")
-        else:
-            lines.append(f"{indent}{key}: {_yaml_scalar(value)}\n")
-    return "".join(lines)
-
-
-# Characters YAML does not allow in a document, even inside quotes: written as \u escapes.
-_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-# What json.dumps writes for a string (with ensure_ascii=False), without its per-call set-up.
-_json_string: Callable[[str], str] = json.encoder.encode_basestring
-
-
-def _yaml_scalar(value: Any) -> str:
-    text = _json_string(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
-    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,24 +1,104 @@
-"""Where generated pages are served, for files that link to them from outside a Markdown page.
+"""Where every generated file lives in the Markdown tree, and how it is addressed: one home for both.
 
-Markdown pages link relatively and MkDocs turns `x/index.md` into a URL; data
-files and feeds are copied as they are, so they need the URL themselves. The
-site's address comes from `site_url` in mkdocs.yml when it is set; without it,
-links stay relative (to the site's root, or to the file that holds them).
+Paths are POSIX paths from the root of the tree (`findings/F-1/index.md`); every output module asks
+here for the path of what it writes and of what it links to. Markdown pages link to each other
+relatively (`relative`), and MkDocs turns `x/index.md` into a URL; data files and feeds are copied
+as they are, so they need the URL themselves (`SiteUrls`). The site's address comes from `site_url`
+in mkdocs.yml when it is set; without it, links stay relative (to the site's root, or to the file
+that holds them). The model is Datasette's `Urls`: a page or file is asked for by what it is, never
+spelt out where it is used.
 """
 
 from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import UsageError
+from .schema import KINDS
 from .settings import Settings, read_config
+
+# -- pages ------------------------------------------------------------------------------------------
+
+HOME_PATH = "index.md"
+PROGRESS_PATH = "progress/index.md"
+YEARS_PATH = "years/index.md"
+CATEGORIES_PATH = "categories/index.md"
+CHANGES_PATH = "changes/index.md"
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Where a record's page lives: `<kind folder>/<id>/index.md`, so its URL depends on its id alone."""
+    return f"{KINDS[kind].folder}/{record_id}/index.md"
+
+
+def index_path(kind: str) -> str:
+    """Where a kind's index page lives."""
+    return f"{KINDS[kind].folder}/index.md"
+
+
+def year_path(year: int) -> str:
+    """Where a year's archive page lives."""
+    return f"years/{year}/index.md"
+
+
+def category_path(category: str) -> str:
+    """Where a category's progress page lives."""
+    return f"categories/{category}/index.md"
+
+
+def redirect_path(kind: str, old_id: str) -> str:
+    """Where the redirect page of a former id lives: the old record page's folder."""
+    return f"{KINDS[kind].folder}/{old_id}/index.html"
+
+
+# -- files ------------------------------------------------------------------------------------------
+
+DATA_DIR = "data"
+DATA_PATH = f"{DATA_DIR}/index.md"
+JSON_PATH = f"{DATA_DIR}/all.json"
+FEEDS_DIR = "feeds"
+NOTICES_FEED = f"{FEEDS_DIR}/notices.xml"
+CHANGES_FEED = f"{FEEDS_DIR}/changes.xml"
+SCHEMA_DIR = "schemas"
+ROBOTS_PATH = "robots.txt"
+
+
+def csv_path(table: str) -> str:
+    """Where one table of the open data lives, as CSV."""
+    return f"{DATA_DIR}/{table}.csv"
+
+
+def schema_file(kind: str) -> str:
+    """The file name of a kind's JSON Schema."""
+    return f"{kind}.schema.json"
+
+
+def schema_path(kind: str) -> str:
+    """Where a kind's JSON Schema lives in the site."""
+    return f"{SCHEMA_DIR}/{schema_file(kind)}"
+
+
+# -- links between pages ----------------------------------------------------------------------------
+
+
+def prefix(page_path: str) -> str:
+    """What leads from a page back to the root of the tree: `../` for each of its folders."""
+    return "../" * page_path.count("/")
+
+
+def relative(page_path: str, target: str) -> str:
+    """A link from one generated page to another; both are paths from the root of the tree."""
+    return prefix(page_path) + target
+
+
+# -- addresses --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class SiteUrls:
-    """How a page path in the Markdown tree becomes a URL."""
+    """How a path in the Markdown tree becomes a URL."""
 
     # The site's absolute address ending in "/", or None when mkdocs.yml sets no site_url.
     base: str | None = None
@@ -74,3 +154,30 @@ def _read_config(settings: Settings) -> dict[str, Any]:
         return read_config(settings.config_file)
     except UsageError:
         return {}
+
+
+# -- the navigation ---------------------------------------------------------------------------------
+
+
+class _Words(Protocol):
+    def __call__(self, key: str, **values: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One top-level navigation entry; records stay out of the nav so pages stay small."""
+
+    label: str
+    path: str
+
+
+def navigation(labels: _Words) -> list[NavItem]:
+    """Home, notices, progress, one index per kind, the archive, recent changes and the open data."""
+    items = [NavItem(labels("home"), HOME_PATH), NavItem(labels("notices"), index_path("notice"))]
+    items.append(NavItem(labels("progress"), PROGRESS_PATH))
+    for kind in ("finding", "rectification", "meeting", "unit", "team"):
+        items.append(NavItem(labels(KINDS[kind].folder), index_path(kind)))
+    items.append(NavItem(labels("years"), YEARS_PATH))
+    items.append(NavItem(labels("recent_changes"), CHANGES_PATH))
+    items.append(NavItem(labels("open_data"), DATA_PATH))
+    return items

@@ -1,7 +1,7 @@
 """Validate stage: every rule of content format v1, all errors of a run collected at once.
 
-`validate` checks a list of loaded records; `Checker` loads and checks a content folder again
-and again (the live preview), redoing only what an edit can change, with the same result.
+`validate` checks what the load stage read; its memory of the last run (`Checks`) lets a live preview
+redo only what an edit can change, with the same result.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, Report
-from .load import FileCache, Loaded, locate
+from .load import Loaded, locate
 from .markup import MAX_NESTING, costly_part
 from .parallel import gc_paused
 from .records import RawRecord, Record
@@ -43,31 +43,37 @@ _ID_RE = re.compile(ID_PATTERN)
 
 
 def validate(
-    raw_records: Iterable[RawRecord], settings: Settings, as_of: dt.date, unreadable: Iterable[str] = ()
+    loaded: Loaded, settings: Settings, as_of: dt.date, checks: Checks | None = None
 ) -> tuple[list[Record], Report]:
-    """Check every record; return the valid ones and every diagnostic (errors and warnings).
+    """Check every record loaded; return the valid ones and every diagnostic (errors and warnings),
+    the load stage's last.
 
-    `unreadable` names the ids of files that could not be loaded: references to
-    them are not reported again, since their own file already has an error.
+    A reference to a file that could not be loaded is not reported again: that file has its own
+    error. `checks` is this stage's memory of its last run (a live preview keeps it; a build runs
+    once with an empty one): what cannot have changed since is not checked again, and an unchanged
+    record comes back as the very Record of the run before, which lets the stages after it go by
+    identity. Every run returns what a run with an empty memory would return.
     """
-    report = Report()
-    raw_list = list(raw_records)
+    checks = checks if checks is not None else Checks()
     with gc_paused():
-        records = [r for r in (_validate_fields(raw, report) for raw in raw_list) if r is not None]
+        last = checks.last
+        if last is not None and loaded.changed is not None and not loaded.changed and as_of == checks.as_of:
+            return list(last[0]), Report(list(last[1].diagnostics))
+        report = Report()
+        records = checks.fields(loaded.records, report)
         index = _check_ids(records, report)
-        index.broken = _broken(raw_list, records, unreadable)
-        for record in records:
-            report.diagnostics.extend(_check_refs(record, index))
-            report.diagnostics.extend(_own_problems(record, settings, as_of))
-    return records, report
+        index.broken = _broken(loaded.records, records, _unreadable(loaded.problems))
+        checks.records(records, index, settings, as_of, report)
+        report.diagnostics.extend(loaded.problems)
+        checks.as_of, checks.last = as_of, (records, report)
+    return list(records), Report(list(report.diagnostics))
 
 
 def _unreadable(load_problems: Iterable[Diagnostic]) -> list[str]:
     """The ids of the files that the load stage could not read, named by its errors.
 
     Its warnings (a README beside the records, say) name files that are no records: a reference to
-    a missing record that shares such a file's name must still be reported. (`pipeline.check`
-    does the same.)
+    a missing record that shares such a file's name must still be reported.
     """
     return [Path(problem.path).stem for problem in load_problems if problem.severity == "error"]
 
@@ -77,39 +83,21 @@ def _broken(raw_list: list[RawRecord], records: list[Record], unreadable: Iterab
     return {*unreadable, *(raw.id for raw in raw_list if raw.id not in valid)}
 
 
-class CheckResult(NamedTuple):
-    """What one `Checker.run` found."""
+class Checks:
+    """The validate stage's memory of its last run, a lookaside that starts empty.
 
-    records: list[Record]
-    report: Report
-    # The ids of the records whose file was added, removed or changed since the last run, or
-    # whose diagnostics changed (a reference now dangles, say): old and new ids alike. None on
-    # the first run, meaning all of them.
-    changed: frozenset[str] | None
-
-
-class Checker:
-    """Load and validate again and again (the live preview), redoing only what can have changed.
-
-    Every run returns what `pipeline.check(settings, as_of)` would return at that moment: the same
-    records and the same diagnostics, in the same order (followed, as there, by the files that
-    could not be loaded). A record whose file did not change is the very Record of the run
-    before, which lets the stages after it go by identity.
-
-    What is redone: files are stat'ed and only new or changed ones read (`FileCache`); only their
-    records are validated field by field. The id checks (duplicates, former ids) are redone in
-    full, being cheap. A record's reference checks are reused while it and every record it refers
-    to are unchanged, and while the ids, kinds and visibility of all records, the former ids and
-    the unreadable files are as before; otherwise they are redone. The rules of one record on its own (dates,
-    statuses, categories) are reused while it is unchanged and `as_of` is the same. Settings are
-    fixed for the life of a Checker: make a new one when mkdocs.yml changes. Not thread-safe.
+    What is reused: a file's field validation while it is the same RawRecord (the load stage keeps
+    an unchanged file's); a record's reference checks while it and every record it refers to are
+    unchanged, and while the ids, kinds and visibility of all records, the former ids and the
+    unreadable files are as before; the rules of one record on its own (dates, statuses,
+    categories) while it is unchanged and `as_of` is the same. The id checks (duplicates, former
+    ids) are redone in full, being cheap. Settings are fixed for the life of a memory: make a new
+    one when mkdocs.yml changes. Not thread-safe.
     """
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._files = FileCache(settings.content_path, settings.root)
-        self._as_of: dt.date | None = None
-        self._last: CheckResult | None = None
+    def __init__(self) -> None:
+        self.as_of: dt.date | None = None
+        self.last: tuple[list[Record], Report] | None = None
         # By id(): the RawRecord validated (kept, so that its id() is not reused), and what came of it.
         self._fields: dict[int, tuple[RawRecord, Record | None, list[Diagnostic]]] = {}
         # By id(): the Record checked, and the diagnostics of its references / of its own rules.
@@ -117,28 +105,9 @@ class Checker:
         self._own: dict[int, tuple[Record, list[Diagnostic]]] = {}
         self._index_key: tuple[Any, ...] = ()
         self._by_id: dict[str, Record] = {}
-        self._by_file: dict[str, list[Diagnostic]] = {}
-        self._ids: dict[str, str] = {}
 
-    def run(self, as_of: dt.date) -> CheckResult:
-        """Load and validate what changed since the last run; return all records and diagnostics."""
-        with gc_paused():
-            loaded = self._files.load()
-            last = self._last
-            if last is not None and not loaded.changed and as_of == self._as_of:
-                return CheckResult(list(last.records), Report(list(last.report.diagnostics)), frozenset())
-            report = Report()
-            records = self._check_fields(loaded.records, report)
-            index = _check_ids(records, report)
-            index.broken = _broken(loaded.records, records, _unreadable(loaded.problems))
-            self._check_records(records, index, as_of, report)
-            report.diagnostics.extend(loaded.problems)
-            changed = None if last is None else self._changed(loaded, report)
-            self._as_of = as_of
-            self._last = CheckResult(records, report, changed)
-        return CheckResult(list(records), Report(list(report.diagnostics)), changed)
-
-    def _check_fields(self, raw_list: list[RawRecord], report: Report) -> list[Record]:
+    def fields(self, raw_list: list[RawRecord], report: Report) -> list[Record]:
+        """Every file's fields validated (again only for a file that is not the same RawRecord)."""
         fields = {}
         records = []
         for raw in raw_list:
@@ -153,7 +122,10 @@ class Checker:
         self._fields = fields
         return records
 
-    def _check_records(self, records: list[Record], index: _Index, as_of: dt.date, report: Report) -> None:
+    def records(
+        self, records: list[Record], index: _Index, settings: Settings, as_of: dt.date, report: Report
+    ) -> None:
+        """Every record's references and own rules checked (again where they may have changed)."""
         # Everything a reference check reads of the other records, but for the target record itself:
         # their ids and kinds, and which are internal (a public record's hints name public ids only).
         key = (
@@ -164,7 +136,7 @@ class Checker:
         )
         same_index = key == self._index_key
         replaced = {i for i, r in index.by_id.items() if self._by_id.get(i) is not r} if same_index else set()
-        same_day = as_of == self._as_of
+        same_day = as_of == self.as_of
         refs, own = {}, {}
         for record in records:
             cached = self._refs.get(id(record))
@@ -174,22 +146,11 @@ class Checker:
             report.diagnostics.extend(cached[1])
             cached = self._own.get(id(record))
             if not (same_day and cached and cached[0] is record):
-                cached = (record, list(_own_problems(record, self.settings, as_of)))
+                cached = (record, list(_own_problems(record, settings, as_of)))
             own[id(record)] = cached
             report.diagnostics.extend(cached[1])
         self._refs, self._own = refs, own
         self._index_key, self._by_id = key, index.by_id
-
-    def _changed(self, loaded: Loaded, report: Report) -> frozenset[str]:
-        by_file: dict[str, list[Diagnostic]] = {}
-        for diagnostic in report.diagnostics:
-            by_file.setdefault(diagnostic.path, []).append(diagnostic)
-        changed = set(loaded.changed or ())
-        for display in by_file.keys() | self._by_file.keys():
-            if by_file.get(display) != self._by_file.get(display):
-                changed.add(loaded.ids.get(display) or self._ids.get(display) or Path(display).stem)
-        self._by_file, self._ids = by_file, loaded.ids
-        return frozenset(changed)
 
 
 # Device names Windows reserves in any folder: a file by such a name cannot be checked out there.

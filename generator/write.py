@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, UsageError
-from .render import Page
+from .outputs import Page
 
 MANIFEST = ".disclose-manifest"
 # File system calls release the GIL: a few threads keep the disk busy instead of waiting on it.

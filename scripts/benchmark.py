@@ -12,7 +12,7 @@ each in a fresh process so that peak memory is that run's own:
 - a plain `mkdocs build` (no disclose plugin) of the same already-rendered
   Markdown tree, side by side, and the ratio of the two;
 - the live preview after editing one record: seconds to regenerate the Markdown
-  (pipeline.Preview, as `disclose serve` runs it) for the first edit after
+  (a kept pipeline.Pipeline, as `disclose serve` runs it) for the first edit after
   start and for later ones, pages re-rendered, files rewritten; and with `disclose serve --dirty` running, seconds from saving the
   edit to the served page showing it;
 - with Chromium available, the time from typing a query to the first search
@@ -162,7 +162,8 @@ def plain_mkdocs(project: Path) -> Run:
 
 
 def _nav(project: Path) -> list[dict[str, str]]:
-    from generator.render import Labels, navigation
+    from generator.urls import navigation
+    from generator.words import Labels
 
     labels = Labels(project / "site_templates", "en")
     return [{item.label: item.path} for item in navigation(labels)]
@@ -172,10 +173,10 @@ PREVIEW = textwrap.dedent(
     """
     import datetime as dt, statistics, sys, time
     from pathlib import Path
-    from generator.pipeline import Preview
+    from generator.pipeline import Pipeline
     from generator.settings import load_settings
     settings = load_settings(Path(sys.argv[1]) / "mkdocs.yml")
-    preview = Preview(settings, "public")
+    preview = Pipeline(settings, "public", keep=True)
     as_of, out = dt.date.fromisoformat(sys.argv[2]), Path(sys.argv[3])
     preview.update(as_of, out)
     timings, rendered, written = [], [], []
@@ -187,7 +188,9 @@ PREVIEW = textwrap.dedent(
             start = time.perf_counter()
             result = preview.update(as_of, out)
             timings.append(time.perf_counter() - start)
-            rendered.append(len(preview._pages.fresh))
+            # The Markdown pages rendered again (the data page is one of the data files).
+            fresh = preview.last.fresh or ()
+            rendered.append(sum(p.endswith(".md") and not p.startswith("data/") for p in fresh))
             written.append(len(result.written))
         finally:
             record.write_text(text, encoding="utf-8")

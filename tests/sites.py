@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import REPO, SAMPLE_AS_OF, Project, new_project
 
+from generator.errors import Report
+from generator.export import DataFiles
+from generator.feeds import Feeds
 from generator.link import Site, link
+from generator.load import FileCache
+from generator.outputs import Page
 from generator.pipeline import check
+from generator.records import Record
 from generator.redact import redact
 from generator.settings import Settings, load_settings
+from generator.urls import SiteUrls
+from generator.validate import Checks, validate
 
 AS_OF = dt.date.fromisoformat(SAMPLE_AS_OF)
 
@@ -42,3 +51,38 @@ def planted_project(root: Path) -> tuple[Project, list[str], list[str]]:
     shutil.copytree(REPO / "content", content)
     canaries, internal_names = _plant(content)
     return new_project(root / "project", content), canaries, [n for n in internal_names if n != "None"]
+
+
+@dataclass
+class Checked:
+    """One run of the load and validate stages: the valid records, the diagnostics, and the ids of
+    the files the load stage found added, removed or changed (None on a first run)."""
+
+    records: list[Record]
+    report: Report
+    changed: frozenset[str] | None
+
+
+class KeptCheck:
+    """The load and validate stages with their memory kept between runs, as a live preview runs them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.files = FileCache(settings.content_path, settings.root)
+        self.checks = Checks()
+
+    def run(self, as_of: dt.date) -> Checked:
+        """Load and validate again, reusing what the last run's memory allows."""
+        loaded = self.files.load()
+        records, report = validate(loaded, self.settings, as_of, self.checks)
+        return Checked(records, report, loaded.changed)
+
+
+def data_files(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
+    """The open data of a site (CSV, JSON, the data page): one first run of its family."""
+    return DataFiles(settings, urls).make(site, None).pages
+
+
+def feed_pages(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
+    """Both feeds of a site: one first run of their family."""
+    return Feeds(settings, urls).make(site, None).pages

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import Project
+from sites import KeptCheck
 
 import generator.load
 from generator.errors import BuildError, Diagnostic
@@ -29,7 +30,6 @@ from generator.load import FileCache, load_all, load_file
 from generator.pipeline import check
 from generator.schema import KINDS
 from generator.settings import load_settings
-from generator.validate import Checker
 
 AS_OF = dt.date(2022, 12, 31)
 TEAM = "visibility: public\nname: Team Two\nstationed_at: Office\n"
@@ -41,7 +41,7 @@ def _messages(project: Project) -> list[str]:
     config = load_settings(project.root / "mkdocs.yml")
     _, report = check(config, AS_OF)
     cold = [d.format() for d in report.diagnostics]
-    warm = [d.format() for d in Checker(config).run(AS_OF).report.diagnostics]
+    warm = [d.format() for d in KeptCheck(config).run(AS_OF).report.diagnostics]
     assert warm == cold, "the file cache of the live preview says otherwise than a cold load"
     return sorted(cold)
 
@@ -352,7 +352,7 @@ def test_a_folder_that_cannot_be_listed_is_an_error(
 
 def test_the_file_cache_notices_a_file_turned_into_a_link_and_back(minimal_project: Project) -> None:
     config = load_settings(minimal_project.root / "mkdocs.yml")
-    checker = Checker(config)
+    checker = KeptCheck(config)
     assert checker.run(AS_OF).report.diagnostics == []
     path = minimal_project.root / "content/teams/T-1.yaml"
     saved = path.read_text(encoding="utf-8")
@@ -373,7 +373,7 @@ def test_the_file_cache_notices_a_file_turned_into_a_link_and_back(minimal_proje
 
 def test_the_file_cache_reports_a_stray_file_as_it_comes_and_goes(minimal_project: Project) -> None:
     config = load_settings(minimal_project.root / "mkdocs.yml")
-    checker = Checker(config)
+    checker = KeptCheck(config)
     checker.run(AS_OF)
     stray = minimal_project.write("content/findings/F-7.yml", "x: 1\n")
     result = checker.run(AS_OF)

@@ -9,17 +9,16 @@ from typing import Any
 import feedparser
 import pytest
 from conftest import MINIMAL, Project
-from sites import AS_OF, linked_site, planted_project, sample_site, settings_of
+from sites import AS_OF, feed_pages, linked_site, planted_project, sample_site, settings_of
 
 from generator.feeds import (
     CHANGES_FEED,
     MAX_CHANGES,
     NOTICES_FEED,
     ChangeEvent,
+    Feeds,
     changes_feed,
-    feed_pages,
     notices_feed,
-    record_events,
 )
 from generator.urls import SiteUrls, site_urls
 
@@ -78,7 +77,7 @@ def test_changes_feed_lists_dated_events_newest_first(public: dict[str, str]) ->
 
 def test_changes_of_one_rectification() -> None:
     site, settings = sample_site("public")
-    events = [e for e in record_events(site, settings) if e.record_id == "R-2022-001"]
+    events = [e for e in Feeds(settings).record_events(site) if e.record_id == "R-2022-001"]
     title = site.title_of(site.records["R-2022-001"])
     assert [(e.date.isoformat(), e.title) for e in events] == [
         ("2022-07-15", f"R-2022-001: verified and closed — {title}"),
@@ -103,7 +102,7 @@ def test_entry_ids_survive_an_entry_added_in_the_middle_of_a_log(project: Projec
             "visibility: public\nfindings: [F-1]\nopened_on: 2022-01-20\ndeadline: 2022-06-30\n"
             f"status: in-progress\nprogress:{entries}\n",
         )
-        events = record_events(linked_site(settings, "public"), settings)
+        events = Feeds(settings).record_events(linked_site(settings, "public"))
         return {e.note: e.key for e in events if e.record_id == "R-1" and e.note}
 
     before = keys("2022-02-01, note: First.", "2022-04-01, note: Third.")

@@ -23,7 +23,7 @@ import mkdocs.utils
 import pytest
 from conftest import REPO, SAMPLE_AS_OF, Project, new_project
 
-import generator.build
+import generator.publish
 import generator.write
 
 sys.path.insert(0, str(REPO / "scripts"))
@@ -128,7 +128,7 @@ def test_interrupt_between_the_two_renames_of_the_swap_keeps_the_site(
             raise KeyboardInterrupt
         real_replace(source, target)
 
-    monkeypatch.setattr(generator.build.os, "replace", replace)
+    monkeypatch.setattr(generator.publish.os, "replace", replace)
     result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
     monkeypatch.undo()
     assert result.code == 130 and INTERRUPTED in result.err

@@ -6,8 +6,6 @@ import html as html_module
 
 import markdown
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from generator.markup import escape_html, escape_text, render_md_field, safe_url
 
@@ -128,95 +126,3 @@ def test_md_block_survives_the_page_markdown() -> None:
 )
 def test_safe_url(url: str, expected: str | None) -> None:
     assert safe_url(url) == expected
-
-
-def _corpus() -> list[str]:
-    import json
-    from pathlib import Path
-
-    import yaml
-
-    root = Path(__file__).resolve().parent.parent
-    texts: list[str] = json.loads((root / "tests/fixtures/blns/blns.json").read_text(encoding="utf-8"))
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    for path in sorted((root / "content").rglob("*.yaml")):
-        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
-    texts += [
-        "one\n\ntwo\nlines",
-        "trailing  \nbreak",
-        "  indented",
-        "1. list",
-        "- list",
-        "a\u2029b",
-        "tab\there",
-        # What the fast path takes besides prose, and its edges.
-        "Title\n---",
-        "Title\n-",
-        "Title\n- - -",
-        "Note: a colon, and http://example.org as text",
-        "the **27 directly\naffiliated units** of the bureau",
-        "a**b**c and **x**y",
-        "** not strong **",
-        "**a** **b**",
-        "***a***",
-        "*a*",
-        "**a*b**",
-        "Findings:\n\n- 10 of 24 reports;\n- 2 of 30 vouchers.\n",
-        "- **Bold** item\n- plain item",
-        "- a\n\n- b",
-        "- a\n- - b",
-        "- a\n- + b",
-        "- a\n- 1. b",
-        "- a\n- * b",
-        "- a\nlazy line",
-        "text\n- not a list",
-        "\u3000\u3000段首缩进的中文段落。",
-        "\xa0no-break space first",
-        "line\n\u3000indented line",
-    ]
-    return texts
-
-
-def _assert_fast_path_matches(texts: list[str]) -> int:
-    from generator import markup
-
-    used = 0
-    for text in texts:
-        fast = markup._simple_markdown(text)
-        if fast is None:
-            continue
-        used += 1
-        markup._MARKDOWN.reset()
-        assert fast == markup._MARKDOWN.convert(text), repr(text)
-    return used
-
-
-def test_simple_markdown_fast_path_matches_python_markdown() -> None:
-    """Simple text skips the Markdown parser; the HTML must be what the parser would make."""
-    assert _assert_fast_path_matches(_corpus()) > 60
-
-
-# Pieces that make text the fast path takes, or nearly takes: markers at line starts, stars next to
-# spaces and words, lists next to lists and paragraphs, white space the parser strips.
-_PIECES = [
-    "a", "word", "中文", "10", "1.5", "x:y", "。", "—", "'", '"', "(", ")", " ", " ", "\n", "\n",
-    "\n\n", "\n \n", "*", "**", "***", "**b**", "**b c**", " **", "** ", "- ", "-", "+", "1. ",
-    "2) ", "\n- ", "\n\n- ", "\n- **a** b", "\n---", "\n- -", "\n- +", "\n- 1. x", "\n* ",
-    "\n+ ", "\u3000", "\xa0", "\u2003",
-]  # fmt: skip
-
-
-@settings(max_examples=400, deadline=None, derandomize=True, database=None)
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=20).map("".join))
-def test_simple_markdown_fast_path_matches_python_markdown_on_generated_text(text: str) -> None:
-    _assert_fast_path_matches([text])

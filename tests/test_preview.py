@@ -1,6 +1,6 @@
 """The live preview's incremental rebuild gives exactly the tree a full build gives.
 
-`pipeline.Preview` re-renders only the pages that read a record an edit changed.
+A kept `pipeline.Pipeline` (the live preview) re-renders only the pages that read a record an edit changed.
 That is only safe if every page's recorded reads cover everything it shows, so
 these tests edit a synthetic site at random (titles, references, visibility,
 statuses, new and deleted records, commits) and after every edit compare the
@@ -23,7 +23,7 @@ import yaml
 from conftest import REPO, Project, new_project
 
 from generator.errors import ContentError
-from generator.pipeline import Preview, prepare, render_tree
+from generator.pipeline import Pipeline, prepare, render_tree
 from generator.settings import load_settings
 from generator.write import MANIFEST
 
@@ -167,7 +167,7 @@ def test_preview_matches_a_full_build_after_random_edits(
     if not in_git:
         shutil.rmtree(synthetic.root / ".git")
     settings = load_settings(synthetic.root / "mkdocs.yml")
-    preview = Preview(settings, audience)
+    preview = Pipeline(settings, audience, keep=True)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
     rng = random.Random(audience + str(in_git))
@@ -191,7 +191,7 @@ def test_preview_matches_a_full_build_after_random_edits(
 
 def test_an_edit_renders_only_the_pages_that_read_the_record(synthetic: Project, tmp_path: Path) -> None:
     settings = load_settings(synthetic.root / "mkdocs.yml")
-    preview = Preview(settings, "internal")
+    preview = Pipeline(settings, "internal", keep=True)
     out = tmp_path / "preview"
     first = preview.update(AS_OF, out)
     assert len(first.written) > 100
@@ -210,13 +210,13 @@ def test_an_edit_renders_only_the_pages_that_read_the_record(synthetic: Project,
     other = {f"findings/{f['id']}/index.md" for f in findings if f["unit"] != unit.stem}
     assert own and own <= pages
     assert not (other & pages)
-    assert preview._pages is not None
-    assert len(preview._pages.fresh) < len(preview._pages.pages) / 2
+    assert preview.last is not None and preview.last.fresh is not None
+    assert len(preview.last.fresh) < len(preview.last.pages) / 2
 
 
 def test_a_template_edit_renders_everything_again(synthetic: Project, tmp_path: Path) -> None:
     settings = load_settings(synthetic.root / "mkdocs.yml")
-    preview = Preview(settings, "public")
+    preview = Pipeline(settings, "public", keep=True)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
     template = synthetic.root / "site_templates" / "finding.md.j2"
@@ -232,7 +232,7 @@ def test_relations_by_default_follow_an_edit(synthetic: Project, tmp_path: Path)
     moving either end must update the pages of the old and the new owner and team."""
     content = synthetic.root / "content"
     settings = load_settings(synthetic.root / "mkdocs.yml")
-    preview = Preview(settings, "internal")
+    preview = Pipeline(settings, "internal", keep=True)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
     findings = {p.stem: _load(p) | {"path": p} for p in (content / "findings").rglob("*.yaml")}
@@ -274,7 +274,7 @@ def test_an_owner_by_default_follows_its_first_finding_to_another_team(
     team = units[first["unit"]]["team"]
     first["team"] = team
     _save(path, first)
-    preview = Preview(load_settings(synthetic.root / "mkdocs.yml"), "internal")
+    preview = Pipeline(load_settings(synthetic.root / "mkdocs.yml"), "internal", keep=True)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
     first["unit"] = next(u for u, data in units.items() if data["team"] != team)
@@ -290,7 +290,7 @@ def test_the_changes_feed_outside_git_follows_a_title_a_rectification_borrows(
     its title, which it takes from its first finding: renaming that finding changes the feed."""
     shutil.rmtree(synthetic.root / ".git")
     content = synthetic.root / "content"
-    preview = Preview(load_settings(synthetic.root / "mkdocs.yml"), "internal")
+    preview = Pipeline(load_settings(synthetic.root / "mkdocs.yml"), "internal", keep=True)
     out = tmp_path / "preview"
     preview.update(AS_OF, out)
     untitled = [

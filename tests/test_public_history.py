@@ -24,11 +24,11 @@ import pytest
 from conftest import Project, new_project
 
 from generator.errors import BuildError
-from generator.export import JSON_PATH
-from generator.history import Change, read_history
+from generator.history import Change, read_history, record_histories
+from generator.link import link
 from generator.pipeline import prepare
-from generator.render import record_path
 from generator.settings import Settings, load_settings
+from generator.urls import JSON_PATH, record_path
 
 AS_OF = "2031-12-31"
 BASE = "2030-01-10"
@@ -507,14 +507,14 @@ def test_a_site_refuses_the_history_of_another_audience(repo: Project) -> None:
     """Defence in depth: reading git once for both builds would put every commit on public pages."""
     settings = load_settings(repo.root / "mkdocs.yml")
     site = prepare(settings, "public", PAGE_AS_OF).site
-    record = site.records["F-1"]
     assert site.history is not None and site.history.audience == "public"
-    site.history = read_history(repo.root, settings.content_path, audience="internal")
-    with pytest.raises(BuildError, match="the internal git history was given to the public site"):
-        site.history_of(record)
-    with pytest.raises(BuildError, match="the internal git history was given to the public site"):
-        site.recent_changes(10)
-    internal = prepare(settings, "internal", PAGE_AS_OF).site
-    internal.history = read_history(repo.root, settings.content_path, audience="public", public_ids=["F-1"])
-    with pytest.raises(BuildError, match="the public git history was given to the internal site"):
-        internal.history_of(internal.records["F-1"])
+    records = list(site.records.values())
+    internal_history = read_history(repo.root, settings.content_path, audience="internal")
+    for audience, history in (
+        ("public", internal_history),
+        ("internal", read_history(repo.root, settings.content_path, audience="public", public_ids=["F-1"])),
+    ):
+        histories = record_histories(history, settings.content_path, settings.content_path)
+        wrong = "internal" if audience == "public" else "public"
+        with pytest.raises(BuildError, match=f"the {wrong} git history was given to the {audience} site"):
+            link(records, PAGE_AS_OF, audience, histories)

@@ -273,7 +273,7 @@ def test_a_count_that_cannot_be_written_is_not_left_stale(
 ) -> None:
     """The site is published; if its count cannot be written, the old one must not stay beside it
     (an allowed shrink would otherwise have the next build refused)."""
-    import generator.build
+    import generator.publish
 
     assert minimal_project.cli("-q", "build", "--as-of", AS_OF).code == 0
     _shrink_to_one(minimal_project)
@@ -284,7 +284,7 @@ def test_a_count_that_cannot_be_written_is_not_left_stale(
             raise OSError(28, "No space left on device")
         real_replace(source, target)
 
-    monkeypatch.setattr(generator.build.os, "replace", full)
+    monkeypatch.setattr(generator.publish.os, "replace", full)
     result = minimal_project.cli("-q", "build", "--as-of", AS_OF, "--allow-shrink")
     monkeypatch.undo()
     assert result.code == 0, result.err

@@ -7,7 +7,7 @@ import datetime as dt
 from conftest import Project
 
 from generator.pipeline import check
-from generator.redact import Redactor, redact
+from generator.redact import Redactions, redact
 from generator.settings import load_settings
 
 
@@ -191,10 +191,10 @@ def test_redactor_gives_the_same_redacted_records_until_their_inputs_change(
     )
     meeting = "title: Interview\ndate: 2022-01-05\nkind: interview\norganizer: T-1\nvisibility: public\n"
     minimal_project.write("content/meetings/M-1.yaml", meeting)
-    redactor = Redactor()
+    memory = Redactions()
     records = _records(minimal_project)
-    first = {r.id: r for r in redactor.redact(records, "public")}
-    again = {r.id: r for r in redactor.redact(records, "public")}
+    first = {r.id: r for r in redact(records, "public", memory)}
+    again = {r.id: r for r in redact(records, "public", memory)}
     assert all(again[key] is first[key] for key in first)
     assert first["U-1"].model.top_leader.name is None
     assert first["F-2"].model.meeting == "M-1"
@@ -203,7 +203,7 @@ def test_redactor_gives_the_same_redacted_records_until_their_inputs_change(
     minimal_project.write("content/meetings/M-1.yaml", meeting.replace("public", "internal"))
     before = {r.id: r for r in records}
     changed = [r if r.id == "M-1" else before[r.id] for r in _records(minimal_project)]
-    third = {r.id: r for r in redactor.redact(changed, "public")}
+    third = {r.id: r for r in redact(changed, "public", memory)}
     assert "M-1" not in third
     assert third["F-2"] is not first["F-2"] and third["F-2"].model.meeting is None
     assert third["U-1"] is first["U-1"]

@@ -15,8 +15,8 @@ from conftest import Project
 
 import generator.write
 from generator.errors import BuildError
-from generator.pipeline import Preview
-from generator.render import Page
+from generator.outputs import Page
+from generator.pipeline import Pipeline
 from generator.settings import load_settings
 from generator.write import write_tree
 
@@ -41,7 +41,7 @@ def test_a_page_left_by_a_failed_preview_write_goes_when_its_record_turns_intern
     minimal_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings(minimal_project.root / "mkdocs.yml")
-    preview = Preview(settings, "public")
+    preview = Pipeline(settings, "public", keep=True)
     out = minimal_project.root / ".build" / "public" / "preview"
     preview.update(AS_OF, out)
     minimal_project.write("content/findings/F-2.yaml", F2.format(visibility="public"))
@@ -65,7 +65,7 @@ def test_a_file_another_writer_left_in_the_preview_tree_goes_at_the_next_edit(
     minimal_project: Project,
 ) -> None:
     settings = load_settings(minimal_project.root / "mkdocs.yml")
-    preview = Preview(settings, "public")
+    preview = Pipeline(settings, "public", keep=True)
     out = minimal_project.root / ".build" / "public" / "preview"
     preview.update(AS_OF, out)
     assert preview.last is not None

@@ -9,7 +9,7 @@ import pytest
 from conftest import Project
 
 from generator.errors import BuildError
-from generator.render import Page
+from generator.outputs import Page
 from generator.write import write_tree
 
 
@@ -269,7 +269,7 @@ def test_a_file_system_refusal_while_publishing_is_a_clear_error(
     minimal_project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Renaming the new site into place fails (a read-only or busy folder): a message, the old site kept."""
-    import generator.build
+    import generator.publish
 
     assert minimal_project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
     site = minimal_project.root / "site" / "public"
@@ -281,7 +281,7 @@ def test_a_file_system_refusal_while_publishing_is_a_clear_error(
             raise OSError(16, "Device or resource busy", str(target))
         real_replace(source, target)
 
-    monkeypatch.setattr(generator.build.os, "replace", busy)
+    monkeypatch.setattr(generator.publish.os, "replace", busy)
     result = minimal_project.cli("-q", "build", "--as-of", "2022-07-01")
     monkeypatch.undo()
     assert result.code == 1

@@ -1,29 +1,19 @@
-"""Build stage: the one thin adapter to MkDocs and Material.
+"""The MkDocs adapter: the one thin module that knows MkDocs and Material.
 
-Everything MkDocs-specific lives here. The core writes a plain Markdown tree;
-this module points MkDocs at it, sets the few settings that follow from ours
-(language, search, audience banner, short nav), builds into a folder beside the
-published one and swaps it in only when the build succeeded.
+The core writes a plain Markdown tree. This module's plugin points MkDocs at it and sets the few
+settings that follow from ours (language, search, audience banner, short nav); for `mkdocs build`
+and `mkdocs serve` it runs the pipeline first (a kept one for the live preview). `run_mkdocs` is the
+engine `disclose build` publishes with (see `publish`), and `serve` the live preview's server.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import datetime as dt
 import errno
-import fcntl
-import gc
-import json
 import logging
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +25,8 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
-from .history import checkout_root, commit_date, export_tree
-from .parallel import clean_dead_spools, process_alive
-from .pipeline import Preview, Progress, Rendered, Source, prepare, print_diagnostics, render_tree
-from .render import Labels, NavItem, navigation
+from .pipeline import Pipeline, Run
+from .publish import check_shrink, clean_leftovers, index_pagefind, lock, record_published
 from .settings import (
     AUDIENCES,
     Settings,
@@ -49,6 +37,8 @@ from .settings import (
     read_config,
     settings_from_options,
 )
+from .urls import NavItem, navigation
+from .words import Labels
 from .write import MANIFEST
 
 log = logging.getLogger("mkdocs.plugins.disclose")
@@ -57,8 +47,6 @@ log = logging.getLogger("mkdocs.plugins.disclose")
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
 # Material's offline plugin needs a Web Worker shim on file://; ours is in site_templates/overrides.
 IFRAME_WORKER = "assets/javascripts/iframe-worker.js"
-# With `search: pagefind`, Pagefind skips what Material's search is told to skip, and heading anchors.
-PAGEFIND_EXCLUDE = "[data-search-exclude], .headerlink"
 
 
 class DiscloseConfig(Config):
@@ -78,8 +66,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
 
     def __init__(self) -> None:
         self.prepared: tuple[list[NavItem], Path, str] | None = None
-        # A live preview keeps what it rendered between rebuilds, to re-render only what an edit changed.
-        self.preview: Preview | None = None
+        # A live preview keeps its pipeline between rebuilds, to redo only what an edit changed.
+        self.preview: Pipeline | None = None
         self.serving = False
         self.deploying = False
         self.dirty = False
@@ -182,7 +170,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
             )
         out = published[site_dir]
         out.parent.mkdir(parents=True, exist_ok=True)
-        self.held.enter_context(_lock(out.parent / f".{out.name}.lock"))
+        self.held.enter_context(lock(out.parent / f".{out.name}.lock"))
         clean_leftovers(out)
         return out
 
@@ -193,23 +181,25 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
     def _prepare(self, settings: Settings, audience: str, docs: Path) -> tuple[list[NavItem], int]:
         as_of = parse_as_of(os.environ.get("DISCLOSE_AS_OF"), "DISCLOSE_AS_OF")
         if not self.serving:
-            rendered = prepare(settings, audience, as_of)
-            _log_warnings(rendered)
-            render_tree(rendered, settings, docs)
-            return rendered.nav, len(rendered.site.records)
+            pipeline = Pipeline(settings, audience)
+            pipeline.update(as_of, docs)
+            assert pipeline.last is not None
+            _log_warnings(pipeline.last)
+            return pipeline.last.nav, len(pipeline.last.site.records)
         preview = self.preview
         if preview is None or preview.settings != settings or preview.audience != audience:
-            preview = self.preview = Preview(settings, audience)
+            preview = self.preview = Pipeline(settings, audience, keep=True)
         started = time.perf_counter()
         result = preview.update(as_of, docs)
+        run = preview.last
+        assert run is not None
         self.removed = result.removed
-        assert preview.last is not None
-        _log_warnings(preview.last)
+        _log_warnings(run)
         log.info(
             f"disclose: regenerated the Markdown in {time.perf_counter() - started:.2f} s"
             f" ({len(result.written)} files written, {len(result.removed)} removed)"
         )
-        return preview.last.nav, len(preview.last.site.records)
+        return run.nav, len(run.site.records)
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
         """In `disclose build`, drop a page's Markdown once it is HTML: MkDocs holds every page
@@ -292,27 +282,6 @@ def _disable_material_search(config: MkDocsConfig) -> None:
             plugin.config["enabled"] = False
 
 
-def index_pagefind(site: Path, keep_index_url: bool = False) -> None:
-    """Write Pagefind's index, script and UI into site/pagefind/, from the built HTML.
-
-    Only what templates mark is indexed: the article of record pages (data-pagefind-body, see
-    site_templates/overrides/main.html), less what Material's search is told to skip. The binary
-    ships in the pagefind[extended] wheel (extended: it segments Chinese); nothing is downloaded.
-    """
-    from pagefind.service import get_executable
-
-    binary = get_executable()
-    if binary is None:
-        raise PluginError("search: pagefind needs Pagefind: pip install 'pagefind[extended]'")
-    args = [str(binary), "--site", str(site), "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
-    if keep_index_url:  # results name index.html, as the site's own links do (the internal site)
-        args.append("--keep-index-url")
-    result = subprocess.run(args, capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        output = (result.stderr + result.stdout).strip()[-2000:]
-        raise PluginError(f"Pagefind could not index {site} (exit code {result.returncode}): {output}")
-
-
 def _configure_offline(config: MkDocsConfig) -> None:
     """Let the internal site be read from disk (file://), search included: Material's offline plugin.
 
@@ -377,8 +346,8 @@ def _touch_pages(docs: Path) -> None:
         os.utime(page)
 
 
-def _log_warnings(rendered: Rendered) -> None:
-    shown, held = rendered.report.shown(rendered.report.warnings)
+def _log_warnings(run: Run) -> None:
+    shown, held = run.report.shown(run.report.warnings)
     for warning in shown:
         log.warning(warning.format())
     if held:
@@ -395,213 +364,10 @@ def _log_error(error: DiscloseError) -> None:
     log.error(printable(str(error)))
 
 
-# -- `disclose build` -----------------------------------------------------------------------------
-
-
-def build_site(
-    settings: Settings,
-    audience: str,
-    as_of: dt.date,
-    strict: bool = False,
-    progress: Progress | None = None,
-    source: Source | None = None,
-    allow_shrink: bool = False,
-) -> Path:
-    """Validate, render and build one audience's site; the published folder changes only on success."""
-    progress = progress or Progress()
-    out = settings.output_path(audience)
-    if out.is_symlink():
-        # The swap would replace the link, not what it points at: the web server would go on
-        # serving the old site while the build said it published a new one.
-        raise BuildError(
-            f"{out} is a symlink (to {os.readlink(out)}): a build replaces the folder itself, so the link's"
-            f" target would keep the old site; serve {out} itself, or set plugins.disclose.site_dir"
-        )
-    lock = out.parent / f".{audience}.lock"
-    with _publishing(out), _lock(lock):  # first of all: a site a killed build swapped out is published again
-        clean_leftovers(out)
-    rendered = prepare(settings, audience, as_of, strict, progress, source)
-    _print_warnings(rendered)
-    docs = settings.docs_path(audience)
-    nav, pages, records = rendered.nav, len(rendered.pages), len(rendered.site.records)
-    # Writing the tree too: a second build at once would otherwise rewrite it under this one's MkDocs.
-    with _publishing(out), _lock(lock):
-        clean_leftovers(out)
-        check_shrink(out, audience, records, allow_shrink, "--allow-shrink")
-        render_tree(rendered, settings, docs, progress)
-        # The records and pages are on disk now: let them go before MkDocs holds every page in memory.
-        del rendered
-        gc.collect()
-        # MkDocs allocates heavily; what is still alive would be traversed by every garbage
-        # collection it triggers. Freeze it out of the collector's sight for the build.
-        gc.freeze()
-        staging = out.parent / f".{audience}.new-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            _run_mkdocs(settings, nav, docs, audience, staging, strict)
-            progress.step(f"MkDocs built {pages} pages")
-            # No count while the swap is under way: a kill now must not leave the old one beside the new site.
-            forget_published(out)
-            _swap(staging, out)
-            record_published(out, records)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            gc.unfreeze()
-    progress.step(f"published {out}")
-    return out
-
-
-@contextlib.contextmanager
-def _publishing(out: Path) -> Iterator[None]:
-    """The file system's refusals beside the published folder (read-only, full, busy) as a message."""
-    try:
-        yield
-    except OSError as error:
-        raise BuildError(
-            f"cannot publish into {out}: {error.strerror or error}"
-            f"{f' ({error.filename})' if error.filename else ''}; the published site was left as it was"
-        ) from None
-
-
-def _print_warnings(rendered: Rendered) -> None:
-    """The warnings of a build that goes on: `validated: 0 errors, 3 warnings` says how many, these say which."""
-    print_diagnostics(rendered.report.warnings, rendered.report, sys.stderr)
-
-
-# -- what a published folder holds, and what dead builds left beside it ---------------------------------
-
-
-def _count_file(out: Path) -> Path:
-    """`site/.public.json` beside `site/public`: how many records the published site holds."""
-    return out.with_name(f".{out.name}.json")
-
-
-def published_count(out: Path) -> int | None:
-    """How many records the site published in `out` holds, if a build recorded it."""
-    try:
-        data = json.loads(_count_file(out).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    count = data.get("records") if isinstance(data, dict) else None
-    return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
-
-
-def record_published(out: Path, records: int) -> None:
-    """Remember how many records the site just published in `out` holds (for `check_shrink`).
-
-    Best effort, once the site is published: if the count cannot be written (a full disk), none
-    is left, since a stale one would refuse the next build, or let too much through.
-    """
-    target = _count_file(out)
-    temporary = target.with_name(f"{target.name}.new-{os.getpid()}")
-    try:
-        temporary.write_text(json.dumps({"records": records}) + "\n", encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        forget_published(out)
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-
-
-def forget_published(out: Path) -> None:
-    """Remove the count of `out`'s records: no count, no shrink check (until the next build writes one)."""
-    with contextlib.suppress(FileNotFoundError):
-        _count_file(out).unlink()
-
-
-def check_shrink(out: Path, audience: str, records: int, allowed: bool, option: str) -> None:
-    """Refuse a site that would drop more than half of the published site's records, unless allowed.
-
-    An emptied or truncated content folder, a wrong checkout or a bad --rev must not replace the
-    published site by a near-empty one: this build's count is compared with the count the last
-    build recorded beside the published folder (no record, no check).
-    """
-    published = published_count(out) if out.is_dir() else None
-    if published is None or allowed or records * 2 >= published:
-        return
-    raise BuildError(
-        f"the new {audience} site would hold {records} of the {published} records published in {out}:"
-        f" a build that drops more than half of them needs {option}; the published site was left as it was"
-    )
-
-
-# Beside site/<audience>: a dead build's staging folder (.public.new-<pid>), the published site it
-# had swapped out (.public.old-<pid>) and its count file on the way (.public.json.new-<pid>).
-_LEFTOVER = re.compile(r"\.(?P<name>.+?)(?P<json>\.json)?\.(?P<what>new|old)-(?P<pid>\d+)")
-
-
-def clean_leftovers(out: Path) -> None:
-    """Remove what builds into `out` that were killed (kill -9, the OOM killer) left beside it.
-
-    Call with the build lock held: a live build's folders are its own, so only those of processes
-    that are gone are touched. A swapped-out site whose swap was cut between its two renames is the
-    last published one: with no published folder left, it is put back instead of removed.
-    """
-    try:
-        entries = list(os.scandir(out.parent))
-    except OSError:
-        return
-    old: list[os.DirEntry[str]] = []
-    for entry in entries:
-        match = _LEFTOVER.fullmatch(entry.name)
-        if match is None or match.group("name") != out.name or process_alive(int(match.group("pid"))):
-            continue
-        if match.group("what") == "old" and not match.group("json") and entry.is_dir(follow_symlinks=False):
-            old.append(entry)
-        elif entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
-    old.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
-    if old and not os.path.lexists(out):
-        os.replace(old.pop().path, out)
-    for entry in old:
-        shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def build_edition(
-    settings: Settings,
-    audience: str,
-    rev: str,
-    as_of: dt.date | None,
-    strict: bool = False,
-    progress: Progress | None = None,
-    allow_shrink: bool = False,
-) -> Path:
-    """Build the site from the records as committed at `rev`, into site/editions/<rev>/<audience>/.
-
-    The records are read from git objects into a temporary folder: the working
-    tree and the index are not touched. The as-of date defaults to the date of
-    the commit, so an edition is rebuilt with the figures it was published with.
-    """
-    top = checkout_root(settings.root)
-    if top is None:
-        raise UsageError(f"--rev needs a git checkout, and {settings.root} is not in one")
-    content = settings.content_path.resolve()
-    try:
-        in_repo = content.relative_to(top).as_posix()
-    except ValueError:
-        raise UsageError(f"--rev: {content} is outside the git checkout {top}") from None
-    when = as_of or commit_date(top, rev)
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", rev).strip("-.") or "rev"
-    # The export holds internal records: named after this process, so that a later run can remove
-    # one a killed run left.
-    clean_dead_spools(tempfile.gettempdir())
-    with tempfile.TemporaryDirectory(prefix=f"disclose-{os.getpid()}-rev-") as folder:
-        export_tree(top, rev, Path(folder), [in_repo])
-        edition = dataclasses.replace(
-            settings,
-            content_dir=str(Path(folder) / in_repo),
-            site_dir=f"{settings.site_dir}/editions/{slug}",
-            build_dir=f"{settings.build_dir}/editions/{slug}",
-        )
-        return build_site(edition, audience, when, strict, progress, Source(content, rev), allow_shrink)
-
-
-def _run_mkdocs(
+def run_mkdocs(
     settings: Settings, nav: list[NavItem], docs: Path, audience: str, site_dir: Path, strict: bool
 ) -> None:
+    """Build a Markdown tree `disclose build` wrote into `site_dir` with MkDocs (the `publish.Engine`)."""
     from mkdocs.config import load_config
 
     _setup_logging()
@@ -646,34 +412,6 @@ def _setup_logging(level: int = logging.WARNING) -> None:
     logger.setLevel(min(level, logging.INFO))
     # Material's search segments Han text with jieba, which announces its dictionary on every build.
     logging.getLogger("jieba").setLevel(logging.WARNING)
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Put the new site in place of the old one with two renames; restore the old one on failure."""
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    had_old = out.exists()
-    if had_old:
-        os.replace(out, old)
-    try:
-        os.replace(new, out)
-    except BaseException:  # an error, or Ctrl-C / SIGTERM between the two renames: put the old one back
-        if had_old:
-            os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """One build at a time into one output folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def serve(settings: Settings, audience: str, as_of: str | None, address: str, dirty: bool = False) -> None:

@@ -1,11 +1,13 @@
-"""The incremental check of the live preview: after any edit, `Checker.run` says what a full check says.
+"""The memory of the load and validate stages: kept between runs (the live preview), it gives what a
+first run gives.
 
 The property test applies random sequences of edits to a small project (a field changed, YAML
 broken, a record added, deleted or renamed, visibility flipped, a reference left dangling, an id
 made a duplicate or a former id, a file rewritten unchanged, the as-of date moved) and after each
-compares `Checker.run` with a fresh `pipeline.check`: the same records (id and model) and the same
-diagnostics in the same order; every record whose file did not change is the very object of the
-run before; and `changed` names exactly the files that changed and the files whose diagnostics did.
+compares the kept stages (`FileCache` and `validate.Checks`) with a fresh `pipeline.check`: the same
+records (id and model) and the same diagnostics in the same order; every record whose file did not
+change is the very object of the run before; and the load stage's `changed` names exactly the files
+that changed.
 
 It runs twice: with real file times, where every file was written within the settling time and
 is therefore read again and compared by content on every run; and with the settling time off and
@@ -27,12 +29,12 @@ import yaml
 from conftest import Project, new_project
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sites import Checked, KeptCheck
 
 import generator.load
 from generator.load import FileCache
 from generator.pipeline import check
 from generator.settings import Settings, load_settings
-from generator.validate import Checker, CheckResult
 
 AS_OF = dt.date(2023, 1, 1)
 
@@ -126,8 +128,14 @@ class Scene:
         return sorted(p.relative_to(self.content).as_posix() for p in self.content.rglob("*") if p.is_file())
 
     def snapshot(self) -> dict[str, bytes]:
-        """Every record file's bytes."""
-        return {name: (self.content / name).read_bytes() for name in self.files()}
+        """Every record file's bytes, and where each symbolic link points (links are never read)."""
+        files = {name: (self.content / name).read_bytes() for name in self.files()}
+        links = {
+            p.relative_to(self.content).as_posix(): os.readlink(p).encode()
+            for p in self.content.rglob("*")
+            if p.is_symlink()
+        }
+        return {**files, **links}
 
     def write(self, relative: str, data: dict[str, Any] | str) -> None:
         """Write one record (data, or the exact text), with an mtime of its own when trusting stats."""
@@ -202,17 +210,10 @@ class Scene:
         elif data is not None:
             self.write(target, _changed(edit, data, second, other_id))
 
-    def expected_changed(
-        self, before: dict[str, bytes], after: dict[str, bytes], old: Any, new: Any
-    ) -> set[str]:
-        """The ids of the files added, removed or changed, and of the files whose diagnostics changed."""
+    def files_changed(self, before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+        """The ids of the files added, removed or changed (stray files that are not read included)."""
         files = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
-        ids = {Path(name).stem for name in files}
-        old_diagnostics, new_diagnostics = _by_file(old), _by_file(new)
-        for display in old_diagnostics.keys() | new_diagnostics.keys():
-            if old_diagnostics.get(display) != new_diagnostics.get(display):
-                ids.add(Path(display).stem)
-        return ids
+        return {Path(name).stem for name in files}
 
 
 def _changed(edit: str, data: dict[str, Any], choice: int, other_id: str) -> dict[str, Any]:
@@ -241,14 +242,7 @@ def _changed(edit: str, data: dict[str, Any], choice: int, other_id: str) -> dic
     return data
 
 
-def _by_file(report: Any) -> dict[str, list[str]]:
-    by_file: dict[str, list[str]] = {}
-    for diagnostic in report.diagnostics:
-        by_file.setdefault(diagnostic.path, []).append(diagnostic.format())
-    return by_file
-
-
-def _assert_same(result: CheckResult, config: Settings, as_of: dt.date) -> Any:
+def _assert_same(result: Checked, config: Settings, as_of: dt.date) -> Any:
     records, report = check(config, as_of)
     assert [(r.id, r.kind, r.model) for r in result.records] == [(r.id, r.kind, r.model) for r in records]
     assert [d.format() for d in result.report.diagnostics] == [d.format() for d in report.diagnostics]
@@ -265,17 +259,17 @@ def trust_stats(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _run_edits(project: Project, edits: list[tuple[str, int, int]], settle: bool) -> None:
     scene = Scene(project, settle)
     config = load_settings(project.root / "mkdocs.yml")
-    checker = Checker(config)
+    checker = KeptCheck(config)
     result = checker.run(scene.as_of)
     assert result.changed is None
-    report = _assert_same(result, config, scene.as_of)
+    _assert_same(result, config, scene.as_of)
     for edit, first, second in edits:
         before = scene.snapshot()
         scene.edit(edit, first, second)
         after = scene.snapshot()
-        previous, old_report = result, report
+        previous = result
         result = checker.run(scene.as_of)
-        report = _assert_same(result, config, scene.as_of)
+        _assert_same(result, config, scene.as_of)
         note = f"after {edit} ({first}, {second})"
         # Every record whose file is unchanged is the same object as before.
         old_by_path = {r.raw.path: r for r in previous.records}
@@ -283,7 +277,7 @@ def _run_edits(project: Project, edits: list[tuple[str, int, int]], settle: bool
             name = record.raw.path.relative_to(scene.content).as_posix()
             if name in before and before[name] == after.get(name) and record.raw.path in old_by_path:
                 assert record is old_by_path[record.raw.path], f"{record.id} was copied {note}"
-        assert result.changed == scene.expected_changed(before, after, old_report, report), note
+        assert result.changed == scene.files_changed(before, after), note
 
 
 EDIT_LISTS = st.lists(
@@ -342,7 +336,7 @@ def test_checker_equals_a_full_check_trusting_stats(
 
 def test_checker_runs_again_with_the_same_records(minimal_project: Project) -> None:
     config = load_settings(minimal_project.root / "mkdocs.yml")
-    checker = Checker(config)
+    checker = KeptCheck(config)
     first = checker.run(AS_OF)
     assert first.changed is None and len(first.records) == 4
     again = checker.run(AS_OF)
@@ -360,7 +354,7 @@ def test_checker_runs_again_with_the_same_records(minimal_project: Project) -> N
     ]
     # Another as-of date checks the dates again, not the files.
     moved = checker.run(dt.date(2024, 6, 1))
-    assert moved.report.diagnostics == [] and moved.changed == {"F-1"}
+    assert moved.report.diagnostics == [] and moved.changed == frozenset()
     assert all(a is b for a, b in zip(later.records, moved.records, strict=True))
 
 
@@ -377,7 +371,7 @@ def test_a_rewrite_within_the_same_clock_tick_is_seen(
 
     real_stamp = generator.load._stamp
     monkeypatch.setattr(generator.load, "_stamp", coarse)
-    checker = Checker(load_settings(minimal_project.root / "mkdocs.yml"))
+    checker = KeptCheck(load_settings(minimal_project.root / "mkdocs.yml"))
     checker.run(AS_OF)
     path = minimal_project.root / "content/teams/T-1.yaml"
     for name in ("Team Two", "Team Six", "Team One"):
@@ -390,7 +384,7 @@ def test_file_cache_reads_only_what_changed(minimal_project: Project, trust_stat
     config = load_settings(minimal_project.root / "mkdocs.yml")
     cache = FileCache(config.content_path, config.root)
     first = cache.load()
-    assert first.changed is None and first.ids["content/units/U-1.yaml"] == "U-1"
+    assert first.changed is None and "U-1" in {r.id for r in first.records}
     path = minimal_project.root / "content/units/U-1.yaml"
     os.utime(path, ns=(10**18, 10**18))  # touched, the same content: read again, the same RawRecord
     second = cache.load()
