@@ -116,16 +116,6 @@ class History:
         """The history of a file by its POSIX path from the repository root."""
         return self.files.get(path) or FileHistory(path)
 
-    def for_file(self, path: Path) -> FileHistory:
-        """The history of a file on disk, by any path to it."""
-        if self.root is None:
-            return FileHistory(path.as_posix())
-        full = path.absolute().parent.resolve() / path.name
-        try:
-            return self.for_path(full.relative_to(self.root).as_posix())
-        except ValueError:
-            return FileHistory(path.as_posix())
-
     @functools.cached_property
     def owners(self) -> dict[int, tuple[str, ...]]:
         """The files (by their paths now) each change is part of, by the change's identity."""
@@ -134,10 +124,6 @@ class History:
             for change in file.changes:
                 owners[id(change)] = (*owners.get(id(change), ()), path)
         return owners
-
-    def recent(self, limit: int) -> list[Change]:
-        """The latest `limit` changes across all files, newest first (deletions included)."""
-        return list(self.latest[: max(limit, 0)])
 
 
 @dataclass(frozen=True, eq=False)

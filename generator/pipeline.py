@@ -254,23 +254,6 @@ def linked(
     return Pipeline(settings, audience).link(as_of, strict, progress, history=False)
 
 
-def prepare(
-    settings: Settings,
-    audience: str,
-    as_of: dt.date,
-    strict: bool = False,
-    progress: Progress = QUIET,
-    source: Source | None = None,
-) -> Run:
-    """One run of a pipeline: every file of one audience's tree, in memory."""
-    return Pipeline(settings, audience, source=source).run(as_of, strict, progress)
-
-
-def render_tree(run: Run, settings: Settings, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
-    """Write a run's tree as Markdown, with the static files beside it."""
-    return Pipeline(settings, run.site.audience).write(run, out_dir, progress)
-
-
 # -- what a public run may print ---------------------------------------------------------------------
 
 

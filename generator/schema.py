@@ -349,11 +349,6 @@ KINDS: dict[str, Kind] = {
 EVENT_DATE_FIELDS = frozenset({"date", "found_on", "opened_on", "completed_on"})
 
 
-def markers(model: type[BaseModel], field: str) -> list[object]:
-    """The metadata markers attached to one field of a model."""
-    return list(model.model_fields[field].metadata)
-
-
 RefPath = tuple[str | int, ...]
 
 

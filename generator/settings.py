@@ -13,27 +13,23 @@ import yaml
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from .errors import UsageError, quoted
+from .words import Labels
 
 AUDIENCES = ("public", "internal")
 LANGUAGES = ("en", "zh")
 # Material's built-in search (lunr, the default), or Pagefind for large sites (generator/build.py).
 SEARCH_ENGINES = ("material", "pagefind")
 
-DEFAULT_CATEGORIES: dict[str, dict[str, str]] = {
-    "two-responsibilities": {
-        "en": "Two responsibilities not passed down",
-        "zh": "“两个责任”压力传导不到位",
-    },
-    "cadre-supervision": {
-        "en": "Education, management and supervision of cadres",
-        "zh": "干部教育管理监督",
-    },
-    "work-style": {"en": "Work style", "zh": "作风建设"},
-    "party-building": {"en": "Party building", "zh": "党的建设"},
-    "mass-contact": {"en": "Contact with the masses", "zh": "联系服务群众"},
-    "discipline-violation": {"en": "Violations of discipline and law", "zh": "违纪违法"},
-    "other": {"en": "Other", "zh": "其他"},
-}
+# The categories of content format v1, in its order; their labels are in labels.yml (`category_<id>`).
+DEFAULT_CATEGORIES = (
+    "two-responsibilities",
+    "cadre-supervision",
+    "work-style",
+    "party-building",
+    "mass-contact",
+    "discipline-violation",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,10 @@ class Settings:
     content_dir: str = "content"
     build_dir: str = ".build"
     site_dir: str = "site"
-    categories: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_CATEGORIES))
+    # Category id -> its labels by language as mkdocs.yml gives them (none: labels.yml's).
+    categories: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {key: {} for key in DEFAULT_CATEGORIES}
+    )
     config_file: Path | None = None
     search: str = "material"
 
@@ -74,9 +73,13 @@ class Settings:
         return self.root / self.site_dir / audience
 
     def category_label(self, category: str) -> str:
-        """The reader's label of a category in the site's language."""
-        labels = self.categories.get(category, {})
-        return labels.get(self.language) or labels.get("en") or category
+        """The reader's label of a category in the site's language: mkdocs.yml's, else labels.yml's."""
+        given = self.categories.get(category, {})
+        if given.get(self.language):
+            return given[self.language]
+        key = f"category_{category}"
+        word = Labels(self.templates_path, self.language)(key)
+        return word if word != key else given.get("en") or category
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -263,7 +266,7 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
 
 def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:
     if value is None:
-        return dict(DEFAULT_CATEGORIES)
+        return {key: {} for key in DEFAULT_CATEGORIES}
     if not isinstance(value, dict) or not value:
         raise UsageError(f"{config_file}: plugins.disclose.categories must map category ids to labels")
     result: dict[str, dict[str, str]] = {}
@@ -273,7 +276,7 @@ def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:
         elif isinstance(labels, dict):
             result[str(key)] = {str(k): str(v) for k, v in labels.items()}
         elif labels is None:
-            result[str(key)] = dict(DEFAULT_CATEGORIES.get(str(key), {"en": str(key)}))
+            result[str(key)] = {}  # labels.yml's label (`category_<id>`), else the id
         else:
             raise UsageError(
                 f"{config_file}: plugins.disclose.categories.{key}: give a label or {{en:, zh:}}"

@@ -27,7 +27,6 @@ from .schema import (
     EVENT_DATE_FIELDS,
     ID_PATTERN,
     KINDS,
-    Common,
     Finding,
     Meeting,
     Notice,
@@ -750,8 +749,3 @@ def _date_plans(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
         for plan in field_plans(model)
         if plan.name in EVENT_DATE_FIELDS or (plan.nested and plan.name != "extra")
     )
-
-
-def is_common(model: Any) -> bool:
-    """Whether a value is a validated record model."""
-    return isinstance(model, Common)

@@ -31,10 +31,6 @@ class Labels:
         text = self.words.get(key, key)
         return text.format(**values) if values else text
 
-    def choice(self, prefix: str, value: str) -> str:
-        """The label of one value of a choice, such as a status: `status_in-progress`."""
-        return self(f"{prefix}_{value}")
-
 
 def _stamp(path: Path) -> tuple[int, int]:
     info = path.stat()

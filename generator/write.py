@@ -367,8 +367,3 @@ def _write_manifest(out_dir: Path, stamps: dict[str, _Stamp], previous_text: str
     if text != previous_text:
         (out_dir / MANIFEST).write_text(text, encoding="utf-8")
     return text
-
-
-def clear_tree(out_dir: Path) -> None:
-    """Remove a generated tree entirely."""
-    shutil.rmtree(out_dir, ignore_errors=True)

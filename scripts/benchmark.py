@@ -89,12 +89,12 @@ GENERATOR = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from pathlib import Path
-    from generator.pipeline import prepare, render_tree
+    from generator.pipeline import Pipeline
     from generator.settings import load_settings
     settings = load_settings(Path(sys.argv[1]) / "mkdocs.yml")
     start = time.perf_counter()
-    rendered = prepare(settings, "public", dt.date.fromisoformat(sys.argv[2]))
-    render_tree(rendered, settings, Path(sys.argv[3]))
+    pipeline = Pipeline(settings, "public")
+    pipeline.write(pipeline.run(dt.date.fromisoformat(sys.argv[2])), Path(sys.argv[3]))
     print(f"{time.perf_counter() - start:.3f}")
     """
 )

@@ -15,7 +15,7 @@ from generator.feeds import Feeds
 from generator.link import Site, link
 from generator.load import FileCache
 from generator.outputs import Page
-from generator.pipeline import check
+from generator.pipeline import Pipeline, Progress, Run, Source, check
 from generator.records import Record
 from generator.redact import redact
 from generator.settings import Settings, load_settings
@@ -86,3 +86,21 @@ def data_files(site: Site, settings: Settings, urls: SiteUrls | None = None) -> 
 def feed_pages(site: Site, settings: Settings, urls: SiteUrls | None = None) -> list[Page]:
     """Both feeds of a site: one first run of their family."""
     return Feeds(settings, urls).make(site, None).pages
+
+
+def prepare(
+    settings: Settings,
+    audience: str,
+    as_of: dt.date,
+    strict: bool = False,
+    progress: Progress | None = None,
+    source: Source | None = None,
+) -> Run:
+    """One first run of an audience's pipeline: every file of its tree, in memory."""
+    pipeline = Pipeline(settings, audience, source=source)
+    return pipeline.run(as_of, strict, progress) if progress else pipeline.run(as_of, strict)
+
+
+def render_tree(run: Run, settings: Settings, out_dir: Path) -> None:
+    """Write a run's tree as Markdown, with the static files beside it."""
+    Pipeline(settings, run.site.audience).write(run, out_dir)

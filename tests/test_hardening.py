@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import MINIMAL, Project
+from sites import prepare
 
 from generator.load import MAX_BYTES, load_file
-from generator.pipeline import prepare
 from generator.schema import KINDS, quote
 from generator.settings import load_settings
 

@@ -14,7 +14,15 @@ import pytest
 
 from generator import history
 from generator.errors import BuildError, UsageError
-from generator.history import Change, FileHistory, History, RevisionError, export_tree, read_history
+from generator.history import (
+    Change,
+    FileHistory,
+    History,
+    RevisionError,
+    export_tree,
+    read_history,
+    record_histories,
+)
 
 AUTHOR = "李明"
 
@@ -237,14 +245,14 @@ def test_deleted_records_stay_in_recent_changes(repo: Repo) -> None:
 
     found = repo.history()
 
-    assert found.recent(10) == [
+    assert list(found.latest[:10]) == [
         change(third, utc(3, 3, 1), "F-1 is about U-2", "modified", F1_PATH, None, ("unit",)),
         change(second, utc(3, 2, 1), "Drop F-2: a duplicate", "deleted", "content/findings/F-2.yaml"),
         change(first, utc(3, 1, 1), "Add two findings", "created", F1_PATH),
         change(first, utc(3, 1, 1), "Add two findings", "created", "content/findings/F-2.yaml"),
     ]
-    assert found.recent(2) == found.recent(10)[:2]
-    assert found.recent(0) == []
+    assert list(found.latest[:2]) == list(found.latest[:10])[:2]
+    assert list(found.latest[:0]) == []
     gone = found.for_path("content/findings/F-2.yaml")
     assert (gone.first_committed, gone.last_changed) == (utc(3, 1, 1), utc(3, 2, 1))
     assert [c.kind for c in gone.changes] == ["created", "deleted"]
@@ -359,8 +367,8 @@ def test_outside_git_history_is_unavailable(tmp_path: Path) -> None:
     assert found.available is False
     assert found.note.startswith(f"{project} is not in a git checkout (fatal: not a git repository")
     assert found.for_path(F1_PATH) == FileHistory(F1_PATH)
-    assert found.for_file(project / F1_PATH) == FileHistory((project / F1_PATH).as_posix())
-    assert found.recent(5) == []
+    assert found.for_path(F1_PATH) == FileHistory(F1_PATH)
+    assert list(found.latest[:5]) == []
     with pytest.raises(RevisionError, match=r"cannot read revision 'v1': .* is not in a git checkout"):
         read_history(project, project / "content", "v1", audience="internal")
 
@@ -408,7 +416,7 @@ def test_history_as_of_an_older_tag(repo: Repo) -> None:
         (change(first, utc(3, 1, 1), "Add F-1", "created", F1_PATH),),
     )
     assert found.for_path("content/findings/F-2.yaml") == FileHistory("content/findings/F-2.yaml")
-    assert found.recent(10) == [change(first, utc(3, 1, 1), "Add F-1", "created", F1_PATH)]
+    assert list(found.latest[:10]) == [change(first, utc(3, 1, 1), "Add F-1", "created", F1_PATH)]
 
 
 def test_unknown_revisions_are_refused(repo: Repo, tmp_path: Path) -> None:
@@ -486,7 +494,6 @@ def test_paths_with_spaces_and_chinese(repo: Repo) -> None:
         change(first, utc(3, 1, 1), "新增 F-1", "created", old),
         change(second, utc(3, 2, 1), "整改 F-1", "renamed", new, old, ("title",)),
     )
-    assert found.for_file(repo.root / new) == found.for_path(new)
     assert found.for_path("content/findings/待 定/F-2.yaml").uncommitted_changes is True
 
 
@@ -517,7 +524,7 @@ def test_a_merge_is_credited_to_the_merge_commit(repo: Repo) -> None:
         change(first, utc(3, 1, 1), "Add F-1", "created", F1_PATH),
         change(merge, utc(3, 4, 1), "Merge the review", "modified", F1_PATH, None, ("severity",)),
     )
-    assert [c.commit for c in found.recent(10)] == [merge, third, first]
+    assert [c.commit for c in list(found.latest[:10])] == [merge, third, first]
 
 
 def test_commits_in_the_same_second_keep_commit_order(repo: Repo) -> None:
@@ -532,7 +539,7 @@ def test_commits_in_the_same_second_keep_commit_order(repo: Repo) -> None:
 
     found = repo.history()
 
-    assert [(c.commit, c.path) for c in found.recent(10)] == [
+    assert [(c.commit, c.path) for c in list(found.latest[:10])] == [
         (third, F1_PATH),
         (second, second_f),
         (first, F1_PATH),
@@ -552,7 +559,11 @@ def test_a_project_below_the_repository_root(repo: Repo) -> None:
 
     assert found.root == repo.root.resolve()
     assert list(found.files) == [inner]
-    assert found.for_file(project / "content/findings/F-1.yaml").changes == (
+    # A record read from the project's content folder finds its file's history by the folder's
+    # path in the repository.
+    histories = record_histories(found, project / "content", project / "content")
+    path = project / "content" / "findings" / "F-1.yaml"
+    assert histories.of(path, "content/findings/F-1.yaml").changes == (
         change(sha, utc(3, 1, 1), "Add F-1", "created", inner),
     )
 
@@ -624,7 +635,7 @@ def test_git_log_runs_once(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
         "content/notices/通知 1.md": ["created", "modified"],
         "content/teams/T-2.yaml": ["created", "renamed"],
     }
-    assert [c.fields for c in found.recent(3)] == [("body",), ("unit",), ("former_ids", "id", "name")]
+    assert [c.fields for c in list(found.latest[:3])] == [("body",), ("unit",), ("former_ids", "id", "name")]
 
 
 def test_user_git_config_does_not_change_the_result(repo: Repo) -> None:

@@ -17,8 +17,8 @@ import markdown
 import pytest
 import yaml
 from conftest import REPO, Project
+from sites import prepare
 
-from generator.pipeline import prepare
 from generator.settings import load_settings
 
 BLNS: list[str] = json.loads((REPO / "tests" / "fixtures" / "blns" / "blns.json").read_text(encoding="utf-8"))

@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO, Project, new_project
+from sites import prepare, render_tree
 
 from generator.errors import ContentError
-from generator.pipeline import Pipeline, prepare, render_tree
+from generator.pipeline import Pipeline
 from generator.settings import load_settings
 from generator.write import MANIFEST
 

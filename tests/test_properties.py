@@ -25,10 +25,11 @@ import yaml
 from conftest import Project, new_project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from sites import prepare
 from test_hostile import _MKDOCS_MARKDOWN, _active_content
 
 from generator.errors import Diagnostic
-from generator.pipeline import check, prepare
+from generator.pipeline import check
 from generator.schema import KINDS
 from generator.settings import DEFAULT_CATEGORIES, load_settings
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 from conftest import Project, new_project
+from sites import prepare
 
 from generator.errors import BuildError
 from generator.history import Change, read_history, record_histories
 from generator.link import link
-from generator.pipeline import prepare
 from generator.settings import Settings, load_settings
 from generator.urls import JSON_PATH, record_path
 
