@@ -2,7 +2,7 @@
 
 One finding per string (its title, tags and description), with a team and a unit, built by MkDocs
 into the public site. Chromium opens the pages of the strings that try something (a '<', 'script',
-'javascript', 'onerror', 'alert', and every trick of tests/test_hostile.py), the pages that list
+'javascript', 'onerror', 'alert', and every trick of tests/test_hostile_strings.py), the pages that list
 them all, and Material's search results for those words. Any dialog, console error or page error
 fails the test, and so does anything in the page that could run later: an `on…` attribute, a
 `javascript:` or `data:` address, a script the same kind of page does not have, a frame or object.
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from browser import PageWatch, built_site, require_browser, served
-from test_hostile import TRICKS, USABLE
+from test_hostile_strings import TRICKS, USABLE
 
 pytestmark = pytest.mark.browser
 

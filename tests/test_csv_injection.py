@@ -23,7 +23,7 @@ import pytest
 import yaml
 from conftest import Project, new_project
 from sites import data_files
-from test_hostile import USABLE, _write_content
+from test_hostile_strings import USABLE, _write_content
 
 from generator.export import BOM, JSON_PATH, TABLES, columns, format_cell, read_cell, rows_of
 from generator.link import Site, link

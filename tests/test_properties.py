@@ -5,7 +5,7 @@ visibility that keeps them valid, any status with the dates it needs), then muta
 dropped, added or given a value of any type, a reference or an id replaced, the YAML text cut or
 spliced. Whatever comes in, validation must return diagnostics, never raise; and a project with no
 errors must render for both audiences, with a page for every record the audience may see, and
-nothing in those pages that could run or load (the check of tests/test_hostile.py; a notice's body
+nothing in those pages that could run or load (the check of tests/test_hostile_strings.py; a notice's body
 is trusted Markdown by design, so notices are left out of that check).
 
 The examples are derandomized, so that every run (and CI) tries the same ones; to explore further,
@@ -26,7 +26,7 @@ from conftest import Project, new_project
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sites import prepare
-from test_hostile import _MKDOCS_MARKDOWN, _active_content
+from test_hostile_strings import _MKDOCS_MARKDOWN, _active_content
 
 from generator.errors import Diagnostic
 from generator.pipeline import check

@@ -1,6 +1,6 @@
 """No stale page reaches a site: the live preview's incremental write keeps its tree exact too.
 
-A full write removes every file it did not generate (tests/test_write_build.py). The preview's
+A full write removes every file it did not generate (tests/test_write.py). The preview's
 write touches only the pages an edit changed, so it must know when the tree is not as it left
 it: a write that failed half-way, or another writer in the same folder.
 """
