@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_markup import _corpus
+from test_fast import _corpus
 
 from generator import markup
 from generator.markup import render_md_field
