@@ -25,6 +25,7 @@ from .errors import BuildError
 from .link import RECENT_CHANGES, Site
 from .markup import escape_text, render_md_field
 from .outputs import Made, Page, PerRecord
+from .reads import kind_key
 from .records import Record
 from .schema import Meeting, Notice, Rectification
 from .settings import Settings
@@ -76,11 +77,11 @@ class Feeds:
     records' own dates, each record's events kept with what they read (`outputs.PerRecord`).
     """
 
-    def __init__(self, settings: Settings, urls: SiteUrls | None = None) -> None:
+    def __init__(self, settings: Settings, urls: SiteUrls | None = None, keep: bool = False) -> None:
         self.settings = settings
         self.urls = urls or site_urls(settings)
         self.labels = Labels(settings.templates_path, settings.language)
-        self._events: PerRecord[list[ChangeEvent]] = PerRecord()
+        self._events: PerRecord[list[ChangeEvent]] = PerRecord(keep)
         self._last: Made | None = None
 
     def make(self, site: Site, changed: set[str] | None) -> Made:
@@ -89,7 +90,10 @@ class Feeds:
             return Made(self._last.pages, frozenset())
         _check_audience(site)
         events = git_events(site, self.labels) or self.record_events(site, changed)
-        notices = notices_feed(site, self.settings, self.urls)
+        last = self._last
+        # The notices feed shows the notices alone: kept while none of them changed.
+        kept = changed is not None and last is not None and kind_key("notice") not in changed
+        notices = last.pages[0] if kept and last is not None else notices_feed(site, self.settings, self.urls)
         changes = changes_feed(events, self.settings, site.as_of, site.audience, self.urls)
         self._last = Made([notices, changes])
         return self._last

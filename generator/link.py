@@ -286,10 +286,10 @@ def link(
     """Index one audience's records with their history, compute reverse relations and derived values.
 
     `site_class` is `Site`, or `reads.tracked(Site)` for a live preview that needs to know what
-    each page read.
+    each page read: the site becomes one once linked, so that linking itself runs untracked.
     """
     _check_history(histories, audience)
-    site = site_class({r.id: r for r in records}, as_of, audience, histories)
+    site = Site({r.id: r for r in records}, as_of, audience, histories)
     ordered = site.newest_first(records)
     for record in ordered:
         site._by_kind.setdefault(record.kind, []).append(record)
@@ -300,6 +300,8 @@ def link(
         if isinstance(record.model, Rectification):
             site.rect[record.id] = derive_state(record.model, as_of)
     _link_effective(site)
+    if site_class is not Site:
+        site.__class__ = site_class  # a subclass that only reports what its queries read
     return site
 
 

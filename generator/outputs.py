@@ -53,7 +53,9 @@ class PerRecord(Generic[T]):
     read a key an edit changed (`link.changes`). On a first run, or after a change of everything,
     the records' parts are made on both cores."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        # Without `keep` (a build that runs once), nothing is remembered: the parts are the files' bulk.
+        self._keep = keep
         self._kept: dict[str, tuple[Record, T, frozenset[str]]] = {}
 
     def each(self, site: Site, changed: set[str] | None, make: Callable[[Record], T]) -> dict[str, T]:
@@ -68,6 +70,8 @@ class PerRecord(Generic[T]):
             or not hit[2].isdisjoint(changed)
         ]
         made = fork_map(_made, [(make, record) for record in stale], min_items=MIN_ITEMS)
+        if not self._keep:
+            return {record.id: value for record, (value, _) in zip(stale, made, strict=True)}
         fresh = {record.id: (record, value, keys) for record, (value, keys) in zip(stale, made, strict=True)}
         self._kept = {record.id: fresh.get(record.id) or kept[record.id] for record in site.records.values()}
         return {record_id: hit[1] for record_id, hit in self._kept.items()}

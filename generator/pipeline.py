@@ -83,8 +83,8 @@ def families(settings: Settings, keep: bool = False) -> list[Output]:
     return [
         Pages(settings, keep),
         Redirects(settings),
-        DataFiles(settings),
-        Feeds(settings),
+        DataFiles(settings, keep=keep),
+        Feeds(settings, keep=keep),
         Schemas(settings),
     ]
 
@@ -117,9 +117,11 @@ class Pipeline:
 
     def check(self, as_of: dt.date, progress: Progress = QUIET) -> tuple[list[Record], Report]:
         """Load and validate every record; return the valid ones and all diagnostics."""
-        loaded = self._files.load()
+        # A pipeline that runs once keeps no memory: it would hold every file's text to the end.
+        files = self._files if self.keep else FileCache(self.settings.content_path, self.settings.root)
+        loaded = files.load()
         progress.step(f"loaded {len(loaded.records)} record files")
-        records, report = validate(loaded, self.settings, as_of, self._checks)
+        records, report = validate(loaded, self.settings, as_of, self._checks if self.keep else None)
         report.screen = Screen.of(records, self.audience, self.settings)
         progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")
         return records, report
@@ -132,7 +134,7 @@ class Pipeline:
         records, report = self.check(as_of, progress)
         if report.errors or (strict and report.warnings):
             raise ContentError(report.diagnostics, report.screen)
-        records = redact(records, self.audience, self._redactions)
+        records = redact(records, self.audience, self._redactions if self.keep else None)
         histories = self._histories(records) if history else None
         if histories is not None:
             progress.step("read the git history" if histories.history.available else "no git history")

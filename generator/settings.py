@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,12 +75,18 @@ class Settings:
 
     def category_label(self, category: str) -> str:
         """The reader's label of a category in the site's language: mkdocs.yml's, else labels.yml's."""
-        given = self.categories.get(category, {})
-        if given.get(self.language):
-            return given[self.language]
-        key = f"category_{category}"
-        word = Labels(self.templates_path, self.language)(key)
-        return word if word != key else given.get("en") or category
+        label = self._category_labels.get(category)
+        return label if label is not None else category
+
+    @functools.cached_property
+    def _category_labels(self) -> dict[str, str]:
+        words = Labels(self.templates_path, self.language)
+        labels = {}
+        for category, given in self.categories.items():
+            key = f"category_{category}"
+            word = words(key)
+            labels[category] = given.get(self.language) or (word if word != key else given.get("en") or category)
+        return labels
 
 
 class _ConfigLoader(yaml.SafeLoader):
