@@ -34,6 +34,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
+from . import engine
 from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
 from .history import checkout_root, commit_date, export_tree
 from .parallel import clean_dead_spools, process_alive
@@ -113,6 +114,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            engine.complete(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
             else:
@@ -139,7 +141,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                 raise PluginError(f"disclose: {printable(str(error))}") from None
             # Live preview: keep serving the last good tree, and show the errors on every page.
             errors = _error_lines(error)
-            nav = navigation(Labels(settings.templates_path, settings.language))
+            nav = navigation(Labels(settings.template_dirs, settings.language))
         if self.dirty and docs is not None and errors != self.shown_errors:
             _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
         self.shown_errors = errors
@@ -241,7 +243,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         """Rebuild when a record or a template changes."""
         options = {k: v for k, v in self.config.items() if v is not None}
         settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
-        for folder in (settings.content_path, settings.templates_path):
+        for folder in (settings.content_path, *settings.template_dirs):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
@@ -259,7 +261,7 @@ def configure(
     config.docs_dir = str(docs)
     config.nav = [{item.label: item.path} for item in nav]
     config.theme["language"] = settings.language
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     config.extra["disclose"] = {
         "audience": audience,
         "internal_label": labels("site_internal"),
@@ -606,7 +608,12 @@ def _run_mkdocs(
 
     _setup_logging()
     try:
-        config = load_config(config_file=str(settings.config_file), site_dir=str(site_dir), strict=strict)
+        config = load_config(
+            config_file=str(settings.config_file),
+            site_dir=str(site_dir),
+            strict=strict,
+            **engine.load_options(settings.config_file),
+        )
         plugin = config.plugins.get("disclose")
         if not isinstance(plugin, DisclosePlugin):
             raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
@@ -694,6 +701,7 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
             dev_addr=address,
             livereload=True,
             build_type="dirty" if dirty else None,
+            **engine.load_options(settings.config_file),
         )
     except Abort as error:
         raise BuildError(str(error)) from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from . import templates
 from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataCache, data_files, data_page
 from .feeds import ChangeEvent, EventCache, changes_feed, notices_feed, record_events
@@ -198,7 +199,7 @@ def downloads_and_feeds(
             if cache is None
             else cache[1].record_events(site, settings, changed)
         )
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     data = data_page(site, settings)
     data = Page(data.path, front_matter({"title": labels("open_data")}) + data.text)
     files = (
@@ -217,7 +218,7 @@ def downloads_and_feeds(
 
 def git_events(site: Site, settings: Settings) -> list[ChangeEvent]:
     """The latest changes from git as feed entries: which record, when and what kind of change only."""
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     events = []
     for change, record in site.recent_changes(RECENT_CHANGES):
         what = labels(f"change_{change.kind}")
@@ -258,7 +259,7 @@ def render_tree(
     rendered: Rendered, settings: Settings, out_dir: Path, progress: Progress = QUIET
 ) -> WriteResult:
     """Write a rendered site as Markdown, with the static files beside it."""
-    result = write_tree(rendered.pages, out_dir, settings.templates_path / "static")
+    result = write_tree(rendered.pages, out_dir, settings.template_subdirs("static"))
     progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}")
     return result
 
@@ -298,7 +299,7 @@ class Preview:
         site, report = self._link(as_of, progress)
         attach_history(site, self.settings, Source(self.settings.content_path), self.history)
         progress.step("read git status")
-        inputs = (as_of, self.settings, _templates_stamp(self.settings.templates_path))
+        inputs = (as_of, self.settings, templates.stamp(self.settings.template_dirs))
         incremental = self.last is not None and self._pages is not None and inputs == self._inputs
         keys = changes(self.last.site, site) if incremental and self.last is not None else None
         progress.step("compared with the last update" if keys is not None else "rendering everything")
@@ -336,7 +337,7 @@ class Preview:
         maybe = {p.path for p in rendered.pages if p.path in pages.fresh or p.path not in pages.reads}
         assert self.last is not None
         gone = {p.path for p in self.last.pages} - {p.path for p in rendered.pages}
-        static = self.settings.templates_path / "static"
+        static = self.settings.template_subdirs("static")
         result = write_changes(rendered.pages, out_dir, maybe, gone, self._manifest, static)
         progress.step(f"wrote {len(result.written)} changed files, removed {len(result.removed)}")
         return result
@@ -359,13 +360,3 @@ class Preview:
     def _data(self) -> list[Page]:
         assert self.last is not None and self._pages is not None
         return self.last.pages[len(self._pages.pages) :]
-
-
-def _templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of every template file: a changed template renders all."""
-    stamp = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return tuple(stamp)

@@ -11,13 +11,12 @@ import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from .charts import Bar, bar_chart, matrix_chart
@@ -27,6 +26,7 @@ from .markup import Md, escape_html, escape_text, render_md_field
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .schema import KINDS
 from .settings import Settings
+from .templates import words
 from .validate import Record
 
 LATEST_NOTICES = 5
@@ -77,16 +77,13 @@ def category_path(category: str) -> str:
     return f"categories/{category}/index.md"
 
 
-# libyaml's loader where it is installed: the labels are read a few times a build.
-_YAML_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class Labels:
     """The words the generator writes, in the site's language."""
 
-    def __init__(self, templates: Path, language: str) -> None:
-        data = yaml.load((templates / "labels.yml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-        self.words: dict[str, str] = {**data["en"], **data.get(language, {})}
+    def __init__(self, templates: Path | Sequence[Path], language: str) -> None:
+        # The package's labels.yml, with each key a site's own replaces (`templates.words`).
+        folders = [templates] if isinstance(templates, Path) else list(templates)
+        self.words: dict[str, str] = words(folders, language)
 
     def __call__(self, key: str, **values: Any) -> str:
         """The label for `key`, with `{name}` placeholders filled in."""
@@ -136,7 +133,7 @@ def _render_pages(
     changed: set[str] | None,
     fragments: Fragments | None,
 ) -> RenderedPages:
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     renderer = _Renderer(site, settings, labels, fragments)
     old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
     reads = previous.reads if previous else {}
@@ -319,7 +316,8 @@ class _Renderer:
     ) -> None:
         self.site, self.settings, self.labels = site, settings, labels
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader(settings.templates_path),
+            # The site's own templates first, then the package's, file by file (`Settings.template_dirs`).
+            loader=jinja2.FileSystemLoader(settings.template_dirs),
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,

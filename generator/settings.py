@@ -12,6 +12,7 @@ import mergedeep  # type: ignore[import-untyped]
 import yaml
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
+from . import templates
 from .errors import UsageError, quoted
 
 AUDIENCES = ("public", "internal")
@@ -57,9 +58,18 @@ class Settings:
         return self.root / self.content_dir
 
     @property
-    def templates_path(self) -> Path:
-        """Absolute folder of the Jinja2 page templates."""
+    def own_templates_path(self) -> Path:
+        """The site's own templates folder, `site_templates/` beside mkdocs.yml (it need not exist)."""
         return self.root / "site_templates"
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where every template file is looked up, first match wins: the site's own folder, the package's."""
+        return templates.search_path(self.own_templates_path)
+
+    def template_subdirs(self, name: str) -> list[Path]:
+        """`name` (`static`, `overrides`) in each of template_dirs that has one, the site's first."""
+        return templates.subfolders(self.template_dirs, name)
 
     def docs_path(self, audience: str) -> Path:
         """Where the Markdown tree of one audience is written."""
