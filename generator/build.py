@@ -52,7 +52,8 @@ from .settings import (
 )
 from .write import MANIFEST
 
-log = logging.getLogger("mkdocs.plugins.disclose")
+# Under the engine's own logger (mkdocs, or properdocs), which its command line prints and counts.
+log = engine.plugin_logger()
 
 # The separator Material uses for Chinese, with the zero-width space jieba's segments are joined by.
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
@@ -643,7 +644,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def _setup_logging(level: int = logging.WARNING) -> None:
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engine.name())
     handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
     if handler is None:
         handler = _StderrHandler()

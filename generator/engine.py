@@ -10,10 +10,12 @@ for, no web fonts), and never changes what the site does say.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
 
 from .errors import UsageError
 from .settings import Settings, read_config
@@ -34,6 +36,17 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 STYLESHEET = "stylesheets/disclose.css"
 # What an engine without the disclose plugin builds from a mkdocs.yml that names no docs_dir.
 WITHOUT_DISCLOSE = PACKAGE_TEMPLATES / "without-disclose"
+
+
+def name() -> str:
+    """The engine this process builds with: `mkdocs`, or `properdocs` under ProperDocs' aliases."""
+    return BasePlugin.__module__.partition(".")[0]
+
+
+def plugin_logger() -> logging.Logger:
+    """The plugin's logger, under the engine's own: the one its command line prints and counts
+    (`--strict` fails on a warning logged there)."""
+    return logging.getLogger(f"{name()}.plugins.disclose")
 
 
 def load_options(config_file: Path | None) -> dict[str, Any]:

@@ -134,3 +134,9 @@ def test_a_docs_dir_of_mkdocs_yml_is_used_as_it_says(site: Project) -> None:
     assert engine.load_options(site.root / "mkdocs.yml") == {"docs_dir": str(engine.WITHOUT_DISCLOSE)}
     assert (engine.WITHOUT_DISCLOSE / "index.md").is_file()
     assert engine.load_options(REPO / "mkdocs.yml") == {}
+
+
+def test_the_plugin_logs_under_the_engine_logger() -> None:
+    """MkDocs here; `properdocs.plugins.disclose` under ProperDocs (tests/test_properdocs.py)."""
+    assert engine.name() == "mkdocs"
+    assert engine.plugin_logger().name == "mkdocs.plugins.disclose"
