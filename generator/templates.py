@@ -9,6 +9,8 @@ a file of `static/` or `overrides/` at the same path. Everything else comes from
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -43,13 +45,19 @@ def overlay(folders: Sequence[Path]) -> dict[str, Path]:
     """Every file under `folders` by its relative path, the first folder's where several have one.
 
     Paths that differ only in case count as one (a site's `Disclose.css` replaces the package's
-    `disclose.css`): on a case-insensitive disk they would be written to the same file.
+    `disclose.css`): on a case-insensitive disk they would be written to the same file. A symbolic
+    link is refused, as under the content folder.
     """
     chosen: dict[str, tuple[str, Path]] = {}
     for folder in reversed(folders):
         if not folder.is_dir():
             continue
         for path in folder.rglob("*"):
+            if path.is_symlink():
+                # These files are published as they are: never what a link points at (an internal record).
+                raise BuildError(
+                    f"{printable(str(path))}: a symbolic link: put the file itself there, or remove the link"
+                )
             if path.is_file():
                 relative = path.relative_to(folder).as_posix()
                 chosen[relative.casefold()] = (relative, path)
@@ -78,14 +86,30 @@ def words(folders: Sequence[Path], language: str) -> dict[str, str]:
     merged: dict[str, dict[str, str]] = {}
     for folder in reversed(folders):
         path = folder / LABELS
-        if path.is_file():
-            for lang, labels in read_labels(path).items():
-                merged.setdefault(lang, {}).update(labels)
+        if not path.is_file():
+            continue
+        for lang, labels in _read_labels(path).items():
+            known = merged.setdefault(lang, {})
+            for key, (text, mark) in labels.items():
+                # The code fills in what the package's own label of this key names, nothing else.
+                reference = known.get(key, merged.get("en", {}).get(key))
+                if reference is not None:
+                    _check_placeholders(
+                        f"{_place(path, mark)}: {printable(lang)}.{printable(key)}", text, reference
+                    )
+                known[key] = text
     return {**merged.get("en", {}), **merged.get(language, {})}
 
 
 def read_labels(path: Path) -> dict[str, dict[str, str]]:
     """One labels.yml: languages, each mapping label keys to text; a clear message where it is not."""
+    return {
+        lang: {key: text for key, (text, _) in labels.items()} for lang, labels in _read_labels(path).items()
+    }
+
+
+def _read_labels(path: Path) -> dict[str, dict[str, tuple[str, Any]]]:
+    """labels.yml's texts, each with the place it starts at."""
     try:
         text = path.read_text(encoding="utf-8")
         node = yaml.compose(text, Loader=_YAML_LOADER)
@@ -99,9 +123,9 @@ def read_labels(path: Path) -> dict[str, dict[str, str]]:
         return {}
     example = "en: {site_internal: Internal}"
     languages = _mapping(path, node, f"give each language's labels under its code, such as `{example}`")
-    result: dict[str, dict[str, str]] = {}
+    result: dict[str, dict[str, tuple[str, Any]]] = {}
     for language, labels in languages:
-        entries = _mapping(path, labels, f"{language}: give `key: text` lines under it")
+        entries = _mapping(path, labels, f"{printable(language)}: give `key: text` lines under it")
         result[language] = {}
         for key, value in entries:
             if not (isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str"):
@@ -109,8 +133,31 @@ def read_labels(path: Path) -> dict[str, dict[str, str]]:
                     f"{_place(path, value.start_mark)}: {printable(language)}.{printable(key)}:"
                     " give the label as text (in quotes if it looks like a number or a date)"
                 )
-            result[language][key] = str(value.value)
+            result[language][key] = (str(value.value), value.start_mark)
     return result
+
+
+def _check_placeholders(where: str, text: str, reference: str) -> None:
+    """A site's label may name only the `{placeholders}` the package's label of that key names."""
+    allowed = _placeholders(reference)
+    if not allowed:
+        return  # never formatted: braces are plain text
+    try:
+        used = _placeholders(text)
+    except ValueError as error:
+        raise BuildError(f"{where}: {error}: write {{{{ and }}}} for a brace") from None
+    unknown = sorted(used - allowed)
+    if unknown:
+        names = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        raise BuildError(
+            f"{where}: unknown placeholder {{{printable(unknown[0])}}}: this label can use {names}"
+        )
+
+
+def _placeholders(text: str) -> set[str]:
+    """The names of the `{name}` fields of a format string (ValueError if it is not one)."""
+    fields = (field for _, field, _, _ in string.Formatter().parse(text) if field is not None)
+    return {re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields}
 
 
 def _mapping(path: Path, node: yaml.Node, fix: str) -> list[tuple[str, yaml.Node]]:

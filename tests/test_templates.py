@@ -173,3 +173,67 @@ def test_render_refuses_an_out_in_the_package_templates(site: Project) -> None:
     assert result.code == 2
     assert f"lies in the templates ({PACKAGE_TEMPLATES})" in result.err
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '"{years} days overdue"',
+            r"en.days_overdue: unknown placeholder \{years\}: this label can use \{days\}",
+        ),
+        ('"{} days"', r"en.days_overdue: unknown placeholder \{\}: this label can use \{days\}"),
+        (
+            '"{days days overdue"',
+            r"en.days_overdue: expected '\}' before end of string: write \{\{ and \}\} for a brace",
+        ),
+    ],
+)
+def test_a_site_label_may_use_only_the_placeholders_of_the_package_one(
+    site: Project, text: str, message: str
+) -> None:
+    """The code fills in `{days}`: any other name would end the build in a KeyError."""
+    site.write("site_templates/labels.yml", f"en:\n  days_overdue: {text}\n")
+    dirs = load_settings(site.root / "mkdocs.yml").template_dirs
+    with pytest.raises(BuildError, match=r"site_templates/labels.yml:2:17: " + message):
+        Labels(dirs, "en")
+    result = site.cli("-q", "build", "--as-of", AS_OF)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "labels.yml:2:17: en.days_overdue:" in result.err
+
+
+def test_a_site_label_may_drop_or_reorder_placeholders_and_use_braces_where_none_are_filled_in(
+    site: Project,
+) -> None:
+    site.write(
+        "site_templates/labels.yml",
+        """
+        en:
+          measures_done: "{total} measures, {done} done"
+          days_overdue: "overdue"
+          site_internal: "Internal {staff only}"
+        zh:
+          days_overdue: "逾期{days}天"
+        """,
+    )
+    dirs = load_settings(site.root / "mkdocs.yml").template_dirs
+    en, zh = Labels(dirs, "en"), Labels(dirs, "zh")
+    assert en("measures_done", done=1, total=3) == "3 measures, 1 done"
+    assert en("days_overdue", days=5) == "overdue"
+    assert en("site_internal") == "Internal {staff only}"
+    assert zh("days_overdue", days=5) == "逾期5天"
+    assert site.cli("-q", "build", "--as-of", AS_OF).code == 0
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_symbolic_link_among_the_static_files_is_refused(site: Project, tmp_path: Path, what: str) -> None:
+    """Static files are published as they are: a link to an internal record must not publish it."""
+    secret = site.root / "content" / "findings" / "F-1.yaml"
+    static = site.root / "site_templates" / "static"
+    static.mkdir(parents=True)
+    link = static / "leak.yaml" if what == "file" else static / "records"
+    link.symlink_to(secret if what == "file" else secret.parent)
+    result = site.cli("-q", "render", "--out", str(tmp_path / "md"), "--as-of", AS_OF)
+    assert result.code == 1, result.err
+    assert f"{link}: a symbolic link: put the file itself there, or remove the link" in result.err
+    assert not (tmp_path / "md").exists()
