@@ -212,7 +212,8 @@ def _check_render_out(out: Path, settings: Settings) -> None:
     """
     target = out.resolve()
     places = [(f"the published {a} site", settings.output_path(a)) for a in AUDIENCES]
-    places += [("the records", settings.content_path), ("the templates", settings.templates_path)]
+    places += [("the records", settings.content_path)]
+    places += [("the templates", folder) for folder in settings.template_dirs]
     for what, folder in places:
         folder = folder.resolve()
         if target == folder or folder in target.parents or target in folder.parents:

@@ -774,7 +774,7 @@ def downloads(kind: str) -> list[str]:
 
 def data_page(site: Site, settings: Settings) -> Page:
     """The data page: every file to download and every column, in the site's language."""
-    t = labels = Labels(settings.templates_path, settings.language)
+    t = labels = Labels(settings.template_dirs, settings.language)
     lines = [f"# {t('data_title')}", "", escape_text(t("data_intro", as_of=site.as_of.isoformat())), ""]
     lines += [escape_text(t("data_cells")), ""]
     lines += [f"- [all.json](all.json): {t('data_json')}", ""]

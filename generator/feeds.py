@@ -48,7 +48,7 @@ MAX_NOTICES = 100
 
 def _words(settings: Settings) -> dict[str, str]:
     """The feeds' words (labels.yml's `atom_` keys), without the prefix."""
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     return {key[len("atom_") :]: text for key, text in labels.words.items() if key.startswith("atom_")}
 
 
@@ -80,7 +80,7 @@ class Feeds:
     def __init__(self, settings: Settings, urls: SiteUrls | None = None, keep: bool = False) -> None:
         self.settings = settings
         self.urls = urls or site_urls(settings)
-        self.labels = Labels(settings.templates_path, settings.language)
+        self.labels = Labels(settings.template_dirs, settings.language)
         self._events: PerRecord[list[ChangeEvent]] = PerRecord(keep)
         self._last: Made | None = None
 

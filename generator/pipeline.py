@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from . import templates
 from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataFiles
 from .feeds import Feeds
@@ -148,7 +149,7 @@ class Pipeline:
         # walks all of them (0.3 s at 10,000 records). Hold it off until the run is done.
         with gc_paused():
             site, report = self.link(as_of, strict, progress)
-            inputs = (as_of, _templates_stamp(self.settings.templates_path))
+            inputs = (as_of, templates.stamp(self.settings.template_dirs))
             last = self._last if self.keep and inputs == self._inputs else None
             changed = changes(last.site, site) if last is not None else None
             if self.keep:
@@ -161,7 +162,7 @@ class Pipeline:
                 if fresh is None
                 else f"rendered {len(fresh)} of {len(pages)} pages"
             )
-            labels = Labels(self.settings.templates_path, self.settings.language)
+            labels = Labels(self.settings.template_dirs, self.settings.language)
             run = Run(site, pages, navigation(labels), report, fresh)
             if self.keep:
                 self._inputs = inputs
@@ -169,7 +170,7 @@ class Pipeline:
 
     def write(self, run: Run, out_dir: Path, progress: Progress = QUIET) -> WriteResult:
         """Write a run's files as a Markdown tree (with the static files beside it) into `out_dir`."""
-        static = self.settings.templates_path / "static"
+        static = self.settings.template_subdirs("static")
         last = self._last
         try:
             if run.fresh is None or last is None or self._manifest is None:
@@ -229,16 +230,6 @@ def _fresh(made: list[Made]) -> frozenset[str]:
     for one in made:
         paths.update(one.fresh if one.fresh is not None else (page.path for page in one.pages))
     return frozenset(paths)
-
-
-def _templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of every template file: a changed template renders all."""
-    stamp = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            info = path.stat()
-            stamp.append((path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns))
-    return tuple(stamp)
 
 
 # -- one run, for the commands that run once ----------------------------------------------------------

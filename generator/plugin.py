@@ -1,9 +1,14 @@
 """The MkDocs adapter: the one thin module that knows MkDocs and Material.
 
 The core writes a plain Markdown tree. This module's plugin points MkDocs at it and sets the few
-settings that follow from ours (language, search, audience banner, short nav); for `mkdocs build`
-and `mkdocs serve` it runs the pipeline first (a kept one for the live preview). `run_mkdocs` is the
-engine `disclose build` publishes with (see `publish`), and `serve` the live preview's server.
+settings that follow from ours (language, search, audience banner, short nav) and what a site's own
+short mkdocs.yml leaves out; for `mkdocs build` and `mkdocs serve` it runs the pipeline first (a kept
+one for the live preview). `run_mkdocs` is the engine `disclose build` publishes with (see
+`publish`), and `serve` the live preview's server.
+
+The engine is MkDocs 1.x, or ProperDocs, its maintained fork, whose command line aliases every
+`mkdocs.*` module to its own `properdocs.*` one (so this module, imported through the aliases, then
+talks to ProperDocs).
 """
 
 from __future__ import annotations
@@ -37,11 +42,99 @@ from .settings import (
     read_config,
     settings_from_options,
 )
+from .templates import PACKAGE_TEMPLATES
 from .urls import NavItem, navigation
 from .words import Labels
 from .write import MANIFEST
 
-log = logging.getLogger("mkdocs.plugins.disclose")
+# Under the engine's own logger (mkdocs, or properdocs), which its command line prints and counts.
+# The generated Markdown uses md_in_html (`<div markdown>`) and tables, and its headings get
+# permalinks (Pagefind skips `.headerlink`); notices may use the others.
+EXTENSIONS: dict[str, dict[str, Any]] = {
+    "toc": {"permalink": True},
+    "tables": {},
+    "admonition": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "footnotes": {},
+    "def_list": {},
+}
+# site_templates/static/stylesheets/disclose.css: the palette, the banner, tables, charts.
+STYLESHEET = "stylesheets/disclose.css"
+# What an engine without the disclose plugin builds from a mkdocs.yml that names no docs_dir.
+WITHOUT_DISCLOSE = PACKAGE_TEMPLATES / "without-disclose"
+
+
+def engine_name() -> str:
+    """The engine this process builds with: `mkdocs`, or `properdocs` under ProperDocs' aliases."""
+    return BasePlugin.__module__.partition(".")[0]
+
+
+def plugin_logger() -> logging.Logger:
+    """The plugin's logger, under the engine's own: the one its command line prints and counts
+    (`--strict` fails on a warning logged there)."""
+    return logging.getLogger(f"{engine_name()}.plugins.disclose")
+
+
+def load_options(config_file: Path | None) -> dict[str, Any]:
+    """What `disclose` passes to the engine's load_config beyond mkdocs.yml.
+
+    The engine refuses a docs_dir that does not exist, MkDocs' default `docs` included, before the
+    plugin sets it to the generated tree: a mkdocs.yml that names none gets the package's page
+    saying the site was built without the plugin.
+    """
+    if config_file is None or read_config(config_file).get("docs_dir") not in (None, ""):
+        return {}
+    return {"docs_dir": str(WITHOUT_DISCLOSE)}
+
+
+def complete_config(config: MkDocsConfig, settings: Settings) -> None:
+    """Check the theme and add to a loaded config what the generated site needs and mkdocs.yml leaves out."""
+    theme = config.theme
+    if theme.name != "material":
+        raise UsageError(
+            f"{settings.config_file}: theme: the disclose pages are laid out for Material for MkDocs"
+            f" (its banner marks every internal page), not {theme.name!r}: set `theme: {{name: material}}`"
+        )
+    _add_overrides(config, settings.template_subdirs("overrides"))
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    _add_extensions(config)
+    own_theme = read_config(Path(config.config_file_path)).get("theme")
+    if not (isinstance(own_theme, dict) and "font" in own_theme):
+        # Material loads Google Fonts unless told not to: the site loads nothing from other hosts.
+        theme["font"] = False
+
+
+def _add_overrides(config: MkDocsConfig, folders: list[Path]) -> None:
+    """Put the site's own and the package's `overrides/` into the theme's search path, after the
+    mkdocs.yml's own custom_dir and before Material's templates; once each."""
+    dirs = config.theme.dirs
+    present = {Path(folder).resolve() for folder in dirs}
+    custom = config.theme.custom_dir
+    at = 1 if custom and dirs and Path(dirs[0]).resolve() == Path(custom).resolve() else 0
+    for folder in folders:
+        if folder.resolve() not in present:
+            dirs.insert(at, str(folder))
+            present.add(folder.resolve())
+            at += 1
+
+
+def _add_extensions(config: MkDocsConfig) -> None:
+    """Add each Markdown extension the pages use that mkdocs.yml does not list, with our options
+    only where it gives none (`toc` is always on in MkDocs, its permalinks only if asked for)."""
+    listed = {str(extension).rpartition(".")[2] for extension in config.markdown_extensions}
+    if config.mdx_configs is None:
+        config.mdx_configs = {}
+    configs = config.mdx_configs
+    for extension, options in EXTENSIONS.items():
+        if extension not in listed:
+            config.markdown_extensions.append(extension)
+        if options and not any(key.rpartition(".")[2] == extension for key in configs):
+            configs[extension] = dict(options)
+
+
+log = plugin_logger()
 
 # The separator Material uses for Chinese, with the zero-width space jieba's segments are joined by.
 ZH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
@@ -101,6 +194,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            complete_config(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
             else:
@@ -127,7 +221,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                 raise PluginError(f"disclose: {printable(str(error))}") from None
             # Live preview: keep serving the last good tree, and show the errors on every page.
             errors = _error_lines(error)
-            nav = navigation(Labels(settings.templates_path, settings.language))
+            nav = navigation(Labels(settings.template_dirs, settings.language))
         if self.dirty and docs is not None and errors != self.shown_errors:
             _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
         self.shown_errors = errors
@@ -231,7 +325,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         """Rebuild when a record or a template changes."""
         options = {k: v for k, v in self.config.items() if v is not None}
         settings = settings_from_options(Path(config.config_file_path), config.site_name, options)
-        for folder in (settings.content_path, settings.templates_path):
+        for folder in (settings.content_path, *settings.template_dirs):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
@@ -249,7 +343,7 @@ def configure(
     config.docs_dir = str(docs)
     config.nav = [{item.label: item.path} for item in nav]
     config.theme["language"] = settings.language
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     config.extra["disclose"] = {
         "audience": audience,
         "internal_label": labels("site_internal"),
@@ -372,7 +466,12 @@ def run_mkdocs(
 
     _setup_logging()
     try:
-        config = load_config(config_file=str(settings.config_file), site_dir=str(site_dir), strict=strict)
+        config = load_config(
+            config_file=str(settings.config_file),
+            site_dir=str(site_dir),
+            strict=strict,
+            **load_options(settings.config_file),
+        )
         plugin = config.plugins.get("disclose")
         if not isinstance(plugin, DisclosePlugin):
             raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
@@ -402,7 +501,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def _setup_logging(level: int = logging.WARNING) -> None:
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engine_name())
     handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
     if handler is None:
         handler = _StderrHandler()
@@ -432,6 +531,7 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
             dev_addr=address,
             livereload=True,
             build_type="dirty" if dirty else None,
+            **load_options(settings.config_file),
         )
     except Abort as error:
         raise BuildError(str(error)) from None

@@ -106,7 +106,7 @@ def _render_pages(
     changed: set[str] | None,
     fragments: Fragments | None,
 ) -> _Rendered:
-    labels = Labels(settings.templates_path, settings.language)
+    labels = Labels(settings.template_dirs, settings.language)
     renderer = _Renderer(site, settings, labels, fragments)
     old = {page.path: page for page in previous.pages} if previous and changed is not None else {}
     reads = previous.reads if previous else {}
@@ -249,7 +249,8 @@ class _Renderer:
     ) -> None:
         self.site, self.settings, self.labels = site, settings, labels
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader(settings.templates_path),
+            # The site's own templates first, then the package's, file by file (`Settings.template_dirs`).
+            loader=jinja2.FileSystemLoader(settings.template_dirs),
             finalize=_finalize,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,

@@ -13,6 +13,7 @@ import mergedeep  # type: ignore[import-untyped]
 import yaml
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
+from . import templates
 from .errors import UsageError, quoted
 from .words import Labels
 
@@ -57,9 +58,18 @@ class Settings:
         return self.root / self.content_dir
 
     @property
-    def templates_path(self) -> Path:
-        """Absolute folder of the Jinja2 page templates."""
+    def own_templates_path(self) -> Path:
+        """The site's own templates folder, `site_templates/` beside mkdocs.yml (it need not exist)."""
         return self.root / "site_templates"
+
+    @property
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Where every template file is looked up, first match wins: the site's own folder, the package's."""
+        return templates.search_path(self.own_templates_path)
+
+    def template_subdirs(self, name: str) -> list[Path]:
+        """`name` (`static`, `overrides`) in each of template_dirs that has one, the site's first."""
+        return templates.subfolders(self.template_dirs, name)
 
     def docs_path(self, audience: str) -> Path:
         """Where the Markdown tree of one audience is written."""
@@ -80,12 +90,14 @@ class Settings:
 
     @functools.cached_property
     def _category_labels(self) -> dict[str, str]:
-        words = Labels(self.templates_path, self.language)
+        words = Labels(self.template_dirs, self.language)
         labels = {}
         for category, given in self.categories.items():
             key = f"category_{category}"
             word = words(key)
-            labels[category] = given.get(self.language) or (word if word != key else given.get("en") or category)
+            labels[category] = given.get(self.language) or (
+                word if word != key else given.get("en") or category
+            )
         return labels
 
 

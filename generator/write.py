@@ -21,15 +21,18 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, UsageError
 from .outputs import Page
+from .templates import overlay
 
 MANIFEST = ".disclose-manifest"
+# The static files' folder, or folders, the first one's file winning (`templates.overlay`).
+StaticDirs = Path | Sequence[Path] | None
 # File system calls release the GIL: a few threads keep the disk busy instead of waiting on it.
 THREADS = 4
 
@@ -54,7 +57,7 @@ class _Stamp:
     mtime_ns: int
 
 
-def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: Path | None = None) -> WriteResult:
+def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: StaticDirs = None) -> WriteResult:
     """Write pages (and static files) into out_dir, and remove every other file; refuse two pages on one path."""
     files = _collect(pages, static_dir)
     try:
@@ -91,7 +94,7 @@ def write_changes(
     maybe_changed: set[str],
     gone: set[str],
     expected_manifest: str | None = None,
-    static_dir: Path | None = None,
+    static_dir: StaticDirs = None,
 ) -> WriteResult:
     """Update a tree `write_tree` wrote: only pages in `maybe_changed` can differ from disk.
 
@@ -150,7 +153,7 @@ def check_target(out_dir: Path) -> None:
         )
 
 
-def _collect(pages: Iterable[Page], static_dir: Path | None) -> dict[str, bytes]:
+def _collect(pages: Iterable[Page], static_dir: StaticDirs) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     folded: dict[str, str] = {}
     for path, data in _static_files(static_dir):
@@ -169,12 +172,11 @@ def _collect(pages: Iterable[Page], static_dir: Path | None) -> dict[str, bytes]
     return files
 
 
-def _static_files(static_dir: Path | None) -> Iterable[tuple[str, bytes]]:
-    if static_dir is None or not static_dir.is_dir():
-        return
-    for path in sorted(static_dir.rglob("*")):
-        if path.is_file():
-            yield path.relative_to(static_dir).as_posix(), path.read_bytes()
+def _static_files(static_dir: StaticDirs) -> Iterable[tuple[str, bytes]]:
+    # Several folders: a site's own static files over the package's, path by path.
+    folders = [static_dir] if isinstance(static_dir, Path) else list(static_dir or ())
+    for relative, path in overlay(folders).items():
+        yield relative, path.read_bytes()
 
 
 # A path that is plainly relative and normal: folders and a file name of safe characters.

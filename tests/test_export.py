@@ -406,7 +406,7 @@ def test_an_internal_record_in_a_public_site_is_refused(project: Project) -> Non
 
 def test_every_column_is_documented_in_english_and_chinese() -> None:
     _, settings = sample_site("public")
-    english, chinese = Labels(settings.templates_path, "en"), Labels(settings.templates_path, "zh")
+    english, chinese = Labels(settings.template_dirs, "en"), Labels(settings.template_dirs, "zh")
     for table, cols in COLUMNS.items():
         names = [c.name for c in cols]
         assert len(names) == len(set(names)), table

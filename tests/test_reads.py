@@ -23,7 +23,9 @@ def test_a_site_that_is_not_tracked_runs_its_queries_unwrapped(sites: tuple[Site
     """Free without a preview: the declarations leave the functions as they are, and nothing is read."""
     plain, _ = sites
     declared = [name for name, query in vars(Site).items() if hasattr(query, "__reads__")]
-    assert {"get", "referrers", "title_of", "of_kind", "history_of", "recent_changes", "years"} <= set(declared)
+    assert {"get", "referrers", "title_of", "of_kind", "history_of", "recent_changes", "years"} <= set(
+        declared
+    )
     for name in declared:
         assert getattr(type(plain), name) is vars(Site)[name], name
     with collecting() as seen:

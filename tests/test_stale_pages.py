@@ -71,7 +71,7 @@ def test_a_file_another_writer_left_in_the_preview_tree_goes_at_the_next_edit(
     assert preview.last is not None
     # Another process (a second preview of an older state, say) writes the tree with one more page.
     stray = Page("findings/F-9/index.md", "---\ntitle: F-9\n---\n# An internal record's page\n")
-    write_tree([*preview.last.pages, stray], out, settings.templates_path / "static")
+    write_tree([*preview.last.pages, stray], out, settings.template_subdirs("static"))
     finding = minimal_project.root / "content" / "findings" / "F-1.yaml"
     finding.write_text(finding.read_text().replace("title: A finding", "title: A renamed finding"))
     preview.update(AS_OF, out)
