@@ -312,7 +312,11 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         """With `search: pagefind`, index the built site (`disclose build` swaps it in only after this);
         `mkdocs build` into a published folder records its count of records, and lets the lock go."""
         if (config.extra.get("disclose") or {}).get("search") == "pagefind":
-            index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
+            try:
+                index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
+            except DiscloseError as error:  # MkDocs prints a PluginError as a message, not a traceback
+                self._release()
+                raise PluginError(f"disclose: {printable(str(error))}") from None
         if self.publishing is not None:
             record_published(*self.publishing)
         self._release()

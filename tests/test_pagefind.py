@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -98,6 +101,24 @@ def test_a_failed_index_leaves_the_published_site(tmp_path: Path, monkeypatch: p
     assert result.code == 1
     assert "Pagefind could not index" in result.err
     assert tree_digest(project.root / "site" / "public") == before
+
+
+def test_mkdocs_build_says_a_failed_index_in_one_line(tmp_path: Path) -> None:
+    """`mkdocs build` (not `disclose build`) reports Pagefind's failure as MkDocs reports a plugin's
+    error: a message, no traceback."""
+    project = pagefind_project(tmp_path / "p", REPO / "content")
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": "/bin/false", "DISCLOSE_AS_OF": SAMPLE_AS_OF}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "disclose: Pagefind could not index" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # -- in Chromium ----------------------------------------------------------------------------------
