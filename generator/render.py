@@ -664,7 +664,9 @@ class _Renderer:
         page = context["page_path"]
         href = ("" if page == PROGRESS_PATH else relative(page, PROGRESS_PATH)) + "#" + COUNTING_ANCHOR
         link = f"[{escape_text(self.labels('counting'))}]({href})"
-        return Md(link.join(_escape_keeping_ends(part) for part in self.labels("figures_note").split("{link}")))
+        return Md(
+            link.join(_escape_keeping_ends(part) for part in self.labels("figures_note").split("{link}"))
+        )
 
     def _render_figures_head(self, first: str) -> Md:
         """The head of a table of figures whose first column is `first`, without the last line break."""
