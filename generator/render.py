@@ -842,16 +842,16 @@ class _Renderer:
     def _priority_row(self, prefix: str, f: Record) -> str:
         link = self._link_from
         state = self.site.state_of(f)
-        why = []
-        if state.overdue:
-            why.append(self.labels("days_overdue", days=state.days_overdue))
-        if f.model.severity == "high":
-            why.append(self.labels("priority_high"))
+        overdue = self.labels("days_overdue", days=state.days_overdue) if state.overdue else ""
+        high = f.model.severity == "high"
+        # Both reasons in one phrase of the site's language: a bare "; " reads wrong in Chinese.
+        why = self.labels("priority_overdue_high", overdue=overdue) if overdue and high else overdue
+        why = why or (self.labels("priority_high") if high else "")
         severity = escape_text(self._label("severity", f.model.severity))
         state_text = escape_text(self.labels(f"state_{state.state}"))
         return (
             f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
-            f" | {severity} | {state_text} | {escape_text('; '.join(why))} | {_cell(state.deadline) or '—'} |\n"
+            f" | {severity} | {state_text} | {escape_text(why)} | {_cell(state.deadline) or '—'} |\n"
         )
 
     def _rectification_row(self, prefix: str, x: Record) -> str:

@@ -680,6 +680,7 @@ def test_a_state_table_adds_up_and_overdue_is_beside_it(rendered: Path) -> None:
 
 def test_pages_show_the_rate_with_numerator_and_denominator(rendered: Path) -> None:
     assert "| 4 | 15 | 8 | 3 | 4 | 8 / 15 · 53\\.3% | 1 |" in _md(rendered, "")
+    assert "| Findings in 2026 | All problems | Completed |" in _md(rendered, ""), "not only 2026's"
     assert "**Completion rate: 8 / 15 · 53\\.3%**" in _md(rendered, "progress")
     assert "**Completion rate: 4 / 6 · 66\\.7%**" in _md(rendered, "teams/T-GO")
     assert "**Completion rate: 2 / 2 · 100\\.0%**" in _md(rendered, "units/U-MOAA-01")
@@ -691,6 +692,8 @@ def test_pages_show_the_rate_with_numerator_and_denominator(rendered: Path) -> N
 
 def test_the_zh_pages_say_what_the_notice_says(zh_rendered: Path) -> None:
     assert "| 21 | 21 | 12 | 5 | 4 | 12 / 21 · 57\\.1% | 1 |" in _md(zh_rendered, "")
+    # Beside this year's findings, the whole: said so, lest 21 under 2026 read as this year's.
+    assert "| 2026年发现问题 | 问题总数 | 已完成整改 |" in _md(zh_rendered, "")
     assert "**整改完成率：12 / 21 · 57\\.1%**" in _md(zh_rendered, "progress")
     # The unit whose fourth problem has no rectification: 75%, not 100%.
     unit = _md(zh_rendered, "units/U-GWYC")
@@ -718,8 +721,37 @@ def test_priority_problems_on_the_progress_page(rendered: Path) -> None:
     progress = _md(rendered, "progress")
     section = progress[progress.index("## Priority problems") : progress.index("## Outcomes")]
     assert section.index("F\\-2025\\-002") < section.index("F\\-2026\\-001")
-    assert "58 days overdue; High severity" in section
+    assert "| 58 days overdue; high severity |" in section
+    assert "| High severity |" in section, "F-2026-001: listed for its severity alone"
     assert "F\\-2021\\-003" not in section, "a completed problem is no priority"
+
+
+def test_priority_reasons_read_in_chinese(make_project: Any) -> None:
+    """A problem both overdue and of high severity: its two reasons joined as Chinese is written."""
+    project = make_project(language="zh")
+    project.write("content/teams/T-1.yaml", "visibility: public\nname: 纪检监察组\nstationed_at: 某局\n")
+    project.write("content/units/U-1.yaml", "visibility: public\nname: 某中心\nteam: T-1\n")
+    project.write(
+        "content/findings/F-1.yaml",
+        """
+        visibility: public
+        title: 某问题
+        unit: U-1
+        found_on: 2023-03-01
+        source: inspection
+        category: other
+        severity: high
+        description: 某问题。
+        """,
+    )
+    project.write(
+        "content/rectifications/R-1.yaml",
+        "visibility: public\nfindings: [F-1]\nopened_on: 2023-03-10\ndeadline: 2023-06-30\nstatus: in-progress\n",
+    )
+    out = project.root / "out"
+    result = project.cli("-q", "render", "--out", str(out), "--as-of", "2023-07-10")
+    assert result.code == 0, result.err
+    assert "| 逾期 10 天，严重问题 |" in _md(out, "progress")
 
 
 def test_finding_tables_show_the_problems_state(rendered: Path) -> None:
