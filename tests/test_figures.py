@@ -681,6 +681,9 @@ def test_a_state_table_adds_up_and_overdue_is_beside_it(rendered: Path) -> None:
 def test_pages_show_the_rate_with_numerator_and_denominator(rendered: Path) -> None:
     assert "| 4 | 15 | 8 | 3 | 4 | 8 / 15 · 53\\.3% | 1 |" in _md(rendered, "")
     assert "| Findings in 2026 | All problems | Completed |" in _md(rendered, ""), "not only 2026's"
+    # The rate leads, above the table: at 375 px the table's right-hand columns are scrolled away.
+    home = _md(rendered, "")
+    assert home.index("**Completion rate: 8 / 15 · 53\\.3%**") < home.index("| Findings in 2026 |")
     assert "**Completion rate: 8 / 15 · 53\\.3%**" in _md(rendered, "progress")
     assert "**Completion rate: 4 / 6 · 66\\.7%**" in _md(rendered, "teams/T-GO")
     assert "**Completion rate: 2 / 2 · 100\\.0%**" in _md(rendered, "units/U-MOAA-01")
@@ -694,6 +697,7 @@ def test_the_zh_pages_say_what_the_notice_says(zh_rendered: Path) -> None:
     assert "| 21 | 21 | 12 | 5 | 4 | 12 / 21 · 57\\.1% | 1 |" in _md(zh_rendered, "")
     # Beside this year's findings, the whole: said so, lest 21 under 2026 read as this year's.
     assert "| 2026年发现问题 | 问题总数 | 已完成整改 |" in _md(zh_rendered, "")
+    assert "**整改完成率：12 / 21 · 57\\.1%** （已完成整改问题数 ÷ 问题总数）" in _md(zh_rendered, "")
     assert "**整改完成率：12 / 21 · 57\\.1%**" in _md(zh_rendered, "progress")
     # The unit whose fourth problem has no rectification: 75%, not 100%.
     unit = _md(zh_rendered, "units/U-GWYC")
