@@ -193,7 +193,20 @@ def _amount_fix(value: Any) -> str:
     plain = unicodedata.normalize("NFKC", value).strip().replace(",", "")
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", plain):
         return f": write {plain} without quotes, commas or other characters"
-    return ": write the number alone, in units of 10,000 yuan"
+    # A number with its unit, as staff copy it from a notice: 10,000 yuan (wan yuan, wan) or yuan.
+    with_unit = _AMOUNT_WITH_UNIT.fullmatch(plain)
+    if with_unit is None:
+        return ": write the number alone, in units of 10,000 yuan"
+    number, unit = with_unit["number"], with_unit["unit"]
+    if unit != _YUAN:
+        return f": write {number} without the unit (amounts are in units of 10,000 yuan)"
+    yuan = Decimal(number)
+    return f": write {_plain((yuan / 10000).normalize())} ({yuan:,f} yuan in units of 10,000 yuan)"
+
+
+# The units an amount may be typed with: wan yuan (10,000 yuan), wan, yuan.
+_YUAN = "\u5143"
+_AMOUNT_WITH_UNIT = re.compile(r"(?P<number>[0-9]+(\.[0-9]+)?)\s*(?P<unit>\u4e07\u5143|\u4e07|\u5143)")
 
 
 Amount = Annotated[

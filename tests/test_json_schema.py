@@ -64,6 +64,7 @@ SCHEMA_CASES = {
     "date_trailing_newline": "format",  # where formats are asserted: a pattern's $ lets "\n" through
     "bad_outcome_counts": "type",
     "bad_amounts": "minimum",
+    "amount_with_unit": "type",  # text, not a number
 }
 
 # Cases only the validator can catch, and why.
