@@ -850,8 +850,8 @@ class _Renderer:
         severity = escape_text(self._label("severity", f.model.severity))
         state_text = escape_text(self.labels(f"state_{state.state}"))
         return (
-            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
-            f" | {severity} | {state_text} | {escape_text(why)} | {_cell(state.deadline) or '—'} |\n"
+            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {escape_text(why)} | {_cell(state.deadline) or '—'}"
+            f" | {state_text} | {link(prefix, self.site.unit_of(f))} | {severity} |\n"
         )
 
     def _rectification_row(self, prefix: str, x: Record) -> str:
@@ -948,7 +948,8 @@ _OPEN_ITEMS_HEAD = ("id", "title", "owner", "status", "deadline")
 _MEETINGS_HEAD = ("id", "title", "date", "kind", "organizer")
 _NOTICES_HEAD = ("id", "title", "date", "kind")
 _UNITS_HEAD = ("id", "name", "parent", "team")
-_PRIORITY_HEAD = ("id", "title", "unit", "severity", "state", "priority_why", "effective_deadline")
+# Why a problem is listed and by when come next to its title: on a phone the rest scrolls away.
+_PRIORITY_HEAD = ("id", "title", "priority_why", "effective_deadline", "state", "unit", "severity")
 _FIGURES_HEAD = (
     "problems",
     "state_completed",

@@ -725,7 +725,9 @@ def test_priority_problems_on_the_progress_page(rendered: Path) -> None:
     progress = _md(rendered, "progress")
     section = progress[progress.index("## Priority problems") : progress.index("## Outcomes")]
     assert section.index("F\\-2025\\-002") < section.index("F\\-2026\\-001")
-    assert "| 58 days overdue; high severity |" in section
+    # Why it is listed and by when, next to its title: at 375 px the columns to the right scroll away.
+    assert "| Id | Title | Why listed | Current deadline | State | Supervised unit | Severity |" in section
+    assert "| 58 days overdue; high severity | 2026-09-30 | In progress |" in section
     assert "| High severity |" in section, "F-2026-001: listed for its severity alone"
     assert "F\\-2021\\-003" not in section, "a completed problem is no priority"
 
