@@ -16,6 +16,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,12 +24,13 @@ from pydantic_core import to_json
 
 from . import __version__
 from .errors import BuildError
-from .link import Site, Tally
+from .figures import Figures
+from .link import Site
 from .markup import escape_cell, escape_text, front_matter
 from .outputs import Made, Page, PerRecord
 from .parallel import gc_frozen
 from .records import Record
-from .schema import KINDS, field_plans
+from .schema import AMOUNTS, KINDS, PEOPLE, field_plans
 from .settings import Settings
 from .urls import DATA_PATH, JSON_PATH, SiteUrls, csv_path, record_path, site_urls
 from .words import Labels
@@ -58,8 +60,8 @@ class Row:
     # In a sub-table: the item of the record this row shows (a report) and its position from 1.
     item: Any = None
     position: int = 0
-    # Figures worked out once for all the rows of one call of data_files (a record's tally has
-    # four columns, in its CSV file and in the JSON file): keyed by record id.
+    # Figures worked out once for all the rows of one call of data_files (a record's figures have
+    # many columns, in its CSV file and in the JSON file): keyed by record id.
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -72,12 +74,12 @@ class Row:
         target = self.site.get(record_id)
         return self.site.title_of(target) if target is not None else ""
 
-    def tally(self) -> Tally:
-        """The record's tally (a team's or a unit's figures)."""
-        tally = self.memo.get(self.record.id)
-        if tally is None:
-            tally = self.memo[self.record.id] = self.site.tally_of(self.record)
-        return tally
+    def figures(self) -> Figures:
+        """A team's or a unit's figures."""
+        figures = self.memo.get(self.record.id)
+        if figures is None:
+            figures = self.memo[self.record.id] = self.site.figures_of(self.record)
+        return figures
 
     def url(self) -> str:
         """The record page's URL: absolute with a site_url, else relative to the site's root."""
@@ -164,8 +166,48 @@ def _extra(row: Row) -> str:
     return json.dumps(row.m.extra, ensure_ascii=False, sort_keys=True, default=str) if row.m.extra else ""
 
 
-def _tally(name: str) -> Getter:
-    return lambda row: getattr(row.tally(), name)
+def _figure(get: Callable[[Figures], object]) -> Getter:
+    return lambda row: get(row.figures())
+
+
+def _finding_state(name: str) -> Getter:
+    return lambda row: getattr(row.site.state_of(row.record), name)
+
+
+def _own_people(name: str) -> Getter:
+    """A finding's or rectification's own count of people dealt with by one measure (blank: none stated)."""
+
+    def get(row: Row) -> object:
+        outcomes = row.m.outcomes
+        if outcomes is None:
+            return None
+        return getattr(outcomes.people, name) if outcomes.people is not None else 0
+
+    return get
+
+
+def _own_outcome(name: str) -> Getter:
+    """A finding's or rectification's own outcome figure (blank: none stated)."""
+    return lambda row: getattr(row.m.outcomes, name) if row.m.outcomes is not None else None
+
+
+def _own_amount(name: str) -> Getter:
+    """A finding's or rectification's own amount, as exact text (blank: none stated)."""
+    own = _own_outcome(name)
+    return lambda row: _amount(own(row))
+
+
+def _people_sum(name: str) -> Getter:
+    return _figure(lambda f: f.outcomes.people[name])
+
+
+def _amount_sum(name: str) -> Getter:
+    return _figure(lambda f: _amount(f.outcomes.amounts[name]))
+
+
+def _amount(value: object) -> object:
+    """An amount as exact decimal text: "12.5", never a float's digits."""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else value
 
 
 def _state(name: str) -> Getter:
@@ -209,31 +251,64 @@ def _tail() -> list[Column]:
     return [_TAGS, _FORMER_IDS, _VISIBILITY, _EXTRA, _URL]
 
 
-_TALLY = [
+def _state_count(state: str) -> Getter:
+    return _figure(lambda f: f.by_state[state])
+
+
+# A team's or a unit's figures: by problem, then the rectifications (the second view), then the
+# outcomes summed (see `figures`).
+_FIGURES = [
+    Column("findings_total", "column_findings_total", _figure(lambda f: f.problems), derived=True),
+    Column("findings_completed", "column_findings_completed", _state_count("completed"), derived=True),
+    Column("findings_closed", "column_findings_closed", _figure(lambda f: f.closed), derived=True),
+    Column("findings_continuing", "column_findings_continuing", _state_count("continuing"), derived=True),
+    Column("findings_in_progress", "column_findings_in_progress", _state_count("in-progress"), derived=True),
+    Column("findings_not_started", "column_findings_not_started", _state_count("not-started"), derived=True),
     Column(
-        "findings_total",
-        "column_findings_total",
-        _tally("findings"),
+        "findings_no_rectification",
+        "column_findings_no_rectification",
+        _figure(lambda f: f.no_rectification),
         derived=True,
     ),
+    Column("findings_overdue", "column_findings_overdue", _figure(lambda f: f.overdue), derived=True),
+    Column("completion_rate", "column_completion_rate", _figure(lambda f: f.rate.number), derived=True),
     Column(
         "rectifications_total",
         "column_rectifications_total",
-        _tally("rectifications"),
+        _figure(lambda f: f.rectifications.rectifications),
         derived=True,
     ),
     Column(
         "rectifications_done",
         "column_rectifications_done",
-        _tally("done"),
+        _figure(lambda f: f.rectifications.done),
         derived=True,
     ),
     Column(
         "rectifications_overdue",
         "column_rectifications_overdue",
-        _tally("overdue"),
+        _figure(lambda f: f.rectifications.overdue),
         derived=True,
     ),
+    *(
+        Column(
+            f"people_{name}",
+            f"column_people_{name}",
+            _people_sum(name),
+            derived=True,
+        )
+        for name in PEOPLE
+    ),
+    Column("people_total", "column_people_total", _figure(lambda f: f.outcomes.people_total), derived=True),
+    Column("rules", "column_rules", _figure(lambda f: f.outcomes.rules), derived=True),
+    *(Column(name, f"column_{name}", _amount_sum(name), derived=True) for name in AMOUNTS),
+]
+
+# A finding's or a rectification's own outcomes, as written (blank where it states none).
+_OUTCOMES = [
+    *(Column(f"people_{name}", f"column_people_{name}", _own_people(name)) for name in PEOPLE),
+    Column("rules", "column_rules", _own_outcome("rules")),
+    *(Column(name, f"column_{name}", _own_amount(name)) for name in AMOUNTS),
 ]
 
 COLUMNS: dict[str, list[Column]] = {
@@ -243,7 +318,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("short_name", "column_team_short_name", lambda r: r.m.short_name),
         Column("stationed_at", "column_team_stationed_at", lambda r: r.m.stationed_at),
         Column("description", "column_team_description", lambda r: r.m.description),
-        *_TALLY,
+        *_FIGURES,
         *_tail(),
     ],
     "unit": [
@@ -269,7 +344,7 @@ COLUMNS: dict[str, list[Column]] = {
             internal=True,
         ),
         Column("description", "column_team_description", lambda r: r.m.description),
-        *_TALLY,
+        *_FIGURES,
         *_tail(),
     ],
     "meeting": [
@@ -408,6 +483,17 @@ COLUMNS: dict[str, list[Column]] = {
             lambda r: _ids(r.site.rectifications_of(r.record)),
             derived=True,
         ),
+        Column("state", "column_finding_state", _finding_state("state"), derived=True),
+        Column("closed", "column_finding_closed", _finding_state("closed"), derived=True),
+        Column(
+            "no_rectification",
+            "column_finding_no_rectification",
+            _finding_state("no_rectification"),
+            derived=True,
+        ),
+        Column("overdue", "column_finding_overdue", _finding_state("overdue"), derived=True),
+        Column("days_overdue", "column_finding_days_overdue", _finding_state("days_overdue"), derived=True),
+        *_OUTCOMES,
         *_tail(),
     ],
     "rectification": [
@@ -491,6 +577,7 @@ COLUMNS: dict[str, list[Column]] = {
             "column_rectification_verified_on",
             lambda r: r.m.verification.date if r.m.verification else None,
         ),
+        *_OUTCOMES,
         *_tail(),
     ],
     "notice": [

@@ -4,60 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from statistics import median
 from typing import Any
 
 from .errors import BuildError
+from .figures import (
+    OPEN_STATUSES,
+    Figures,
+    FindingState,
+    RectState,
+    count,
+    derive_state,
+    finding_state,
+)
 from .history import Change, FileHistory, History, RecordHistories
 from .reads import ALL_KEY, kind_key, reads, relations_key
 from .records import Record
 from .schema import Finding, Meeting, Notice, Rectification, Unit
 
-OPEN_STATUSES = ("planned", "in-progress")
 # How many of the latest changes the recent-changes page and the changes feed tell.
 RECENT_CHANGES = 100
-STATUSES = ("planned", "in-progress", "completed", "verified", "long-term")
-
-
-@dataclass(frozen=True)
-class RectState:
-    """What the format derives for a rectification as of the build date."""
-
-    effective_deadline: dt.date
-    overdue: bool
-    days_overdue: int
-    measures_done: int
-    measures_total: int
-
-
-@dataclass
-class Tally:
-    """Headline figures over a set of findings and rectifications."""
-
-    findings: int = 0
-    rectifications: int = 0
-    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
-    overdue: int = 0
-    longest_overdue: int = 0
-    median_days_to_complete: float | None = None
-
-    @property
-    def done(self) -> int:
-        """Completed or verified."""
-        return self.by_status["completed"] + self.by_status["verified"]
-
-    @property
-    def completion_rate(self) -> float | None:
-        """Completed and verified out of all that have an end (long-term items are counted apart)."""
-        base = self.rectifications - self.by_status["long-term"]
-        return self.done / base if base else None
-
-    @property
-    def verified_rate(self) -> float | None:
-        """Verified out of all that have an end."""
-        base = self.rectifications - self.by_status["long-term"]
-        return self.by_status["verified"] / base if base else None
 
 
 class Site:
@@ -80,6 +45,7 @@ class Site:
         self.histories = histories
         self.former: dict[str, Record] = {}
         self.rect: dict[str, RectState] = {}
+        self._states: dict[str, FindingState] = {}
         self._backlinks: dict[str, list[Record]] = {}
         self._by_kind: dict[str, list[Record]] = {}
         self._derived: dict[tuple[str, str], list[Record]] = {}
@@ -216,15 +182,37 @@ class Site:
             self._recent[limit] = _recent_changes(self, self.histories, limit)
         return list(self._recent[limit])
 
-    def tally(self, findings: Iterable[Record], rectifications: Iterable[Record]) -> Tally:
-        """Headline figures over these findings and rectifications."""
-        return _tally(self, list(findings), list(rectifications))
+    # A finding's state follows its rectifications: an edit of one changes the finding's relations key.
+    @reads(lambda self, record: (record.id, relations_key(record.id)))
+    def state_of(self, finding: Record) -> FindingState:
+        """A finding's state as of the build date (see `figures.FindingState`), from the
+        rectifications this audience has."""
+        return self._states[finding.id]
 
-    def tally_of(self, record: Record | None = None) -> Tally:
-        """Figures for a team, a unit, or (None) the whole site."""
-        if record is None:
-            return self.tally(self.of_kind("finding"), self.of_kind("rectification"))
-        return self.tally(self.findings_of(record), self.rectifications_of(record))
+    def figures(self, findings: Iterable[Record]) -> Figures:
+        """The figures of these findings: by problem, their rectifications (each once) as a second
+        view, and the sums of the outcomes the findings and those rectifications state."""
+        findings = list(findings)
+        rects = self.rectifications_for(findings)
+        return count(
+            [(f.model.found_on, self.state_of(f)) for f in findings],
+            [(r.model, self.rect[r.id]) for r in rects],
+            [*(f.model.outcomes for f in findings), *(r.model.outcomes for r in rects)],
+        )
+
+    def figures_of(self, record: Record | None = None) -> Figures:
+        """The figures of a team's or a unit's findings, or (None) of the whole site."""
+        return self.figures(self.of_kind("finding") if record is None else self.findings_of(record))
+
+    def priority(self, findings: Iterable[Record]) -> list[Record]:
+        """The priority problems among these: not completed (in progress or not started) and either
+        of high severity or overdue; the most days overdue first, then high severity, oldest first."""
+        listed = []
+        for finding in findings:
+            state = self.state_of(finding)
+            if not state.finished and (state.overdue or finding.model.severity == "high"):
+                listed.append((-state.days_overdue, finding.model.found_on, finding.id, finding))
+        return [finding for *_, finding in sorted(listed, key=lambda item: item[:3])]
 
     def rectifications_for(self, findings: Iterable[Record]) -> list[Record]:
         """The rectifications addressing any of these findings, newest first, each once."""
@@ -233,10 +221,6 @@ class Site:
             for rect in self.referrers(finding, "rectification"):
                 found.setdefault(rect.id, rect)
         return self.newest_first(found.values())
-
-    def tally_of_findings(self, findings: list[Record]) -> Tally:
-        """Figures for a set of findings (a year's, a category's) and their rectifications."""
-        return self.tally(findings, self.rectifications_for(findings))
 
     def open_items(self, rects: Iterable[Record]) -> list[Record]:
         """Rectifications not yet completed (long-term ones included), soonest deadline first."""
@@ -300,6 +284,7 @@ def link(
         if isinstance(record.model, Rectification):
             site.rect[record.id] = derive_state(record.model, as_of)
     _link_effective(site)
+    _derive_finding_states(site)
     if site_class is not Site:
         site.__class__ = site_class  # a subclass that only reports what its queries read
     return site
@@ -393,34 +378,11 @@ def _link_effective(site: Site) -> None:
             derived.setdefault(("team-rectifications", team.id), []).append(rect)
 
 
-def derive_state(model: Rectification, as_of: dt.date) -> RectState:
-    """Effective deadline, overdue state and measures done, as of a date."""
-    deadline = model.deadline_changes[-1].new_deadline if model.deadline_changes else model.deadline
-    overdue = model.status in OPEN_STATUSES and deadline < as_of
-    done = sum(1 for m in model.measures if m.status == "done")
-    return RectState(deadline, overdue, (as_of - deadline).days if overdue else 0, done, len(model.measures))
-
-
-def _tally(site: Site, findings: list[Record], rects: list[Record]) -> Tally:
-    tally = Tally(findings=len(findings), rectifications=len(rects))
-    durations: list[int] = []
-    for record in rects:
-        model, state = record.model, site.rect[record.id]
-        tally.by_status[model.status] += 1
-        if state.overdue:
-            tally.overdue += 1
-            tally.longest_overdue = max(tally.longest_overdue, state.days_overdue)
-        if model.completed_on is not None and model.status in ("completed", "verified"):
-            durations.append(_days_from_finding(site, model))
-    tally.median_days_to_complete = median(durations) if durations else None
-    return tally
-
-
-def _days_from_finding(site: Site, model: Rectification) -> int:
-    found = [f.model.found_on for f in (site.get(i) for i in model.findings) if f is not None]
-    start = min(found) if found else model.opened_on
-    end = model.completed_on or start
-    return (end - start).days
+def _derive_finding_states(site: Site) -> None:
+    """Each finding's state, from the rectifications of this audience that address it."""
+    for finding in site.of_kind("finding"):
+        rects = [r for r in site._backlinks.get(finding.id, []) if r.kind == "rectification"]
+        site._states[finding.id] = finding_state([(r.model, site.rect[r.id]) for r in rects])
 
 
 def _fields_of(model: type[Any], names: tuple[str, ...]) -> tuple[str, ...]:

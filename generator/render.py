@@ -20,17 +20,19 @@ from markupsafe import Markup
 from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .export import downloads
-from .link import RECENT_CHANGES, STATUSES, Site, Tally
+from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text
+from .link import RECENT_CHANGES, Site
 from .markup import Md, escape_text, front_matter, render_md_field
 from .outputs import Made, Page
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .reads import collecting, replay
 from .records import Record
-from .schema import KINDS
+from .schema import AMOUNTS, KINDS, PEOPLE
 from .settings import Settings
 from .urls import (
     CATEGORIES_PATH,
     CHANGES_PATH,
+    COUNTING_ANCHOR,
     DATA_PATH,
     HOME_PATH,
     PROGRESS_PATH,
@@ -263,7 +265,7 @@ class _Renderer:
             bytecode_cache=_COMPILED,
         )
         self.env.filters["join"] = _join
-        self.env.filters["tally_pair"] = lambda record: (record, self._tally_of(record))
+        self.env.filters["figures_pair"] = lambda record: (record, self._figures_of(record))
         self.env.globals.update(self._helpers())
         # Fragments that many pages repeat, made once per render call (so per audience): a record's
         # escaped title and page path, and its row in each kind of table at each depth of page.
@@ -287,7 +289,8 @@ class _Renderer:
             "finding_status": self._finding_status,
             "label": self._label,
             "category": self.settings.category_label,
-            "pct": _format_percent,
+            "rate": self._rate,
+            "figures_of": self._figures_of,
             "title_of": self.site.title_of,
             "short_title_of": self.site.short_title_of,
             "person": _format_person,
@@ -295,8 +298,15 @@ class _Renderer:
             "common": self._common,
             "facts": self._render_facts,
             "scorecard": self._render_scorecard,
-            "tally_head": self._render_tally_head,
-            "tally_row": self._render_tally_row,
+            "figures_head": self._render_figures_head,
+            "figures_row": self._render_figures_row,
+            "figures_total": self._render_figures_total,
+            "rect_status_table": self._render_rect_status_table,
+            "outcomes_table": self._render_outcomes_table,
+            "outcome_facts": self._outcome_facts,
+            "priority_table": self._render_priority_table,
+            "counting_note": self._render_counting_note,
+            "anchor": _anchor,
             "findings_table": self._render_findings_table,
             "rectifications_table": self._render_rectifications_table,
             "open_items_table": self._render_open_items_table,
@@ -304,7 +314,7 @@ class _Renderer:
             "notices_table": self._render_notices_table,
             "units_table": self._render_units_table,
             "referenced_by": self._render_referenced_by,
-            "status_chart": self._status_chart,
+            "state_chart": self._state_chart,
             "completion_chart": self._completion_chart,
             "matrix_chart": matrix_chart,
             "page_link": self._page_link,
@@ -324,7 +334,7 @@ class _Renderer:
         context = {
             "year": year,
             "findings_this_year": len(this_year),
-            "tally": self._site_tally(),
+            "figures": self._site_figures(),
             "notices": site.of_kind("notice")[:LATEST_NOTICES],
         }
         meta = {"title": self.settings.site_name, "search": {"exclude": True}}
@@ -338,11 +348,11 @@ class _Renderer:
         )
         years = self.all_years()
         context = {
-            "tally": self._site_tally(),
-            "statuses": STATUSES,
+            "figures": self._site_figures(),
+            "priority": site.priority(site.of_kind("finding")),
             "overdue": overdue,
-            "units": [(u, self._tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
-            "teams": [(t, self._tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
+            "units": [(u, self._figures_of(u)) for u in _by_title(site, site.of_kind("unit"))],
+            "teams": [(t, self._figures_of(t)) for t in _by_title(site, site.of_kind("team"))],
             "years": [(y, self._findings_of(year=y)[1]) for y in years],
             "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
@@ -378,14 +388,20 @@ class _Renderer:
             for year in self.all_years()
         ]
         meta = {"title": self.labels("years"), "search": {"exclude": True}}
-        return self._page("years.md.j2", YEARS_PATH, meta, {"rows": rows})
+        context = {
+            "rows": rows,
+            "figures": self._site_figures(),
+            "meetings": sum(meetings for _, _, meetings, _ in rows),
+            "completed": sum(completed for *_, completed in rows),
+        }
+        return self._page("years.md.j2", YEARS_PATH, meta, context)
 
     def year(self, year: int) -> Page:
         site = self.site
-        findings, tally = self._findings_of(year=year)
+        findings, figures = self._findings_of(year=year)
         context = {
             "year": year,
-            "tally": tally,
+            "figures": figures,
             "findings": findings,
             "meetings": site.of_year("meeting", year),
             "completed": site.of_year("rectification", year),
@@ -396,18 +412,18 @@ class _Renderer:
 
     def categories(self) -> Page:
         rows = [(c, self._findings_of(category=c)[1]) for c in self.settings.categories]
+        context = {"rows": rows, "figures": self._site_figures()}
         meta = {"title": self.labels("categories"), "search": {"exclude": True}}
-        return self._page("categories.md.j2", CATEGORIES_PATH, meta, {"rows": rows})
+        return self._page("categories.md.j2", CATEGORIES_PATH, meta, context)
 
     def category(self, category: str) -> Page:
         site = self.site
-        findings = self._findings_of(category=category)[0]
-        rects = site.rectifications_for(findings)
+        findings, figures = self._findings_of(category=category)
         context = {
             "category_id": category,
-            "tally": site.tally(findings, rects),
+            "figures": figures,
             "findings": findings,
-            "open": site.open_items(rects),
+            "open": site.open_items(site.rectifications_for(findings)),
         }
         meta = {"title": self.settings.category_label(category), "search": {"exclude": True}}
         return self._page("category.md.j2", category_path(category), meta, context)
@@ -475,25 +491,27 @@ class _Renderer:
         years: list[int] = self._remember(self._figures, "years", self.site.years)
         return years
 
-    def _tally_of(self, record: Record) -> Tally:
+    def _figures_of(self, record: Record) -> Figures:
         """A team's or a unit's figures (the progress page and the team page show every unit's)."""
-        tally: Tally = self._remember(self._figures, ("tally", record.id), lambda: self.site.tally_of(record))
-        return tally
+        figures: Figures = self._remember(
+            self._figures, ("figures", record.id), lambda: self.site.figures_of(record)
+        )
+        return figures
 
-    def _site_tally(self) -> Tally:
-        tally: Tally = self._remember(self._figures, "tally", self.site.tally_of)
-        return tally
+    def _site_figures(self) -> Figures:
+        figures: Figures = self._remember(self._figures, "figures", self.site.figures_of)
+        return figures
 
     def _findings_of(
         self, year: int | None = None, category: str | None = None
-    ) -> tuple[list[Record], Tally]:
-        """The findings of a year or a category, and their tally."""
+    ) -> tuple[list[Record], Figures]:
+        """The findings of a year or a category, and their figures."""
 
-        def make() -> tuple[list[Record], Tally]:
+        def make() -> tuple[list[Record], Figures]:
             findings = self.site.findings_in(year=year, category=category)
-            return findings, self.site.tally_of_findings(findings)
+            return findings, self.site.figures(findings)
 
-        found: tuple[list[Record], Tally] = self._remember(self._figures, (year, category), make)
+        found: tuple[list[Record], Figures] = self._remember(self._figures, (year, category), make)
         return found
 
     @property
@@ -577,11 +595,17 @@ class _Renderer:
         ]
 
     def _finding_status(self, record: Record) -> Md:
-        """A finding's state: the status of each of its rectifications, or that none is planned yet."""
-        rects = self.site.rectifications_of(record)
-        if not rects:
-            return escape_text(self.labels("no_rectification"))
-        return Md(" / ".join(self._status(r) for r in rects))
+        """A finding's state (see `figures.FindingState`), and whether it is overdue."""
+        state = self.site.state_of(record)
+        name = self.labels(f"state_{state.state}")
+        detail = "closed" if state.closed else "no_rectification" if state.no_rectification else None
+        if detail is not None:
+            name = self.labels("state_detail", state=name, detail=self.labels(f"state_{detail}"))
+        text = escape_text(name)
+        if state.overdue:
+            overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
+            return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
+        return Md(text)
 
     # -- lists and tables, made in Python ------------------------------------------------------
     # They were Jinja macros; these few shapes repeat on nearly every page, and building them here
@@ -598,46 +622,146 @@ class _Renderer:
                 lines.append(f"{lead}{_cell(value)}\n")
         return Md("".join(lines))
 
-    def _render_scorecard(self, tally: Tally) -> Md:
-        """The headline figures of a tally as a one-row table."""
+    @jinja2.pass_context
+    def _render_scorecard(self, context: Any, figures: Figures) -> Md:
+        """A set of findings' figures: the completion rate, the problems by state with those overdue
+        beside them, the rectifications as a second view, and where the counting is explained."""
         t = self.labels
-        if tally.overdue:
-            longest: Any = t("days", days=tally.longest_overdue)
-        else:
-            longest = "—"
-        median = tally.median_days_to_complete
-        # As the template's `| round | int` did: Python's round, to even.
-        typical: Any = "—" if median is None else t("days", days=int(round(median, 0)))
-        cells = (
-            tally.findings,
-            tally.rectifications,
-            tally.done,
-            _format_percent(tally.completion_rate),
-            _format_percent(tally.verified_rate),
-            tally.overdue,
-            longest,
-            typical,
-        )
-        head = self._head("scorecard", _SCORECARD_HEAD)
-        row = "| " + " | ".join(_cell(c) for c in cells) + " |\n"
-        return Md(f"<div data-search-exclude markdown>\n\n{head}{row}\n</div>\n\n")
+        headline = escape_text(t("headline_rate", rate=self._rate(figures.rate)))
+        lines = [f"**{headline}** {escape_text(t('headline_rate_of'))}\n\n", self._state_table(figures), "\n"]
+        facts = []
+        if figures.overdue:
+            facts.append(t("longest_overdue_line", days=figures.longest_overdue))
+        median = figures.median_days_to_complete
+        if median is not None:
+            # Python's round, to even, as the template's `| round | int` did.
+            facts.append(t("median_line", days=int(round(median, 0))))
+        rects = figures.rectifications
+        facts.append(t("rect_line", total=rects.rectifications, done=rects.done, overdue=rects.overdue))
+        lines.append("".join(f"{escape_text(fact)}  \n" for fact in facts))
+        lines.append(self._render_counting_note(context) + "\n\n")
+        return Md("".join(lines))
 
-    def _render_tally_head(self, first: str) -> Md:
-        """The head of a table of tallies whose first column is `first`, without the last line break."""
-        return Md(self._head(f"tally-{first}", (first, *_TALLY_HEAD)).rstrip("\n"))
+    def _state_table(self, figures: Figures) -> str:
+        """Problems by state, the sub-counts beside their state, those overdue beside, and the total."""
+        t = self.labels
+        notes = {
+            "completed": t("of_which_closed", count=figures.closed),
+            "not-started": t("of_which_no_rectification", count=figures.no_rectification),
+        }
+        head = self._head("states", ("state", "problems", "of_which", "of_which_overdue"))
+        rows = [
+            f"| {escape_text(t(f'state_{s}'))} | {figures.by_state[s]} | {escape_text(notes.get(s, ''))}"
+            f" | {figures.overdue_by_state[s]} |\n"
+            for s in STATES
+        ]
+        total = f"| **{escape_text(t('total'))}** | **{figures.problems}** |  | **{figures.overdue}** |\n"
+        return f"<div data-search-exclude markdown>\n\n{head}{''.join(rows)}{total}\n</div>\n"
 
-    def _render_tally_row(self, subject: Any, tally: Tally) -> Md:
-        """One row of a table of tallies, without a line break: the caller's line ends it."""
-        cells = (
-            subject,
-            tally.findings,
-            tally.rectifications,
-            tally.done,
-            _format_percent(tally.completion_rate),
-            _format_percent(tally.verified_rate),
-            tally.overdue,
+    @jinja2.pass_context
+    def _render_counting_note(self, context: Any) -> Md:
+        """One line: how the figures are counted, with a link to the progress page's explanation."""
+        page = context["page_path"]
+        href = ("" if page == PROGRESS_PATH else relative(page, PROGRESS_PATH)) + "#" + COUNTING_ANCHOR
+        link = f"[{escape_text(self.labels('counting'))}]({href})"
+        return Md(
+            link.join(_escape_keeping_ends(part) for part in self.labels("figures_note").split("{link}"))
         )
-        return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
+
+    def _render_figures_head(self, first: str) -> Md:
+        """The head of a table of figures whose first column is `first`, without the last line break."""
+        return Md(self._head(f"figures-{first}", (first, *_FIGURES_HEAD)).rstrip("\n"))
+
+    def _render_figures_row(self, subject: Any, figures: Figures) -> Md:
+        """One row of a table of figures, without a line break: the caller's line ends it."""
+        return Md("| " + " | ".join(_cell(c) for c in (subject, *self._figures_cells(figures))) + " |")
+
+    def _render_figures_total(self, figures: Figures) -> Md:
+        """A table of figures' total row, in bold: the whole its rows add up to."""
+        cells = (self.labels("total"), *self._figures_cells(figures))
+        return Md("| " + " | ".join(f"**{_cell(c)}**" for c in cells) + " |")
+
+    def _figures_cells(self, figures: Figures) -> tuple[Any, ...]:
+        return (
+            figures.problems,
+            figures.completed,
+            figures.continuing,
+            figures.unfinished,
+            self._rate(figures.rate),
+            figures.overdue,
+        )
+
+    def _render_rect_status_table(self, figures: Figures) -> Md:
+        """The second view: rectifications by status, those overdue beside, the total and the rate."""
+        t = self.labels
+        rects = figures.rectifications
+        head = self._head("rect-statuses", ("status", "rectifications", "of_which_overdue"))
+        rows = [
+            f"| {escape_text(t(f'status_{s}'))} | {rects.by_status[s]} | {rects.overdue_by_status[s]} |\n"
+            for s in RECT_STATUSES
+        ]
+        total = f"| **{escape_text(t('total'))}** | **{rects.rectifications}** | **{rects.overdue}** |\n"
+        rate = escape_text(t("rectifications_done_rate", rate=self._rate(rects.rate)))
+        table = f"<div data-search-exclude markdown>\n\n{head}{''.join(rows)}{total}\n</div>\n"
+        return Md(f"{table}\n{rate}\n\n")
+
+    def _render_outcomes_table(self, figures: Figures) -> Md:
+        """The outcomes summed: people dealt with by measure and in all, rules, amounts."""
+        t = self.labels
+        outcomes = figures.outcomes
+        if not outcomes.any:
+            return Md(f"{escape_text(t('no_outcomes'))}\n\n")
+        cells: list[tuple[str, Any]] = [(f"outcome_{name}", outcomes.people[name]) for name in PEOPLE]
+        cells.append(("outcome_people_total", outcomes.people_total))
+        cells.append(("outcome_rules", outcomes.rules))
+        cells += [(f"outcome_{name}", self._amount(value)) for name, value in outcomes.amounts.items()]
+        head = self._head("outcomes", ("outcome", "figure"))
+        rows = "".join(f"| {escape_text(t(key))} | {_cell(value)} |\n" for key, value in cells)
+        return Md(f"<div data-search-exclude markdown>\n\n{head}{rows}\n</div>\n\n")
+
+    def _outcome_facts(self, outcomes: Any) -> list[tuple[str, Any]]:
+        """A record's own outcomes, as facts: only those it states and that are not zero."""
+        if outcomes is None:
+            return []
+        people = outcomes.people
+        items: list[tuple[str, Any]] = [
+            (f"outcome_{name}", getattr(people, name)) for name in PEOPLE if people and getattr(people, name)
+        ]
+        if outcomes.rules:
+            items.append(("outcome_rules", outcomes.rules))
+        for name in AMOUNTS:
+            value = getattr(outcomes, name)
+            if value is not None:
+                items.append((f"outcome_{name}", self._amount(value)))
+        return items
+
+    def _amount(self, value: Any) -> str:
+        """An amount (held in units of 10,000 yuan) in the site's words, exactly."""
+        return self.labels("amount", amount=amount_text(value, self._amount_unit))
+
+    @functools.cached_property
+    def _amount_unit(self) -> int:
+        text = self.labels("amount_unit")
+        if not text.isdigit() or int(text) not in (1, 10000):
+            raise BuildError(
+                f"labels.yml: amount_unit: {text!r} is not 1 or 10000: give the yuan in one unit of"
+                " `amount` (1 to show yuan, 10000 to show amounts in units of 10,000 yuan, as written)"
+            )
+        return int(text)
+
+    def _rate(self, rate: Rate) -> str:
+        """A rate with its numerator and denominator, "12 / 21 · 57.1%"; "—" with nothing to divide by."""
+        if not rate.denominator:
+            return "—"
+        return self.labels(
+            "rate_of", numerator=rate.numerator, denominator=rate.denominator, percent=rate.percent
+        )
+
+    @jinja2.pass_context
+    def _render_priority_table(self, context: Any, findings: list[Record]) -> Md:
+        if not findings:
+            return Md(f"{escape_text(self.labels('priority_none'))}\n\n")
+        return self._table(context, "priority", findings, _PRIORITY_HEAD, self._priority_row)
 
     @jinja2.pass_context
     def _render_findings_table(self, context: Any, records: list[Record]) -> Md:
@@ -715,6 +839,21 @@ class _Renderer:
             f" | {_cell(f.model.found_on)} | {category} | {self._finding_status(f)} |\n"
         )
 
+    def _priority_row(self, prefix: str, f: Record) -> str:
+        link = self._link_from
+        state = self.site.state_of(f)
+        overdue = self.labels("days_overdue", days=state.days_overdue) if state.overdue else ""
+        high = f.model.severity == "high"
+        # Both reasons in one phrase of the site's language: a bare "; " reads wrong in Chinese.
+        why = self.labels("priority_overdue_high", overdue=overdue) if overdue and high else overdue
+        why = why or (self.labels("priority_high") if high else "")
+        severity = escape_text(self._label("severity", f.model.severity))
+        state_text = escape_text(self.labels(f"state_{state.state}"))
+        return (
+            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {escape_text(why)} | {_cell(state.deadline) or '—'}"
+            f" | {state_text} | {link(prefix, self.site.unit_of(f))} | {severity} |\n"
+        )
+
     def _rectification_row(self, prefix: str, x: Record) -> str:
         link = self._link_from
         deadline = _cell(self.site.rect[x.id].effective_deadline)
@@ -763,23 +902,23 @@ class _Renderer:
         href = relative(context["page_path"], path)
         return Md(f"[{escape_text(text)}]({href})")
 
-    def _status_chart(self, chart_id: str, tally: Tally) -> Md:
+    def _state_chart(self, chart_id: str, figures: Figures) -> Md:
         bars = [
-            Bar(self.labels(f"status_{s}"), tally.by_status[s], str(tally.by_status[s]), _STATUS_TONES[s])
-            for s in STATUSES
+            Bar(self.labels(f"state_{s}"), figures.by_state[s], str(figures.by_state[s]), _STATE_TONES[s])
+            for s in STATES
         ]
-        bars.append(Bar(self.labels("status_overdue"), tally.overdue, str(tally.overdue), "bad"))
-        return bar_chart(chart_id, self.labels("by_status"), bars)
+        return bar_chart(chart_id, self.labels("by_state"), bars)
 
-    def _completion_chart(self, chart_id: str, title: str, rows: list[tuple[Any, Tally]]) -> Md:
+    def _completion_chart(self, chart_id: str, title: str, rows: list[tuple[Any, Figures]]) -> Md:
         bars = []
-        for subject, tally in rows:
-            rate = tally.completion_rate
-            if rate is None:
+        for subject, figures in rows:
+            rate = figures.rate
+            if rate.value is None:
                 continue
             label = self.site.short_title_of(subject) if isinstance(subject, Record) else str(subject)
-            text = f"{_format_percent(rate)} ({tally.done}/{tally.rectifications - tally.by_status['long-term']})"
-            bars.append(Bar(label, rate, text, "good" if rate >= 1 else "neutral"))
+            text = f"{rate.percent} ({rate.numerator}/{rate.denominator})"
+            tone = "good" if rate.numerator == rate.denominator else "neutral"
+            bars.append(Bar(label, float(rate.value), text, tone))
         return bar_chart(chart_id, title, bars, maximum=1.0) if bars else Md("")
 
     def _timeline(self, record: Record) -> list[tuple[dt.date, str, Any]]:
@@ -803,38 +942,41 @@ class _Renderer:
 
 
 # The columns of each table, as label keys.
-_FINDINGS_HEAD = ("id", "title", "unit", "found_on", "category", "status")
+_FINDINGS_HEAD = ("id", "title", "unit", "found_on", "category", "state")
 _RECTIFICATIONS_HEAD = ("id", "title", "owner", "opened_on", "status", "deadline")
 _OPEN_ITEMS_HEAD = ("id", "title", "owner", "status", "deadline")
 _MEETINGS_HEAD = ("id", "title", "date", "kind", "organizer")
 _NOTICES_HEAD = ("id", "title", "date", "kind")
 _UNITS_HEAD = ("id", "name", "parent", "team")
-_SCORECARD_HEAD = (
-    "findings",
-    "rectifications",
-    "completed_and_verified",
+# Why a problem is listed and by when come next to its title: on a phone the rest scrolls away.
+_PRIORITY_HEAD = ("id", "title", "priority_why", "effective_deadline", "state", "unit", "severity")
+_FIGURES_HEAD = (
+    "problems",
+    "state_completed",
+    "state_continuing",
+    "state_unfinished",
     "completion_rate",
-    "verified_rate",
-    "overdue_count",
-    "longest_overdue",
-    "median_days",
-)
-_TALLY_HEAD = (
-    "findings",
-    "rectifications",
-    "completed_and_verified",
-    "completion_rate",
-    "verified_rate",
-    "overdue_count",
+    "problems_overdue",
 )
 
-_STATUS_TONES = {
-    "planned": "muted",
-    "in-progress": "warn",
+_STATE_TONES = {
     "completed": "good",
-    "verified": "done",
-    "long-term": "neutral",
+    "continuing": "neutral",
+    "in-progress": "warn",
+    "not-started": "muted",
 }
+
+
+def _escape_keeping_ends(text: str) -> str:
+    """Text escaped for Markdown, keeping a space at either end (where a link goes beside it)."""
+    if not text.strip():
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + escape_text(text) + (" " if text[-1].isspace() else "")
+
+
+def _anchor(name: str) -> Md:
+    """A heading's fixed id (`## Title {#name}`), the same in every language, for links to it."""
+    return Md(f"{{#{name}}}") if name.replace("-", "").isalnum() else Md("")
 
 
 def _day(moment: dt.datetime | None) -> str:
@@ -859,10 +1001,6 @@ def _template_place(error: BaseException, template: str) -> str:
 
 def _by_title(site: Site, records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (site.title_of(r).casefold(), r.id))
-
-
-def _format_percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.0f}%"
 
 
 def _format_person(person: Any) -> str:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -143,6 +144,83 @@ Date = Annotated[
 Count = Annotated[int, Field(ge=0)]
 Visibility = Literal["public", "internal"]
 
+# Amounts are in units of 10,000 yuan, as notices state them, to the fen at most (6 decimal places)
+# and below a billion such units: at most 15 significant digits, which a YAML float keeps exactly.
+AMOUNT_PLACES = 6
+AMOUNT_LIMIT = 10**9
+
+
+def _parse_amount(value: Any) -> Any:
+    """An amount as an exact Decimal: YAML reads 12.5 as a float, whose shortest form is what was typed."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise PydanticCustomError(
+            "amount_type",
+            "expected an amount in units of 10,000 yuan, such as 12.5, got {got}{fix}",
+            {"got": _describe(value), "fix": _amount_fix(value)},
+        )
+    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not amount.is_finite():
+        raise PydanticCustomError(
+            "amount_finite", "expected an amount, such as 12.5, got {got}", {"got": value}
+        )
+    if amount < 0:
+        raise PydanticCustomError("amount_negative", "must be 0 or more, got {got}", {"got": _plain(amount)})
+    if amount >= AMOUNT_LIMIT:
+        raise PydanticCustomError(
+            "amount_large",
+            "must be less than {limit} (the amount is in units of 10,000 yuan), got {got}",
+            {"limit": AMOUNT_LIMIT, "got": _plain(amount)},
+        )
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -AMOUNT_PLACES:
+        raise PydanticCustomError(
+            "amount_places",
+            "give at most {places} decimal places (the amount is in units of 10,000 yuan: 0.000001 is"
+            " one fen), got {got}",
+            {"places": AMOUNT_PLACES, "got": _plain(amount)},
+        )
+    return amount
+
+
+def _plain(amount: Decimal) -> str:
+    return f"{amount:f}"
+
+
+def _amount_fix(value: Any) -> str:
+    """How to mend text that holds an amount, or ''."""
+    if not isinstance(value, str):
+        return ""
+    plain = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", plain):
+        return f": write {plain} without quotes, commas or other characters"
+    # A number with its unit, as staff copy it from a notice: 10,000 yuan (wan yuan, wan) or yuan.
+    with_unit = _AMOUNT_WITH_UNIT.fullmatch(plain)
+    if with_unit is None:
+        return ": write the number alone, in units of 10,000 yuan"
+    number, unit = with_unit["number"], with_unit["unit"]
+    if unit != _YUAN:
+        return f": write {number} without the unit (amounts are in units of 10,000 yuan)"
+    yuan = Decimal(number)
+    return f": write {_plain((yuan / 10000).normalize())} ({yuan:,f} yuan in units of 10,000 yuan)"
+
+
+# The units an amount may be typed with: wan yuan (10,000 yuan), wan, yuan.
+_YUAN = "\u5143"
+_AMOUNT_WITH_UNIT = re.compile(r"(?P<number>[0-9]+(\.[0-9]+)?)\s*(?P<unit>\u4e07\u5143|\u4e07|\u5143)")
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_parse_amount),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "minimum": 0,
+            "exclusiveMaximum": AMOUNT_LIMIT,
+        }
+    ),
+]
+
 
 def _empty(factory: type[list[Any]] | type[dict[str, Any]]) -> Any:
     """A fresh empty list or mapping as a field's default.
@@ -230,6 +308,40 @@ class Meeting(Common):
     reports: list[Report] = _empty(list)
 
 
+def _people(description: str) -> Any:
+    return Field(default=0, ge=0, description=f"People {description}.")
+
+
+class People(Strict):
+    """People dealt with, by kind of measure: each a number of people."""
+
+    disciplinary_sanctions: int = _people("given party discipline or government sanctions")
+    organizational_measures: int = _people("given organizational measures")
+    admonitions: int = _people("admonished")
+    referrals: int = _people("referred to the commission for investigation, or transferred")
+    criticism_and_education: int = _people("given criticism and education")
+    ordered_self_criticism: int = _people("ordered to make a written self-criticism")
+    reminder_talks: int = _people("given a reminder talk")
+
+
+class Outcomes(Strict):
+    """What the work led to, as notices report it: people dealt with, rules made or revised, money."""
+
+    people: People | None = None
+    rules: int = Field(default=0, ge=0, description="Rules and systems made or revised.")
+    funds_recovered: Amount | None = Field(
+        default=None, description="Funds recovered or returned, in units of 10,000 yuan."
+    )
+    losses_recovered: Amount | None = Field(
+        default=None, description="Economic losses recovered or saved, in units of 10,000 yuan."
+    )
+
+
+# The kinds of measure and the amounts, in the order notices list them.
+PEOPLE = tuple(People.model_fields)
+AMOUNTS = ("funds_recovered", "losses_recovered")
+
+
 Source = Literal[
     "daily-supervision",
     "reporting-meeting",
@@ -255,6 +367,7 @@ class Finding(Common):
     severity: Severity = "medium"
     description: Markdown
     internal_notes: Annotated[Markdown | None, INTERNAL] = None
+    outcomes: Outcomes | None = None
 
 
 MeasureStatus = Literal["planned", "in-progress", "done"]
@@ -307,6 +420,7 @@ class Rectification(Common):
     deadline_changes: list[DeadlineChange] = _empty(list)
     completed_on: Date | None = None
     verification: Verification | None = None
+    outcomes: Outcomes | None = None
 
 
 NoticeKind = Literal["announcement", "progress-report", "exposure", "meeting-report"]

@@ -23,6 +23,9 @@ from .settings import Settings, read_config
 
 HOME_PATH = "index.md"
 PROGRESS_PATH = "progress/index.md"
+# Fixed ids of the progress page's sections (the same in every language), for links from other pages.
+COUNTING_ANCHOR = "counting"
+PRIORITY_ANCHOR = "priority"
 YEARS_PATH = "years/index.md"
 CATEGORIES_PATH = "categories/index.md"
 CHANGES_PATH = "changes/index.md"

@@ -74,8 +74,8 @@ def test_progress_page_has_its_charts(page: Any, sites: dict[str, str]) -> None:
     page.goto(sites["public"] + "progress/")
     charts = page.eval_on_selector_all("article svg", CHARTS)
     assert charts, "no chart on the progress page"
-    status = [chart["name"] for chart in charts if chart["name"].startswith("Rectifications by status")]
-    assert status and "Overdue: 1" in status[0], [chart["name"] for chart in charts]
+    states = [chart["name"] for chart in charts if chart["name"].startswith("Problems by state")]
+    assert states and "In progress: 3" in states[0], [chart["name"] for chart in charts]
 
 
 @pytest.mark.parametrize("path", ["", "findings/F-2022-003/"])
@@ -96,7 +96,7 @@ def test_open_search_with_results_is_accessible(page: Any, sites: dict[str, str]
     [
         ("rectifications/", "R-2025-002", "Overdue (58 days overdue)"),
         ("findings/", "F-2025-002", "Overdue (58 days overdue)"),
-        ("findings/", "F-2022-001", "Verified (closed)"),
+        ("findings/", "F-2022-001", "Completed (verified and closed)"),
         ("progress/", "R-2025-002", "58 days overdue"),
     ],
 )

@@ -25,6 +25,7 @@ from generator.export import (
     downloads,
 )
 from generator.outputs import Page
+from generator.schema import PEOPLE
 from generator.urls import SiteUrls
 from generator.words import Labels
 from generator.write import write_tree
@@ -38,20 +39,33 @@ INTERNAL_COLUMNS = {
     "visibility",
 }
 
+# A team's or a unit's figures (by problem, the rectifications, the outcomes summed), and a finding's
+# or a rectification's own outcomes.
+FIGURES = (
+    "findings_total,findings_completed,findings_closed,findings_continuing,findings_in_progress,"
+    "findings_not_started,findings_no_rectification,findings_overdue,completion_rate,rectifications_total,"
+    "rectifications_done,rectifications_overdue,people_disciplinary_sanctions,people_organizational_measures,"
+    "people_admonitions,people_referrals,people_criticism_and_education,people_ordered_self_criticism,"
+    "people_reminder_talks,people_total,rules,funds_recovered,losses_recovered"
+)
+OUTCOMES = (
+    "people_disciplinary_sanctions,people_organizational_measures,people_admonitions,people_referrals,"
+    "people_criticism_and_education,people_ordered_self_criticism,people_reminder_talks,rules,"
+    "funds_recovered,losses_recovered"
+)
 HEADERS = {
-    "data/teams.csv": "id,name,short_name,stationed_at,description,findings_total,rectifications_total,"
-    "rectifications_done,rectifications_overdue,tags,former_ids,url",
-    "data/units.csv": "id,name,parent,team,team_name,top_leader_title,description,findings_total,"
-    "rectifications_total,rectifications_done,rectifications_overdue,tags,former_ids,url",
+    "data/teams.csv": f"id,name,short_name,stationed_at,description,{FIGURES},tags,former_ids,url",
+    "data/units.csv": f"id,name,parent,team,team_name,top_leader_title,description,{FIGURES},tags,former_ids,url",
     "data/meetings.csv": "id,title,date,kind,organizer,organizer_name,location,attendees,summary,reports,"
     "findings,tags,former_ids,url",
     "data/reports.csv": "meeting,meeting_title,meeting_date,position,unit,unit_name,reporter_title,statement,"
     "comments,satisfied,basically_satisfied,dissatisfied,url",
     "data/findings.csv": "id,title,unit,unit_name,team,team_name,found_on,source,meeting,category,"
-    "category_label,severity,description,rectifications,tags,former_ids,url",
+    f"category_label,severity,description,rectifications,state,closed,no_rectification,overdue,days_overdue,"
+    f"{OUTCOMES},tags,former_ids,url",
     "data/rectifications.csv": "id,title,findings,owner,owner_name,team,team_name,responsible_title,opened_on,"
     "deadline,effective_deadline,status,overdue,days_overdue,measures_done,measures_total,completed_on,"
-    "verified_by,verified_on,tags,former_ids,url",
+    f"verified_by,verified_on,{OUTCOMES},tags,former_ids,url",
     "data/notices.csv": "id,title,date,kind,issuer,issuer_name,related,body,tags,former_ids,url",
 }
 
@@ -105,6 +119,18 @@ def test_public_headers_are_exactly_the_documented_columns(public: dict[str, str
 def test_internal_build_adds_the_internal_columns(internal: dict[str, str]) -> None:
     headers = {path: _header(text) for path, text in internal.items() if path.endswith(".csv")}
     assert headers["data/findings.csv"][12:15] == ["description", "internal_notes", "rectifications"]
+    unit = _row(internal["data/units.csv"], "id", "U-MOAA-02")
+    # The internal site has the case of F-2022-003 (no rectification): not started, and its outcomes.
+    assert (unit["findings_total"], unit["findings_not_started"], unit["findings_no_rectification"]) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert (unit["completion_rate"], unit["people_disciplinary_sanctions"], unit["funds_recovered"]) == (
+        "0.0",
+        "1",
+        "8.6",
+    )
     assert "responsible_name" in headers["data/rectifications.csv"]
     assert "top_leader_name" in headers["data/units.csv"]
     assert "reporter_name" in headers["data/reports.csv"]
@@ -135,6 +161,12 @@ def test_a_rectification_row(public: dict[str, str]) -> None:
         "completed_on": "2022-06-20",
         "verified_by": "T-GO",
         "verified_on": "2022-07-15",
+        # Its own outcomes: two reminder talks and two rules; the others zero, the amounts not stated.
+        **{f"people_{name}": "0" for name in PEOPLE},
+        "people_reminder_talks": "2",
+        "rules": "2",
+        "funds_recovered": "",
+        "losses_recovered": "",
         "tags": "",
         "former_ids": "",
         "url": "rectifications/R-2022-001/",
@@ -169,7 +201,65 @@ def test_a_finding_row(public: dict[str, str]) -> None:
         "The centre's rules on dispatch, fuel cards and vehicle use exist on paper, but\n"
     )
     assert row["rectifications"] == "R-2022-001"
+    assert (row["state"], row["closed"], row["no_rectification"]) == ("completed", "true", "false")
+    assert (row["overdue"], row["days_overdue"]) == ("false", "0")
+    assert all(row[name] == "" for name in OUTCOMES.split(",")), "no outcomes stated: blank, not zero"
     assert row["url"] == "findings/F-2022-001/"
+
+
+def test_an_overdue_finding_row(public: dict[str, str]) -> None:
+    row = _row(public["data/findings.csv"], "id", "F-2025-002")
+    assert (row["state"], row["closed"], row["overdue"], row["days_overdue"]) == (
+        "in-progress",
+        "false",
+        "true",
+        "58",
+    )
+
+
+def test_a_unit_row_counts_its_problems_and_sums_its_outcomes(public: dict[str, str]) -> None:
+    """U-MOAA-07 has one problem (F-2025-002), in progress and overdue; its rectification R-2025-002
+    states one person given criticism and education, one rule, 0.2 recovered and 3.75 saved."""
+    row = _row(public["data/units.csv"], "id", "U-MOAA-07")
+    figures = {name: row[name] for name in FIGURES.split(",")}
+    assert figures == {
+        "findings_total": "1",
+        "findings_completed": "0",
+        "findings_closed": "0",
+        "findings_continuing": "0",
+        "findings_in_progress": "1",
+        "findings_not_started": "0",
+        "findings_no_rectification": "0",
+        "findings_overdue": "1",
+        "completion_rate": "0.0",
+        "rectifications_total": "1",
+        "rectifications_done": "0",
+        "rectifications_overdue": "1",
+        **{f"people_{name}": "0" for name in PEOPLE},
+        "people_criticism_and_education": "1",
+        "people_total": "1",
+        "rules": "1",
+        "funds_recovered": "0.2",
+        "losses_recovered": "3.75",
+    }
+
+
+def test_a_team_row_sums_amounts_exactly(public: dict[str, str]) -> None:
+    """T-GO: 0.1 (R-2022-006) and 0.2 (R-2025-002), which floats would add to 0.30000000000000004."""
+    row = _row(public["data/teams.csv"], "id", "T-GO")
+    assert (row["funds_recovered"], row["losses_recovered"], row["rules"]) == ("0.3", "3.75", "4")
+    assert (row["findings_total"], row["findings_completed"], row["completion_rate"]) == ("6", "4", "66.7")
+    document = json.loads(public[JSON_PATH])
+    team = next(t for t in document["records"]["team"] if t["id"] == "T-GO")
+    # Amounts are exact decimals, as text: a JSON number would be read as a float.
+    assert (team["derived"]["funds_recovered"], team["derived"]["completion_rate"]) == ("0.3", "66.7")
+    rect = next(r for r in document["records"]["rectification"] if r["id"] == "R-2025-002")
+    assert rect["outcomes"] == {
+        "people": {name: int(name == "criticism_and_education") for name in PEOPLE},
+        "rules": 1,
+        "funds_recovered": "0.2",
+        "losses_recovered": "3.75",
+    }
 
 
 def test_reports_have_one_row_per_report_with_the_assessment(public: dict[str, str]) -> None:

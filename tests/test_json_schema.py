@@ -62,11 +62,15 @@ SCHEMA_CASES = {
     "fullwidth_choice": "enum",
     "fullwidth_id": "pattern",
     "date_trailing_newline": "format",  # where formats are asserted: a pattern's $ lets "\n" through
+    "bad_outcome_counts": "type",
+    "bad_amounts": "minimum",
+    "amount_with_unit": "type",  # text, not a number
 }
 
 # Cases only the validator can catch, and why.
 NOT_SCHEMA_CASES = {
     "alias_bomb": "YAML text: anchors and aliases are gone once parsed",
+    "amount_decimal_places": "decimal places of a number (multipleOf: 0.000001 fails on binary floats)",
     "bad_id": "the file name is the id; a schema sees the data only",
     "bad_id_leading_dash": "the file name is the id",
     "completed_before_opened": "order of two dates",

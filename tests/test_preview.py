@@ -111,7 +111,7 @@ def _edit(rng: random.Random, project: Project, in_git: bool = True) -> str:
     path = rng.choice(_records(content))
     data = _load(path)
     kind = path.relative_to(content).parts[0]
-    choice = rng.randrange(9)
+    choice = rng.randrange(10)
     if choice == 0:
         for key in ("title", "name"):
             if key in data:
@@ -149,6 +149,10 @@ def _edit(rng: random.Random, project: Project, in_git: bool = True) -> str:
         data["findings"] = [rng.choice(_ids_of(content, "findings")), *data["findings"]]
     elif choice == 8 and kind == "findings":
         data["found_on"] = f"{rng.choice([2022, 2023, 2024])}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}"
+    elif choice == 9 and kind == "findings":  # the priority list follows severity
+        data["severity"] = "high" if data.get("severity") != "high" else "low"
+    elif choice == 9 and kind in ("rectifications", "findings"):  # the outcomes summed
+        data["outcomes"] = {"rules": rng.randrange(3), "funds_recovered": rng.choice([0.1, 0.2, 1.25])}
     else:
         data["tags"] = [f"tag{rng.randrange(5)}"]
     _save(path, data)

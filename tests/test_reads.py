@@ -23,9 +23,16 @@ def test_a_site_that_is_not_tracked_runs_its_queries_unwrapped(sites: tuple[Site
     """Free without a preview: the declarations leave the functions as they are, and nothing is read."""
     plain, _ = sites
     declared = [name for name, query in vars(Site).items() if hasattr(query, "__reads__")]
-    assert {"get", "referrers", "title_of", "of_kind", "history_of", "recent_changes", "years"} <= set(
-        declared
-    )
+    assert {
+        "get",
+        "referrers",
+        "title_of",
+        "of_kind",
+        "history_of",
+        "recent_changes",
+        "years",
+        "state_of",
+    } <= set(declared)
     for name in declared:
         assert getattr(type(plain), name) is vars(Site)[name], name
     with collecting() as seen:
@@ -51,6 +58,18 @@ def test_a_tracked_site_reports_each_querys_keys(sites: tuple[Site, Site]) -> No
         site.of_kind("notice")
         site.years()
     assert seen == {kind_key("notice"), ALL_KEY}
+
+
+def test_a_findings_state_reads_the_finding_and_what_names_it(sites: tuple[Site, Site]) -> None:
+    """A finding's state follows its rectifications: an edit of one changes the finding's relations."""
+    _, site = sites
+    finding = site.records["F-2022-001"]
+    with collecting() as seen:
+        site.state_of(finding)
+    assert seen == {finding.id, relations_key(finding.id)}
+    with collecting() as seen:
+        site.figures([finding])
+    assert {finding.id, relations_key(finding.id), "R-2022-001"} <= seen
 
 
 def test_a_query_calling_another_reports_both(sites: tuple[Site, Site]) -> None:
