@@ -86,7 +86,7 @@ def _row(site: Site, settings: Settings, t: Labels, number: int, finding: Record
         t(f"state_{state.state}"),
         overdue,
         "\n".join(r.id for r in rects),
-        each(lambda r: "; ".join(f"{n}. {m.text}" for n, m in enumerate(r.model.measures, start=1))),
+        each(lambda r: "\n".join(f"{n}. {m.text}" for n, m in enumerate(r.model.measures, start=1))),
         each(lambda r: site.title_of(owner) if (owner := site.owner_of(r)) else ""),
         each(lambda r: _person(r.model.responsible)),
         each(lambda r: r.model.deadline.isoformat()),

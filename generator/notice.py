@@ -10,7 +10,7 @@ scope and an as-of date; `markdown` and `docx` write it out.
 
 Every build makes the site-wide notice as of its as-of date (`Notices`, `SITE_NOTICE_PATH`), and one
 for every notice record with `generate: progress` in its front matter, whose body paragraphs are
-kept: those above a line `<!-- progress -->` come before the generated parts, those below it after
+kept: those above a line `{{ progress }}` come before the generated parts, those below it after
 (without that line, all before, in place of the generated background). `disclose notice` makes one
 for any scope from the command line.
 
@@ -42,7 +42,7 @@ from .urls import SITE_NOTICE_DOCX, SITE_NOTICE_PATH, notice_docx_path
 from .words import Labels
 
 # The line in a notice's body below which its own paragraphs follow the generated parts.
-SPLIT = "<!-- progress -->"
+SPLIT = "{{ progress }}"
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,11 @@ def test_index_table_scrolls_sideways_on_a_phone(phone: Any, site_url: str, path
         (
             # Its tables of figures are wider than the paper: all their columns must be printed.
             "progress/",
-            ["Median days from finding to completion: 157 days", "Total 15 1", "Total 15 8 3 4 8 / 15 · 53.3% 1"],
+            [
+                "Median days from finding to completion: 157 days",
+                "Total 15 1",
+                "Total 15 8 3 4 8 / 15 · 53.3% 1",
+            ],
         ),
     ],
 )
