@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,7 @@ def xlsx(table: list[list[str]], title: str, sheet: str, as_of: dt.date) -> byte
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     ws = book.active
@@ -147,7 +149,8 @@ def xlsx(table: list[list[str]], title: str, sheet: str, as_of: dt.date) -> byte
     props.created = props.modified = moment(as_of)
     props.title, props.creator, props.lastModifiedBy = title, "disclose", "disclose"
     out = io.BytesIO()
-    book.save(out)
+    # Not `book.save`: it sets the modified time from the clock.
+    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()
     return reproducible(out.getvalue(), as_of)
 
 
