@@ -209,6 +209,8 @@ def progress_notice(
         date=date(model.date if model is not None else as_of),
         as_of=as_of,
         figures=figures,
+        # Chinese sets its sentences one after the other; other languages put a space between them.
+        gap="" if settings.language == "zh" else " ",
         labels={key: t(key) for key in ("notice_measures", "notice_situation", "notice_found")},
     )
 

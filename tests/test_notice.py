@@ -133,6 +133,8 @@ def test_the_notice_has_the_official_shape(zh_site: Site, zh_settings: Settings)
     assert first.title == "1. 关于“‘两个责任’压力传导层层递减”问题的整改"
     assert first.measures[0].startswith("制定党支部全面从严治党主体责任清单")
     assert first.situation[0] == "已于2026年5月20日完成整改，经核查予以销号。"
+    # Chinese sentences follow one another without a space.
+    assert "**整改情况：**已于2026年5月20日完成整改，经核查予以销号。2026年2月26日，" in markdown(notice)
     # The supervision line with the hotline and mailbox of mkdocs.yml; the signature.
     assert (
         notice.supervision == "欢迎广大干部群众监督，监督电话：025-12345678，监督邮箱：jjz@example.gov.cn。"
