@@ -405,11 +405,12 @@ def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str
         for problem in aspect.problems:
             lines += [f"### {e(problem.title)}\n"]
             if problem.found:
-                lines += [f"{e(notice.labels['notice_found'])}{e(problem.found)}\n"]
+                lines += [f"{e(notice.labels['notice_found'])}{notice.gap}{e(problem.found)}\n"]
             if problem.measures:
                 lines += [f"**{e(notice.labels['notice_measures'])}**\n"]
                 lines += [*(f"{n}. {e(m)}" for n, m in enumerate(problem.measures, start=1)), ""]
-            lines += [f"**{e(notice.labels['notice_situation'])}**{e(notice.gap.join(problem.situation))}\n"]
+            situation = notice.gap.join(problem.situation)
+            lines += [f"**{e(notice.labels['notice_situation'])}**{notice.gap}{e(situation)}\n"]
     lines += [f"{e(notice.next_steps)}\n", f"{e(notice.supervision)}\n"]
     lines += [f"{e(p)}\n" for p in notice.after]
     lines += [
@@ -478,12 +479,14 @@ def docx(notice: ProgressNotice, settings: Settings) -> bytes:
         for problem in aspect.problems:
             document.add_paragraph(problem.title, style="Heading 2")
             if problem.found:
-                document.add_paragraph(notice.labels["notice_found"] + problem.found)
+                document.add_paragraph(notice.labels["notice_found"] + notice.gap + problem.found)
             if problem.measures:
                 document.add_paragraph(notice.labels["notice_measures"])
                 for n, measure in enumerate(problem.measures, start=1):
                     document.add_paragraph(f"{n}. {measure}")
-            document.add_paragraph(notice.labels["notice_situation"] + notice.gap.join(problem.situation))
+            document.add_paragraph(
+                notice.labels["notice_situation"] + notice.gap + notice.gap.join(problem.situation)
+            )
     for text in [notice.next_steps, notice.supervision, *notice.after]:
         document.add_paragraph(text)
     document.add_paragraph()

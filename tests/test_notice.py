@@ -317,6 +317,9 @@ def test_the_english_site_has_the_same_notice_in_english() -> None:
         if HAN.search(text) and not any(HAN.search(site.title_of(r)) for r in site.records.values())
     ]
     assert sum(len(a.problems) for a in notice.aspects) == notice.figures.problems
+    # English sentences and their labels are set apart by a space.
+    text = markdown(notice)
+    assert "**Progress:** " in text and "\nThe problem: " in text
 
 
 def test_the_public_notice_carries_nothing_internal(tmp_path: Path) -> None:
