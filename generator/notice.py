@@ -87,17 +87,19 @@ class Scope:
         )
 
     def findings(self, site: Site, as_of: dt.date) -> list[Record]:
-        """The problems the scope covers that were found by the as-of date, in the site's order."""
-        if self.team or self.unit:
-            owner = site.get(self.team or self.unit)
-            if owner is None or owner.kind != ("team" if self.team else "unit"):
-                raise UsageError(
-                    f"--scope: no {'team' if self.team else 'unit'} {self.team or self.unit!r} in this"
-                    " build's records: give the id of one (see `disclose stats`)"
-                )
-            found = site.findings_of(owner)
-        else:
-            found = site.of_kind("finding")
+        """The problems the scope covers that were found by the as-of date, in the site's order; the
+        parts of a scope narrow it together (a unit's problems of a year)."""
+        found = site.of_kind("finding")
+        for kind, record_id in (("team", self.team), ("unit", self.unit)):
+            if record_id:
+                owner = site.get(record_id)
+                if owner is None or owner.kind != kind:
+                    raise UsageError(
+                        f"--scope: no {kind} {record_id!r} in this build's records: give the id of one"
+                        " (see `disclose stats`)"
+                    )
+                ids = {f.id for f in site.findings_of(owner)}
+                found = [f for f in found if f.id in ids]
         return [
             f
             for f in found

@@ -176,6 +176,12 @@ def test_a_scope_counts_its_own_problems(
     assert (figures.problems, figures.completed, figures.continuing, figures.unfinished) == counts
 
 
+def test_the_parts_of_a_scope_narrow_it_together(zh_site: Site, zh_settings: Settings) -> None:
+    both = progress_notice(zh_site, zh_settings, Scope(team="T-JGSW", unit="U-GWYC", year=2026)).figures
+    assert (both.problems, both.completed) == (4, 3)
+    assert progress_notice(zh_site, zh_settings, Scope(unit="U-GWYC", year=2025)).figures.problems == 0
+
+
 def test_a_period_counts_the_problems_found_in_it(zh_site: Site, zh_settings: Settings) -> None:
     start, end = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
     expected = [f for f in zh_site.of_kind("finding") if start <= f.model.found_on <= end]
