@@ -1,4 +1,4 @@
-"""The `disclose` command: validate, build, serve, render, stats, new."""
+"""The `disclose` command: validate, build, serve, render, stats, notice, ledger, new."""
 
 from __future__ import annotations
 
@@ -17,14 +17,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, ledger
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, quoted, summarize
+from .markup import escape_text
+from .notice import Scope, docx, markdown, progress_notice
 from .pipeline import Pipeline, Progress, Screen, check, linked, print_diagnostics
 from .plugin import run_mkdocs, serve
 from .publish import build_edition, build_site
 from .scaffold import new_record
 from .settings import AUDIENCES, Settings, check_audience, load_settings, parse_as_of
 from .stats import stats_data, stats_text
+from .words import Labels
 from .write import check_target
 
 
@@ -82,6 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     _add_as_of(stats)
     _add_audience(stats)
     stats.add_argument("--format", choices=("text", "json"), default="text")
+
+    for name, suffixes, what in (
+        ("notice", ".docx or .md", "a generated progress notice for a scope"),
+        ("ledger", ".xlsx", "the rectification ledger of a scope"),
+    ):
+        command = commands.add_parser(name, help=what)
+        _add_as_of(command)
+        _add_audience(command)
+        command.add_argument(
+            "--scope",
+            default="site",
+            help="site, team:T-ID, unit:U-ID, year:YYYY or period:YYYY-MM-DD..YYYY-MM-DD (default: site)",
+        )
+        command.add_argument("--out", type=Path, required=True, help=f"the file to write ({suffixes})")
 
     new = commands.add_parser("new", help="create a new record file")
     new.add_argument("kind", help="team, unit, meeting, finding, rectification or notice")
@@ -184,6 +201,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         else:
             print("\n".join(printable(line) for line in stats_text(site).split("\n")))
         return 0
+    if args.command in ("notice", "ledger"):
+        _write_scoped(settings, audience, args)
+        print(
+            f"wrote the {audience} {args.command} of {printable(args.scope)} into {printable(str(args.out))}"
+        )
+        return 0
     if args.command == "serve":
         as_of = parse_as_of(args.as_of)
         host, port = dev_address(args.dev_addr)
@@ -193,6 +216,29 @@ def _dispatch(args: argparse.Namespace) -> int:
         serve(settings, audience, args.as_of, args.dev_addr, dirty=args.dirty)
         return 0
     raise UsageError(f"unknown command {args.command}")
+
+
+def _write_scoped(settings: Settings, audience: str, args: argparse.Namespace) -> None:
+    """`disclose notice` and `disclose ledger`: one scope's file, from one audience's records."""
+    suffixes = (".docx", ".md") if args.command == "notice" else (".xlsx",)
+    out: Path = args.out
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"--out: {printable(str(out))}: give a file name ending in {' or '.join(suffixes)}")
+    scope = Scope.parse(args.scope)
+    site, _ = linked(settings, audience, parse_as_of(args.as_of))
+    findings = scope.findings(site, site.as_of)
+    if args.command == "ledger":
+        t = Labels(settings.template_dirs, settings.language)
+        title = t("ledger_title", date=site.as_of.isoformat())
+        data = ledger.xlsx(ledger.rows(site, settings, findings), title, t("ledger_sheet"), site.as_of)
+    else:
+        made = progress_notice(site, settings, scope)
+        page = f"# {escape_text(made.title)}\n\n{markdown(made)}"
+        data = docx(made, settings) if out.suffix.lower() == ".docx" else page.encode("utf-8")
+    try:
+        out.write_bytes(data)
+    except OSError as error:
+        raise UsageError(f"--out: cannot write {printable(str(out))}: {error.strerror or error}") from None
 
 
 def _shown(path: Path, settings: Settings) -> str:

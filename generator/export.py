@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
+import posixpath
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,7 +33,18 @@ from .parallel import gc_frozen
 from .records import Record
 from .schema import AMOUNTS, KINDS, PEOPLE, field_plans
 from .settings import Settings
-from .urls import DATA_PATH, JSON_PATH, SiteUrls, csv_path, record_path, site_urls
+from .urls import (
+    DATA_DIR,
+    DATA_PATH,
+    JSON_PATH,
+    LEDGER_PATH,
+    SITE_NOTICE_DOCX,
+    SiteUrls,
+    csv_path,
+    record_path,
+    relative_url,
+    site_urls,
+)
 from .words import Labels
 
 # Excel and WPS read a CSV without a BOM in the system's code page, which garbles Chinese.
@@ -864,7 +876,16 @@ def data_page(site: Site, settings: Settings) -> Page:
     t = labels = Labels(settings.template_dirs, settings.language)
     lines = [f"# {t('data_title')}", "", escape_text(t("data_intro", as_of=site.as_of.isoformat())), ""]
     lines += [escape_text(t("data_cells")), ""]
-    lines += [f"- [all.json](all.json): {t('data_json')}", ""]
+    lines += [f"- [all.json](all.json): {t('data_json')}"]
+    # The ledger spreadsheet and the generated progress notice (generator/ledger.py, notice.py).
+    lines += [
+        f"- [{posixpath.basename(LEDGER_PATH)}]({posixpath.basename(LEDGER_PATH)}): {escape_text(t('ledger_data'))}"
+    ]
+    notice = relative_url(SITE_NOTICE_DOCX, DATA_DIR)
+    lines += [
+        f"- [{posixpath.basename(SITE_NOTICE_DOCX)}]({notice}): {escape_text(t('notice_generated'))}",
+        "",
+    ]
     for table in TABLES.values():
         lines += _table_section(table, columns(table, site.audience), labels)
     return Page(DATA_PATH, front_matter({"title": t("open_data")}) + "\n".join(lines))

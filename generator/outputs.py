@@ -24,10 +24,20 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Page:
-    """One generated file: its path in the tree (see `urls`) and its text."""
+    """One generated file: its path in the tree (see `urls`) and its text.
+
+    A binary file (a .docx, an .xlsx) carries its bytes in `data`; its `text` is then the words the
+    file holds, so that whatever reads the tree's text (the leak checks) reads those words too.
+    """
 
     path: str
     text: str
+    data: bytes | None = None
+
+    @property
+    def content(self) -> bytes:
+        """What is written to disk: the bytes of a binary file, else the text in UTF-8."""
+        return self.data if self.data is not None else self.text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,35 @@ class PerRecord(Generic[T]):
         fresh = {record.id: (record, value, keys) for record, (value, keys) in zip(stale, made, strict=True)}
         self._kept = {record.id: fresh.get(record.id) or kept[record.id] for record in site.records.values()}
         return {record_id: hit[1] for record_id, hit in self._kept.items()}
+
+
+class PerFile:
+    """Whole files, each made from what it reads (a ledger, a notice), remembered between runs: made
+    again only when it is new or read a key an edit changed (`link.changes`)."""
+
+    def __init__(self, keep: bool = True) -> None:
+        self._keep = keep
+        self._kept: dict[str, tuple[Page, frozenset[str]]] = {}
+
+    def each(self, changed: set[str] | None, wanted: Sequence[tuple[str, Callable[[], Page]]]) -> Made:
+        """The files `wanted` names (each its path and how to make it); `changed` None makes them all."""
+        pages: list[Page] = []
+        fresh: set[str] = set()
+        kept: dict[str, tuple[Page, frozenset[str]]] = {}
+        for path, make in wanted:
+            hit = self._kept.get(path)
+            if changed is not None and hit is not None and hit[1].isdisjoint(changed):
+                pages.append(hit[0])
+                kept[path] = hit
+                continue
+            with collecting() as seen:
+                page = make()
+            pages.append(page)
+            fresh.add(path)
+            kept[path] = (page, frozenset(seen))
+        if self._keep:
+            self._kept = kept
+        return Made(pages, None if changed is None else frozenset(fresh))
 
 
 def _made(job: tuple[Callable[[Record], T], Record]) -> tuple[T, frozenset[str]]:

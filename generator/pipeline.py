@@ -25,8 +25,10 @@ from .export import DataFiles
 from .feeds import Feeds
 from .history import HistoryCache, RecordHistories, read_history, record_histories
 from .json_schema import Schemas
+from .ledger import Ledgers
 from .link import Site, changes, link
 from .load import FileCache, display_path
+from .notice import Notices
 from .outputs import Made, Output, Page
 from .parallel import gc_paused
 from .reads import tracked
@@ -87,6 +89,8 @@ def families(settings: Settings, keep: bool = False) -> list[Output]:
         DataFiles(settings, keep=keep),
         Feeds(settings, keep=keep),
         Schemas(settings),
+        Notices(settings, keep),
+        Ledgers(settings, keep),
     ]
 
 

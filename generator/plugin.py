@@ -152,6 +152,10 @@ class DiscloseConfig(Config):
     site_dir = config_options.Type(str, default="site")
     categories = config_options.Optional(config_options.Type(dict))
     search = config_options.Type(str, default="material")
+    issuer = config_options.Optional(config_options.Type(str))
+    hotline = config_options.Optional(config_options.Type(str))
+    mailbox = config_options.Optional(config_options.Type(str))
+    progress_notice = config_options.Optional(config_options.Type(dict))
 
 
 class DisclosePlugin(BasePlugin[DiscloseConfig]):

@@ -23,6 +23,8 @@ from .export import downloads
 from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text
 from .link import RECENT_CHANGES, Site
 from .markup import Md, escape_text, front_matter, render_md_field
+from .notice import markdown as notice_markdown
+from .notice import record_notice
 from .outputs import Made, Page
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .reads import collecting, replay
@@ -36,9 +38,12 @@ from .urls import (
     DATA_PATH,
     HOME_PATH,
     PROGRESS_PATH,
+    SITE_NOTICE_PATH,
     YEARS_PATH,
     category_path,
     index_path,
+    ledger_path,
+    notice_docx_path,
     prefix,
     record_path,
     relative,
@@ -323,6 +328,9 @@ class _Renderer:
             "timeline": self._timeline,
             "history_rows": self._history_rows,
             "downloads": self._downloads,
+            "progress_notice": self._progress_notice,
+            "ledger_link": self._ledger_link,
+            "site_notice_link": self._site_notice_link,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -896,6 +904,24 @@ class _Renderer:
         links = [self._page_link(context, path, path.rsplit("/", 1)[1]) for path in downloads(kind)]
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
         return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
+
+    @jinja2.pass_context
+    def _progress_notice(self, context: Any, record: Record) -> Md:
+        """A generated notice record's body: its own paragraphs around the notice made from the records."""
+        made = record_notice(self.site, self.settings, record)
+        href = relative(context["page_path"], notice_docx_path(record.id)).rsplit("/", 1)[-1]
+        return Md(notice_markdown(made, href, self.labels("notice_download")))
+
+    @jinja2.pass_context
+    def _ledger_link(self, context: Any, record: Record) -> Md:
+        """The link to a team's or a unit's ledger spreadsheet."""
+        return self._page_link(context, ledger_path(record.kind, record.id), self.labels("ledger_download"))
+
+    @jinja2.pass_context
+    def _site_notice_link(self, context: Any) -> Md:
+        """The link to the progress notice generated from the records (and its .docx)."""
+        text = self.labels("notice_site_link", date=self.site.as_of.isoformat())
+        return self._page_link(context, SITE_NOTICE_PATH, text)
 
     @jinja2.pass_context
     def _page_link(self, context: Any, path: str, text: Any) -> Md:

@@ -426,6 +426,17 @@ class Rectification(Common):
 NoticeKind = Literal["announcement", "progress-report", "exposure", "meeting-report"]
 
 
+class NoticeScope(Strict):
+    """What a generated notice covers (generator/notice.py): a team's or a unit's problems, those
+    found in a year or between two dates; none of them, the whole site's."""
+
+    team: Annotated[Id | None, Ref("team")] = None
+    unit: Annotated[Id | None, Ref("unit")] = None
+    year: int | None = Field(default=None, ge=1900, le=9999)
+    start: Date | None = Field(default=None, description="Problems found on or after this date.")
+    end: Date | None = Field(default=None, description="Problems found on or before this date.")
+
+
 class Notice(Common):
     """An announcement; its Markdown body is kept beside the front matter."""
 
@@ -434,6 +445,17 @@ class Notice(Common):
     kind: NoticeKind = "announcement"
     issuer: Annotated[Id | None, Ref("team", optional=True)] = None
     related: list[Annotated[Id, Ref("*", optional=True)]] = _empty(list)
+    # The official metadata block; the same fields as a hand-written notice's (issue 13 item 6).
+    doc_number: Text | None = Field(default=None, description="The document number (wen hao).")
+    index_number: Text | None = Field(default=None, description="The information index number (suoyin hao).")
+    disclosure: Text | None = Field(
+        default=None, description="How it is disclosed (gongkai fangshi), e.g. proactive disclosure."
+    )
+    # A progress notice generated from the records (generator/notice.py): its body's paragraphs are
+    # kept around the generated parts.
+    generate: Literal["progress"] | None = None
+    scope: NoticeScope | None = None
+    as_of: Date | None = Field(default=None, description="The date the generated figures are as of.")
 
 
 @dataclass(frozen=True)

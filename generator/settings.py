@@ -51,6 +51,12 @@ class Settings:
     )
     config_file: Path | None = None
     search: str = "material"
+    # The issuing body, the supervision hotline and mailbox, as notices name them (issue 13).
+    issuer: str = ""
+    hotline: str = ""
+    mailbox: str = ""
+    # The fixed texts of the site-wide generated progress notice (generator/notice.py: NOTICE_TEXTS).
+    progress_notice: dict[str, str] = field(default_factory=dict)
 
     @property
     def content_path(self) -> Path:
@@ -249,13 +255,14 @@ def check_site_dir(settings: Settings, value: Any) -> None:
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
     known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
+    known |= {"issuer", "hotline", "mailbox", "progress_notice"}
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
             f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
-    for name in sorted(known - {"categories"}):
+    for name in sorted(known - {"categories", "progress_notice"}):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
                 f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
@@ -280,7 +287,28 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         categories=_categories(config_file, options.get("categories")),
         config_file=config_file,
         search=search,
+        issuer=str(options.get("issuer", "")),
+        hotline=str(options.get("hotline", "")),
+        mailbox=str(options.get("mailbox", "")),
+        progress_notice=_progress_notice(config_file, options.get("progress_notice")),
     )
+
+
+# The texts of the site-wide progress notice that mkdocs.yml may give (generator/notice.py).
+PROGRESS_NOTICE_TEXTS = ("title", "doc_number", "index_number", "disclosure", "background", "next_steps")
+
+
+def _progress_notice(config_file: Path, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    unknown = sorted(set(map(str, value)) - set(PROGRESS_NOTICE_TEXTS)) if isinstance(value, dict) else []
+    if not isinstance(value, dict) or unknown or not all(isinstance(v, str) for v in value.values()):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.progress_notice: give texts for any of"
+            f" {', '.join(PROGRESS_NOTICE_TEXTS)} (e.g. `doc_number: X [2026] 1`)"
+            + (f"; unknown: {', '.join(map(quoted, unknown))}" if unknown else "")
+        )
+    return {str(key): text for key, text in value.items()}
 
 
 def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:

@@ -66,6 +66,20 @@ NOTICES_FEED = f"{FEEDS_DIR}/notices.xml"
 CHANGES_FEED = f"{FEEDS_DIR}/changes.xml"
 SCHEMA_DIR = "schemas"
 ROBOTS_PATH = "robots.txt"
+# The generated progress notice of the whole site (generator/notice.py) and the ledger (ledger.py).
+SITE_NOTICE_PATH = "notices/progress/index.md"
+SITE_NOTICE_DOCX = "notices/progress/progress-notice.docx"
+LEDGER_PATH = f"{DATA_DIR}/ledger.xlsx"
+
+
+def notice_docx_path(notice_id: str) -> str:
+    """Where the .docx of a generated notice record lives: beside its page."""
+    return f"{record_path('notice', notice_id).rsplit('/', 1)[0]}/{notice_id}.docx"
+
+
+def ledger_path(kind: str, record_id: str) -> str:
+    """Where a team's or a unit's ledger lives: in the open data folder, named by its id."""
+    return f"{DATA_DIR}/ledger-{KINDS[kind].folder}-{record_id}.xlsx"
 
 
 def csv_path(table: str) -> str:

@@ -27,7 +27,7 @@ def test_every_file_of_a_run_comes_from_one_family(sample: Project) -> None:
     pipeline = Pipeline(settings, "internal")
     site, _ = pipeline.link(AS_OF)
     made = {type(family).__name__: family.make(site, None) for family in families(settings)}
-    assert set(made) == {"Pages", "Redirects", "DataFiles", "Feeds", "Schemas"}
+    assert set(made) == {"Pages", "Redirects", "DataFiles", "Feeds", "Schemas", "Notices", "Ledgers"}
     paths = Counter(page.path for one in made.values() for page in one.pages)
     assert [path for path, count in paths.items() if count > 1] == []
     run = pipeline.run(AS_OF)
