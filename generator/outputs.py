@@ -24,10 +24,17 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Page:
-    """One generated file: its path in the tree (see `urls`) and its text."""
+    """One generated file: its path in the tree (see `urls`) and its content: text (a page, a data
+    file; written as UTF-8) or bytes (a binary file: a notice's attachment, a Word document)."""
 
     path: str
-    text: str
+    text: str | bytes
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes, as write puts them on disk."""
+        text = self.text
+        return text if isinstance(text, bytes) else text.encode("utf-8")
 
 
 @dataclass(frozen=True)

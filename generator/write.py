@@ -118,9 +118,7 @@ def write_changes(
     try:
         for page in pages:
             if page.path in maybe_changed:
-                did, stamps[page.path] = _write_if_changed(
-                    root, page.path, page.text.encode("utf-8"), stamps.get(page.path)
-                )
+                did, stamps[page.path] = _write_if_changed(root, page.path, page.data, stamps.get(page.path))
                 if did:
                     written.append(page.path)
         # Whether the manifest lists them or not: a page the last write wrote and the manifest
@@ -168,7 +166,7 @@ def _collect(pages: Iterable[Page], static_dir: StaticDirs) -> dict[str, bytes]:
                 f"two pages would be written to {path} (and {other}): give one of the records another id"
             )
         folded[key] = path
-        files[path] = page.text.encode("utf-8")
+        files[path] = page.data
     return files
 
 
