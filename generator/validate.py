@@ -721,6 +721,25 @@ def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
                 f"unit '{report.unit}' reports twice at this meeting: merge its two reports into one",
             )
         seen.add(report.unit)
+        yield from _check_votes(record, model, position)
+
+
+def _check_votes(record: Record, model: Meeting, position: int) -> Iterator[Diagnostic]:
+    """A report's votes cannot outnumber the meeting's attendees: each attendee votes once at most
+    (fewer vote when some abstain), so more votes is a typing slip the rate would hide."""
+    assessment = model.reports[position].assessment
+    if assessment is None or model.attendees is None:
+        return
+    votes = assessment.satisfied + assessment.basically_satisfied + assessment.dissatisfied
+    if votes > model.attendees:
+        yield _problem(
+            record,
+            ("reports", position, "assessment"),
+            f"{votes} votes ({assessment.satisfied} satisfied + {assessment.basically_satisfied}"
+            f" basically satisfied + {assessment.dissatisfied} dissatisfied) at a meeting of"
+            f" {model.attendees} attendees: each attendee votes once, so correct the counts or"
+            " the meeting's attendees",
+        )
 
 
 def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[Diagnostic]:
