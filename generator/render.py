@@ -924,12 +924,12 @@ class _Renderer:
 
     @jinja2.pass_context
     def _render_evaluation_by_year(self, context: Any, unit: Record) -> Md:
-        """A unit's results at every meeting it reported at, oldest first; nothing if it reported at none."""
+        """A unit's results at every meeting that evaluated its report, oldest first; nothing if none
+        did (a report heard without votes or a score is on the meetings list below, not here)."""
         rows: list[tuple[Record, Result]] = []
         for meeting in reversed(self.site.referrers(unit, "meeting")):
-            rows += [
-                (meeting, r) for r in evaluate(meeting.model, self.settings.evaluation) if r.unit == unit.id
-            ]
+            results = evaluate(meeting.model, self.settings.evaluation)
+            rows += [(meeting, r) for r in results if r.unit == unit.id and r.assessed]
         if not rows:
             return Md("")
         link, t = self._link_from, self.labels

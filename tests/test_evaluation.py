@@ -201,6 +201,25 @@ def test_a_unit_that_reported_nowhere_has_no_evaluation_section(minimal_project:
     assert isinstance(unit, str) and "Evaluation results by year" not in unit
 
 
+def test_a_report_heard_without_votes_or_score_is_no_row_of_dashes(
+    make_project: Callable[..., Project],
+) -> None:
+    project = make_project()
+    project.write("content/teams/T-1.yaml", "visibility: public\nname: One\nstationed_at: X\n")
+    project.write("content/units/U-1.yaml", "visibility: public\nname: Unit One\nteam: T-1\n")
+    project.write(
+        "content/meetings/M-1.yaml",
+        "visibility: public\ntitle: Heard\ndate: 2022-01-05\nkind: interview\norganizer: T-1\n"
+        "reports:\n  - unit: U-1\n    statement: Reported, not evaluated.\n",
+    )
+    run = Pipeline(settings_of(project.root), "public").run(AS_OF)
+    pages = {p.path: p.text for p in run.pages}
+    unit, meeting = pages["units/U-1/index.md"], pages["meetings/M-1/index.md"]
+    assert isinstance(unit, str) and isinstance(meeting, str)
+    assert "Evaluation results by year" not in unit and "Heard" in unit  # listed among its meetings
+    assert "Evaluation results" not in meeting and "Satisfaction rate" not in meeting
+
+
 def test_the_rate_setting_changes_the_figures_and_what_the_page_says(
     make_project: Callable[..., Project],
 ) -> None:
