@@ -325,6 +325,8 @@ class _Renderer:
             "timeline": self._timeline,
             "history_rows": self._history_rows,
             "downloads": self._downloads,
+            # A notice's metadata block and 落款, of a record or of an `official_document(...)`.
+            "official_document": Official,
             "doc_meta": self._render_doc_meta,
             "signature": self._render_signature,
             "attachments_table": self._render_attachments,
@@ -834,11 +836,17 @@ class _Renderer:
             disclosure=model.disclosure,
         )
 
-    def _render_doc_meta(self, record: Record) -> Md:
-        return Md(meta_html(self.official(record), self.labels))
+    def _official_of(self, what: Record | Official) -> Official:
+        # A notice record, or the facts of a document no record holds (a generated notice).
+        return what if isinstance(what, Official) else self.official(what)
 
-    def _render_signature(self, record: Record) -> Md:
-        return Md(signature_html(self.official(record), self.labels))
+    def _render_doc_meta(self, what: Record | Official) -> Md:
+        """The metadata block of a notice, or of any `Official` (template: `doc_meta(r)`)."""
+        return Md(meta_html(self._official_of(what), self.labels))
+
+    def _render_signature(self, what: Record | Official) -> Md:
+        """The issuer and the date set right (落款) of a notice, or of any `Official` (`signature(r)`)."""
+        return Md(signature_html(self._official_of(what), self.labels))
 
     def _render_attachments(self, record: Record) -> Md:
         """A notice's attachments under their heading, each linked by its name (it is published beside

@@ -218,3 +218,23 @@ def test_no_footer_block_without_an_issuer_or_a_contact(make_project: Callable[.
     assert project.cli("-q", "build", "--as-of", "2022-07-01").code == 0
     home = (project.root / "site" / "public" / "index.html").read_text(encoding="utf-8")
     assert "md-footer" in home and "data-disclose-footer" not in home
+
+
+def test_a_template_lays_out_a_document_no_record_holds_with_the_same_block_and_signature(
+    make_project: Callable[..., Project],
+) -> None:
+    """What a generated notice reuses: `doc_meta` and `signature` take an `official_document(...)` too."""
+    project = make_project(DISTRICT, "zh")
+    project.write(
+        "site_templates/notice.md.j2",
+        """# {{ title }}
+{% set doc = official_document(title="生成的<通报>", written_on=m.date, issuer="某纪检监察组",
+    document_number="〔2026〕1号", disclosure="on-request") %}
+{{ doc_meta(doc) }}
+{{ signature(doc) }}
+""",
+    )
+    page = _pages(project)["notices/N-2026-002/index.md"]
+    assert ("文件名称", "生成的<通报>") in _meta(page) and ("公开方式", "依申请公开") in _meta(page)
+    assert ("文号", "〔2026〕1号") in _meta(page) and "生成的&lt;通报&gt;" in page
+    assert _signature(page) == ["某纪检监察组", "2026年11月20日"]
