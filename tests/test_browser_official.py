@@ -130,3 +130,19 @@ def test_an_evaluation_table_scrolls_in_its_box_on_a_phone_and_keeps_the_unit_re
 def test_the_pages_are_accessible(page: Any, site_url: str, path: str) -> None:
     page.goto(site_url + path, wait_until="networkidle")
     assert axe_violations(page) == []
+
+
+def test_a_units_rank_and_rate_read_on_one_line_at_1280(page: Any, site_url: str) -> None:
+    """The meeting's long name wraps, not "第7名（共7个）" or "54.5% (30/55)" (three lines before)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "units/U-HQFW/")
+    lines = page.locator(".disclose-evaluation--by-year tbody tr").first.evaluate(
+        """row => [...row.cells].slice(2, -1).map(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+        })"""
+    )
+    assert lines and all(n == 1 for n in lines), lines
+    wrapper = page.locator(".disclose-evaluation--by-year .md-typeset__scrollwrap").first
+    assert wrapper.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table overflows its box at 1280 px"
