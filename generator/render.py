@@ -325,7 +325,7 @@ class _Renderer:
             "timeline": self._timeline,
             "history_rows": self._history_rows,
             "downloads": self._downloads,
-            # A notice's metadata block and 落款, of a record or of an `official_document(...)`.
+            # A notice's metadata block and signature, of a record or of an `official_document(...)`.
             "official_document": Official,
             "doc_meta": self._render_doc_meta,
             "signature": self._render_signature,
@@ -845,7 +845,7 @@ class _Renderer:
         return Md(meta_html(self._official_of(what), self.labels))
 
     def _render_signature(self, what: Record | Official) -> Md:
-        """The issuer and the date set right (落款) of a notice, or of any `Official` (`signature(r)`)."""
+        """The issuer and the date set right of a notice, or of any `Official` (`signature(r)`)."""
         return Md(signature_html(self._official_of(what), self.labels))
 
     def _render_attachments(self, record: Record) -> Md:
