@@ -275,6 +275,17 @@ def broken_links(record: Record) -> Iterator[tuple[int, int, str]]:
     folder = _folder_of(record)
     for target in _link_targets(body):
         name, own_folder = _attachment_named(target, record.id)
+        other = _other_notices_file(target, record.id)
+        if other is not None:
+            line, column = _place(body, target, record.raw.body_line)
+            yield (
+                line,
+                column,
+                f"the body links to '{target}', a file of the notice {other}, which this notice cannot"
+                f" vouch for (it may be internal, or change): put a copy into {folder}/ and link it by its"
+                f" name, or link the notice's page (../{other}/)",
+            )
+            continue
         if name is None or (name in names and not own_folder):
             continue
         line, column = _place(body, target, record.raw.body_line)
@@ -315,6 +326,9 @@ def _attachment_named(target: str, record_id: str) -> tuple[str | None, bool]:
     ):
         return None, False  # a web address, an anchor, a page (a folder's address)
     path = posixpath.normpath(urllib.parse.unquote(parts.path))
+    if path.startswith(f"../{record_id}/"):
+        # Out of the page's folder (notices/N-1/) and back in: the attachment by its name.
+        path = path[len(f"../{record_id}/") :]
     if path in (".", "..", "index.md", "index.html") or path.startswith("../"):
         return None, False
     head, _, rest = path.partition("/")
@@ -323,6 +337,21 @@ def _attachment_named(target: str, record_id: str) -> tuple[str | None, bool]:
     if name is None or "/" in name or not suffix_of(name):
         return None, False
     return name, own_folder
+
+
+def _other_notices_file(target: str, record_id: str) -> str | None:
+    """The id of the other notice whose folder a link target reaches into ('../N-2/x.pdf' from N-1's
+    page, which is notices/N-1/index.md), or None."""
+    parts = urllib.parse.urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    path = posixpath.normpath(urllib.parse.unquote(parts.path))
+    up, _, rest = path.partition("/")
+    folder, _, name = rest.partition("/")
+    if up != ".." or not folder or folder in (".", "..", record_id) or not name or "/" in name:
+        return None
+    # A page of the notices folder ('../N-2/index.md') is a link to a page, not to a file.
+    return folder if suffix_of(name) and name not in ("index.md", "index.html") else None
 
 
 def _place(body: str, target: str, first_line: int) -> tuple[int, int]:

@@ -352,6 +352,42 @@ def test_links_that_are_no_missing_attachment_pass(make_project: Callable[..., P
     assert _messages(project) == []
 
 
+@pytest.mark.parametrize(
+    "link", ["[x](../N-2/ledger.pdf)", "[x](../N-2/../N-2/secret.docx)", "[x](<../N-2/a.png>)"]
+)
+def test_a_link_into_another_notices_folder_is_an_error(
+    make_project: Callable[..., Project], link: str
+) -> None:
+    """Another notice's file may be internal (never published) or go away with it: attach a copy."""
+    project = _project(make_project)
+    notice = project.root / "content" / "notices" / "N-1.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + f"\n{link}\n", encoding="utf-8")
+    messages = _messages(project)
+    assert len(messages) == 1, messages
+    assert "a file of the notice N-2" in messages[0] and "put a copy into content/notices/N-1/" in messages[0]
+    assert messages[0].startswith("content/notices/N-1.md:")
+
+
+@pytest.mark.parametrize(("name", "errors"), [("ledger.pdf", 0), ("gone.pdf", 1)])
+def test_a_link_out_of_the_notices_folder_and_back_is_checked_as_its_own(
+    make_project: Callable[..., Project], name: str, errors: int
+) -> None:
+    """'../N-1/ledger.pdf' from N-1's page (notices/N-1/) is its own attachment, and works."""
+    project = _project(make_project)
+    notice = project.root / "content" / "notices" / "N-1.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + f"\n[x](../N-1/{name})\n", encoding="utf-8")
+    messages = _messages(project)
+    assert len(messages) == errors and all("put the file into content/notices/N-1/" in m for m in messages)
+
+
+@pytest.mark.parametrize("link", ["[page](../N-2/)", "[page](../N-2/index.md)", "[all](../index.md)"])
+def test_a_link_to_another_notices_page_passes(make_project: Callable[..., Project], link: str) -> None:
+    project = _project(make_project)
+    notice = project.root / "content" / "notices" / "N-1.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + f"\n{link}\n", encoding="utf-8")
+    assert _messages(project) == []
+
+
 # -- published with a public notice only, and listed on its page -------------------------------------
 
 
