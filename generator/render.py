@@ -992,7 +992,10 @@ class _Renderer:
             rules.append(t("flag_rule_rate", threshold=threshold_text(rule.rate_below, True)))
         if rule.score_below is not None:
             rules.append(t("flag_rule_score", threshold=threshold_text(rule.score_below, False)))
-        return t("flag_rule", rules=t("flag_rule_or").join(rules)) if rules else ""
+        if not rules:
+            return ""
+        said = t("flag_rule", rules=t("flag_rule_or").join(rules))
+        return f"{said} {rule.flag_note}" if rule.flag_note else said
 
 
 # The columns of each table, as label keys.

@@ -63,6 +63,9 @@ class Evaluation:
     rate: str = "satisfied"
     rate_below: Fraction | None = Fraction(2, 3)
     score_below: Fraction | None = Fraction(70)
+    # What a flag means under the team's own rules (such as an interview of the unit's leader),
+    # said under every evaluation table; None: the flag alone.
+    flag_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -370,8 +373,18 @@ def _contact(config_file: Path, value: Any) -> Contact:
 def _evaluation(config_file: Path, value: Any) -> Evaluation:
     """plugins.disclose.evaluation: what the satisfaction rate counts, and the thresholds of flags."""
     options = _section(
-        config_file, "evaluation", value, ("rate", "rate_below", "score_below"), "rate: satisfied"
+        config_file,
+        "evaluation",
+        value,
+        ("rate", "rate_below", "score_below", "flag_note"),
+        "rate: satisfied",
     )
+    note = options.get("flag_note")
+    if note is not None and not isinstance(note, str):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.evaluation.flag_note: give text (what a flag means under"
+            f" your rules), not {_shown(note)}"
+        )
     default = Evaluation()
     rate = options.get("rate", default.rate)
     if rate not in RATE_BASES:
@@ -383,6 +396,7 @@ def _evaluation(config_file: Path, value: Any) -> Evaluation:
         rate=str(rate),
         rate_below=_threshold(config_file, "rate_below", options, default.rate_below, 100),
         score_below=_threshold(config_file, "score_below", options, default.score_below, 1),
+        flag_note=_text(note),
     )
 
 

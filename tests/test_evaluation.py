@@ -235,6 +235,19 @@ def test_the_rate_setting_changes_the_figures_and_what_the_page_says(
     assert page.count("| ⚠ 满意率低于95% |") == 3
 
 
+def test_what_a_flag_means_is_said_under_every_evaluation_table(make_project: Callable[..., Project]) -> None:
+    project = make_project(DISTRICT, "zh")
+    note = "低于标准的，由派驻纪检监察组对单位主要负责人进行约谈<b>。"
+    _set_evaluation(project.root, f"rate_below: 2/3\n        score_below: 70\n        flag_note: '{note}'")
+    run = Pipeline(settings_of(project.root), "public").run(AS_OF)
+    pages = {p.path: p.text for p in run.pages}
+    escaped = "低于标准的，由派驻纪检监察组对单位主要负责人进行约谈&lt;b&gt;。"
+    for path in ("meetings/M-2026-001/index.md", "meetings/M-2025-001/index.md", "units/U-HQFW/index.md"):
+        page = pages[path]
+        assert isinstance(page, str) and f"（本站设定的标准）。 {escaped}" in page, path
+        assert "<b>" not in page
+
+
 def _set_evaluation(root: Path, options: str) -> None:
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")

@@ -304,9 +304,11 @@ def test_the_issuer_contact_and_evaluation_are_read_from_the_plugin_options(mini
         "      evaluation:\n"
         "        rate: satisfied-or-basic\n"
         "        rate_below: 80\n"
-        "        score_below: 0\n",
+        "        score_below: 0\n"
+        "        flag_note: '  低于标准的，对主要负责人进行约谈。 '\n",
     )
     settings = load_settings(minimal_project.root / "mkdocs.yml")
+    assert settings.evaluation.flag_note == "低于标准的，对主要负责人进行约谈。"
     assert settings.issuer == "市纪委监委派驻 纪检监察组"
     assert (settings.contact.phone, settings.contact.email, settings.contact.address) == (
         "12388",
@@ -371,6 +373,7 @@ def test_without_them_there_is_no_issuer_no_contact_and_the_default_evaluation(
             "plugins.disclose.evaluation.score_below: give a score from 0 to 100 (0 or false: flag nothing), not True",
         ),
         ("evaluation: {rank: score}", "plugins.disclose.evaluation: unknown option(s) 'rank'"),
+        ("evaluation: {flag_note: [a]}", "plugins.disclose.evaluation.flag_note: give text"),
         ("issuer: [a]", "plugins.disclose.issuer: give text, not ['a']"),
     ],
 )
