@@ -25,6 +25,7 @@ from pydantic_core import to_json
 
 from . import __version__
 from .errors import BuildError
+from .evaluation import Result, decimal, evaluate
 from .figures import Figures
 from .link import Site
 from .markup import escape_cell, escape_text, front_matter
@@ -172,6 +173,21 @@ def _owner_name(row: Row) -> str:
 def _assessment(row: Row, name: str) -> object:
     assessment = row.item.assessment
     return getattr(assessment, name) if assessment is not None else None
+
+
+def _result(row: Row) -> Result:
+    """The evaluation of the report a row shows, among its meeting's (worked out once per meeting)."""
+    key = f"evaluation:{row.record.id}"
+    results = row.memo.get(key)
+    if results is None:
+        results = row.memo[key] = evaluate(row.m, row.settings.evaluation)
+    found: Result = results[row.position - 1]
+    return found
+
+
+def _rate(row: Row) -> str | None:
+    rate = _result(row).rate
+    return decimal(rate) if rate is not None else None
 
 
 def _extra(row: Row) -> str:
@@ -445,6 +461,12 @@ COLUMNS: dict[str, list[Column]] = {
             "column_report_dissatisfied",
             lambda r: _assessment(r, "dissatisfied"),
         ),
+        Column("score", "column_report_score", lambda r: _assessment(r, "score")),
+        Column("votes", "column_report_votes", lambda r: _result(r).votes or None, derived=True),
+        Column("satisfaction_rate", "column_report_satisfaction_rate", _rate, derived=True),
+        Column("rank", "column_report_rank", lambda r: _result(r).rank, derived=True),
+        Column("ranked", "column_report_ranked", lambda r: _result(r).ranked or None, derived=True),
+        Column("flags", "column_report_flags", lambda r: _join(_result(r).flags), derived=True),
         Column("url", "column_report_url", Row.url, derived=True),
     ],
     "finding": [
@@ -614,6 +636,15 @@ COLUMNS: dict[str, list[Column]] = {
             lambda r: _join(r.m.related),
         ),
         Column("body", "column_notice_body", lambda r: r.record.body),
+        Column("document_number", "column_notice_document_number", lambda r: r.m.document_number),
+        Column("index_number", "column_notice_index_number", lambda r: r.m.index_number),
+        Column("disclosure", "column_notice_disclosure", lambda r: r.m.disclosure),
+        Column(
+            "attachments",
+            "column_notice_attachments",
+            lambda r: _join(a.name for a in r.record.raw.attachments),
+            derived=True,
+        ),
         *_tail(),
     ],
 }

@@ -6,6 +6,7 @@ semantic error found later asks `locate()` to compose that one file again.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import errno
 import functools
@@ -25,10 +26,12 @@ import yaml
 from .errors import Diagnostic
 from .fast import Unusual, YamlBuilder
 from .parallel import fork_map, gc_paused
-from .records import RawRecord
+from .records import Attachment, RawRecord
 from .schema import KINDS, Kind, quote, type_name
 
 MAX_BYTES = 1024 * 1024
+# A notice's attachment is read whole, up to this (one more byte tells it is larger: see `attachments`).
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -263,6 +266,9 @@ class _Scan:
 
     def __init__(self, content_dir: Path, displays: _Displays) -> None:
         self.records: list[tuple[Kind, os.DirEntry[str]]] = []
+        # A notice's attachments: the regular files of the folder named after it, beside its file,
+        # by the path of the notice's file.
+        self.attachments: dict[str, list[os.DirEntry[str]]] = {}
         self.problems: list[Diagnostic] = []
         self._displays = displays
         entries = self._content_entries(content_dir)
@@ -333,7 +339,8 @@ class _Scan:
             except OSError as error:
                 self.problems.append(_unlisted(self._displays.of(folder), error))
                 continue
-            subfolders = []
+            subfolders: list[os.DirEntry[str]] = []
+            here: dict[str, os.DirEntry[str]] = {}
             for entry in entries:
                 name = entry.name
                 # The common case first, in line: the live preview lists every file on every check.
@@ -345,6 +352,7 @@ class _Scan:
                         and entry.is_file(follow_symlinks=False)
                     ):
                         records.append((kind, entry))  # type: ignore[arg-type]
+                        here[name[: -len(suffix)]] = entry
                         continue
                     is_folder = entry.is_dir(follow_symlinks=False)
                 except OSError:
@@ -352,8 +360,67 @@ class _Scan:
                 if not is_folder:
                     self._entry(entry, kind, top)
                 elif name[0] != ".":
-                    subfolders.append(entry.path)
-            stack.extend(reversed(subfolders))
+                    subfolders.append(entry)
+            if kind is not None and kind.name == "notice":
+                subfolders = self._attachment_folders(subfolders, here)
+            stack.extend(entry.path for entry in reversed(subfolders))
+
+    def _attachment_folders(
+        self, subfolders: list[os.DirEntry[str]], notices: dict[str, os.DirEntry[str]]
+    ) -> list[os.DirEntry[str]]:
+        """Read the attachment folders among a notices folder's subfolders (each named after a notice
+        beside it); return the others, which are walked as any subfolder is."""
+        folded = {stem.casefold(): stem for stem in notices}
+        others = []
+        for folder in subfolders:
+            notice = notices.get(folder.name)
+            if notice is not None:
+                self.attachments[notice.path] = self._attachment_files(folder)
+            elif folder.name.casefold() in folded:
+                stem = folded[folder.name.casefold()]
+                self.problems.append(
+                    Diagnostic(
+                        self._displays.of(folder.path),
+                        message=f"not read: this folder is named like the notice {_printable(stem)} in"
+                        f" other letters: rename it to {_printable(stem)} to make its files the"
+                        " notice's attachments",
+                    )
+                )
+            else:
+                others.append(folder)
+        return others
+
+    def _attachment_files(self, folder: os.DirEntry[str]) -> list[os.DirEntry[str]]:
+        """The regular files directly in an attachment folder; a message for anything else.
+
+        Hidden files (`.DS_Store`) are left alone, and never published. Links are refused as
+        everywhere under the content folder: what is published is the file git reviewed.
+        """
+        try:
+            with os.scandir(folder.path) as listing:
+                entries = sorted(listing, key=_name)
+        except OSError as error:
+            self.problems.append(_unlisted(self._displays.of(folder.path), error))
+            return []
+        files = []
+        for entry in entries:
+            if entry.name[0] == ".":
+                continue
+            if entry.is_symlink():
+                self.problems.append(_symlink(self._displays.entry(entry), entry.path))
+            elif _is_folder(entry):
+                self.problems.append(
+                    Diagnostic(
+                        self._displays.entry(entry),
+                        message="not read: a notice's attachments are the files directly in its folder,"
+                        f" not in folders inside it: move the files up into {self._displays.of(folder.path)}/",
+                    )
+                )
+            elif not _is_file(entry):
+                self.problems.append(_special(self._displays.entry(entry), entry.path))
+            else:
+                files.append(entry)
+        return files
 
     def _entry(self, entry: os.DirEntry[str], kind: Kind | None, top: str | None) -> None:
         """One entry of a folder that is neither a folder nor a record file: a message, or nothing."""
@@ -526,9 +593,12 @@ def _guess_folder(name: str) -> Kind | None:
 def _other_file(display: str, kind: Kind | None) -> Diagnostic:
     """A file that is no record, where only records are read: a warning."""
     if kind is not None and kind.name == "notice":
-        # Files beside a notice are to become its attachments (PDF, pictures, office documents):
-        # until then they are not published, and this warning is the one place to lift.
-        message = "not read: notices cannot carry attachments yet: keep the file outside the content folder"
+        folder = display.rpartition("/")[0]
+        message = (
+            "not read: a notice's attachments go in a folder named after the notice, beside its file"
+            f" (for {folder}/N-1.md: {folder}/N-1/): move it into its notice's folder, or out of the"
+            " content folder"
+        )
     elif kind is not None:
         message = (
             f"not read: a {kind.name} is a {kind.suffix} file: keep other files outside the content folder"
@@ -591,24 +661,28 @@ def _split(loaded: Iterable[RawRecord | Diagnostic]) -> tuple[list[RawRecord], l
     return records, problems
 
 
-def _load_jobs(jobs: list[tuple[Kind, Path, str]]) -> list[RawRecord | Diagnostic]:
+# One file to load: its kind, path and display, and a notice's attachments (name, path, display).
+_Job = tuple[Kind, Path, str, tuple[tuple[str, str, str], ...]]
+
+
+def _load_jobs(jobs: list[_Job]) -> list[RawRecord | Diagnostic]:
     """`load_file` of each job, in order, spread over forked workers when there are many."""
     return [
         loaded if isinstance(loaded, Diagnostic) else RawRecord(kind.name, path.stem, path, display, *loaded)
-        for (kind, path, display), loaded in zip(jobs, fork_map(_load_job, jobs), strict=True)
+        for (kind, path, display, _), loaded in zip(jobs, fork_map(_load_job, jobs), strict=True)
     ]
 
 
 # A RawRecord's fields after kind, id, path and display: what a worker sends back. The caller
 # knows the rest; sending less halves the time the parent spends unpickling the results.
-_Loaded = tuple[dict[str, Any], str | None, int, str, int]
+_Loaded = tuple[dict[str, Any], str | None, int, str, int, tuple[Attachment, ...]]
 
 
-def _load_job(job: tuple[Kind, Path, str]) -> _Loaded | Diagnostic:
+def _load_job(job: _Job) -> _Loaded | Diagnostic:
     loaded = load_file(*job)
     if isinstance(loaded, Diagnostic):
         return loaded
-    return loaded.data, loaded.body, loaded.body_line, loaded.text, loaded.yaml_line
+    return loaded.data, loaded.body, loaded.body_line, loaded.text, loaded.yaml_line, loaded.attachments
 
 
 # -- loading again, for the live preview ---------------------------------------------------------
@@ -631,6 +705,8 @@ class _Seen:
     display: str
     result: RawRecord | Diagnostic
     id: str  # the file name without its extension
+    # A notice's attachments (name, path, display) and their stamps, when last read.
+    files: tuple[tuple[tuple[str, str, str], ...], tuple[_Stamp | None, ...]] = ((), ())
 
 
 class Loaded(NamedTuple):
@@ -668,28 +744,39 @@ class FileCache:
         before = self._seen or {}
         seen: dict[str, _Seen] = {}
         order: list[str] = []
-        jobs: list[tuple[Kind, Path, str]] = []
-        stamps: list[_Stamp | None] = []
+        jobs: list[_Job] = []
         now = time.time_ns()  # before any stat: a file changed after this is never settled
         displays = _Displays(self.root)
+        stamps: list[tuple[_Stamp | None, tuple[_Stamp | None, ...]]] = []
         with gc_paused():
             scan = _Scan(self.content_dir, displays)  # the same rules as a cold load, links and all
             for kind, entry in scan.records:
                 key, display, stamp = entry.path, displays.entry(entry), _stamp(entry)
+                attached = scan.attachments.get(key, [])
+                files = tuple((a.name, a.path, displays.entry(a)) for a in attached)
+                file_stamps = tuple(_stamp(a) for a in attached)
                 order.append(key)
                 old = before.get(key)
-                if old is not None and old.settled and old.stamp == stamp and old.display == display:
+                if (
+                    old is not None
+                    and old.settled
+                    and old.stamp == stamp
+                    and old.display == display
+                    and old.files == (files, file_stamps)
+                ):
                     seen[key] = old
                 else:
-                    jobs.append((kind, Path(key), display))
-                    stamps.append(stamp)
-            for (_, path, display), stamp, result in zip(jobs, stamps, _load_jobs(jobs), strict=True):
+                    jobs.append((kind, Path(key), display, files))
+                    stamps.append((stamp, file_stamps))
+            for (_, path, display, files), (stamp, file_stamps), result in zip(
+                jobs, stamps, _load_jobs(jobs), strict=True
+            ):
                 key = str(path)
                 old = before.get(key)
                 if old is not None and _same(old.result, result):
                     result = old.result
-                settled = stamp is not None and max(stamp[0], stamp[1]) < now - SETTLE_NS
-                seen[key] = _Seen(stamp, settled, display, result, path.stem)
+                settled = all(_settled(one, now) for one in (stamp, *file_stamps))
+                seen[key] = _Seen(stamp, settled, display, result, path.stem, (files, file_stamps))
             results = [seen[key].result for key in order]
             changed = None
             if self._seen is not None:
@@ -706,6 +793,10 @@ class FileCache:
         return Loaded(records, scan.problems + problems, changed)
 
 
+def _settled(stamp: _Stamp | None, now: int) -> bool:
+    return stamp is not None and max(stamp[0], stamp[1]) < now - SETTLE_NS
+
+
 def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
     try:
         info = entry.stat()  # follows a symlink, as reading does
@@ -717,7 +808,12 @@ def _stamp(entry: os.DirEntry[str]) -> _Stamp | None:
 def _same(old: RawRecord | Diagnostic, new: RawRecord | Diagnostic) -> bool:
     """Whether a file read again gave what it gave before (parsing the same text gives the same data)."""
     if isinstance(old, RawRecord) and isinstance(new, RawRecord):
-        return (old.kind, old.display, old.text) == (new.kind, new.display, new.text)
+        return (old.kind, old.display, old.text, old.attachments) == (
+            new.kind,
+            new.display,
+            new.text,
+            new.attachments,
+        )
     return old == new
 
 
@@ -729,8 +825,11 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
-    """Read one record file, or say exactly why it cannot be read."""
+def load_file(
+    kind: Kind, path: Path, display: str, attachments: tuple[tuple[str, str, str], ...] = ()
+) -> RawRecord | Diagnostic:
+    """Read one record file (and a notice's attachments: name, path, display), or say exactly why
+    it cannot be read."""
     try:
         raw, size = _read(path)
     except _NotRegular as error:
@@ -751,9 +850,31 @@ def load_file(kind: Kind, path: Path, display: str) -> RawRecord | Diagnostic:
     if isinstance(text, Diagnostic):
         return text
     try:
-        return _parse(kind, path, display, text)
+        record = _parse(kind, path, display, text)
     except _LoadError as error:
         return Diagnostic(display, error.line, error.column, message=error.message)
+    if not attachments:
+        return record
+    return dataclasses.replace(record, attachments=tuple(read_attachment(*one) for one in attachments))
+
+
+def read_attachment(name: str, path: str, display: str) -> Attachment:
+    """One attachment, whole up to MAX_ATTACHMENT_BYTES; its size and why it is unreadable if it is."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+        with open(descriptor, "rb", closefd=True) as handle:
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
+                return Attachment(name, display, 0, None, _not_regular(info.st_mode))
+            data = handle.read(MAX_ATTACHMENT_BYTES + 1)
+    except FileNotFoundError:
+        return Attachment(name, display, 0, None, "file removed while it was read: run again")
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link that took the file's place
+            return Attachment(name, display, 0, None, _symlink(display, path).message)
+        return Attachment(name, display, 0, None, f"cannot read file: {error.strerror}")
+    size = max(len(data), info.st_size)
+    return Attachment(name, display, size, data if size <= MAX_ATTACHMENT_BYTES else None)
 
 
 # Never follow a link, never wait: a named pipe opened to read blocks until someone writes to it,

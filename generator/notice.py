@@ -27,7 +27,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from .errors import UsageError
 from .figures import Figures, amount_text, count, derive_state, finding_state, outcome_items, totals_sentence
@@ -36,10 +36,12 @@ from .markup import escape_text, front_matter
 from .office import moment, reproducible
 from .outputs import Made, Page, PerFile
 from .records import Record
-from .schema import AMOUNTS, NoticeScope
+from .schema import AMOUNTS, Disclosure, NoticeScope
 from .settings import Settings
 from .urls import SITE_NOTICE_DOCX, SITE_NOTICE_PATH, notice_docx_path
 from .words import Labels
+
+DISCLOSURES = get_args(Disclosure)
 
 # The line in a notice's body below which its own paragraphs follow the generated parts.
 SPLIT = "{{ progress }}"
@@ -235,14 +237,15 @@ def _figures(site: Site, findings: list[Record], as_of: dt.date) -> Figures:
 
 
 def _issuer(site: Site, settings: Settings, scope: Scope, model: Any) -> str:
-    """Who issues it: mkdocs.yml's `issuer`, else the notice's or the scope's team, else the one team."""
-    if settings.issuer:
-        return settings.issuer
+    """Who issues it: the notice's or the scope's team, else mkdocs.yml's `issuer` (the body that
+    publishes the site, as official.issuer_name), else the one team, else the site."""
     team = site.get(model.issuer) if model is not None and model.issuer else None
     if team is None and scope.team:
         team = site.get(scope.team)
     if team is None and scope.unit and (unit := site.get(scope.unit)) is not None:
         team = site.team_of(unit)
+    if team is None and settings.issuer:
+        return settings.issuer
     teams = site.of_kind("team")
     if team is None and len(teams) == 1:
         team = teams[0]
@@ -253,14 +256,17 @@ def _meta(t: Labels, model: Any, texts: dict[str, str], issuer: str, date: str) 
     """The metadata block: each row only when there is something to say, bar the three always known."""
     given = {
         name: (getattr(model, name, None) if model is not None else texts.get(name)) or ""
-        for name in ("doc_number", "index_number", "disclosure")
+        for name in ("document_number", "index_number", "disclosure")
     }
+    disclosure = given["disclosure"]
+    if disclosure in DISCLOSURES:  # a record's (or mkdocs.yml's) proactive / on-request, in words
+        disclosure = t(f"disclosure_{disclosure}")
     rows = [
-        ("notice_doc_number", given["doc_number"]),
+        ("notice_doc_number", given["document_number"]),
         ("notice_index_number", given["index_number"]),
         ("notice_publisher", issuer),
         ("notice_written_on", date),
-        ("notice_disclosure", given["disclosure"] or t("notice_disclosure_default")),
+        ("notice_disclosure", disclosure or t("notice_disclosure_default")),
     ]
     return [(t(key), value) for key, value in rows if value]
 
@@ -369,9 +375,10 @@ def _rect_situation(
 
 def _supervision(settings: Settings, t: Labels) -> str:
     """The line inviting supervision, with the hotline and mailbox mkdocs.yml gives."""
-    contacts = [t("notice_hotline", hotline=settings.hotline)] if settings.hotline else []
-    if settings.mailbox:
-        contacts.append(t("notice_mailbox", mailbox=settings.mailbox))
+    phone, email = settings.contact.phone, settings.contact.email
+    contacts = [t("notice_hotline", hotline=phone)] if phone else []
+    if email:
+        contacts.append(t("notice_mailbox", mailbox=email))
     if not contacts:
         return t("notice_supervision_plain")
     return t("notice_supervision", contacts=t("notice_outcome_joiner").join(contacts))
@@ -402,6 +409,9 @@ def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str
     lines += [f"{e(notice.totals)}\n"]
     if notice.outcomes:
         lines += [f"{e(notice.outcomes)}\n"]
+    # The problems repeat their records' own text: kept out of the search index, as the rows copied
+    # onto other pages are, so that a search finds the record itself.
+    lines += ["<div data-search-exclude markdown>", ""]
     for aspect in notice.aspects:
         lines += [f"## {e(aspect.heading)}\n"]
         for problem in aspect.problems:
@@ -413,6 +423,7 @@ def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str
                 lines += [*(f"{n}. {e(m)}" for n, m in enumerate(problem.measures, start=1)), ""]
             situation = notice.gap.join(problem.situation)
             lines += [f"**{e(notice.labels['notice_situation'])}**{notice.gap}{e(situation)}\n"]
+    lines += ["</div>", ""]
     lines += [f"{e(notice.next_steps)}\n", f"{e(notice.supervision)}\n"]
     lines += [f"{e(p)}\n" for p in notice.after]
     lines += [

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import templates
+from .attachments import Attachments
 from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataFiles
 from .feeds import Feeds
@@ -91,6 +92,7 @@ def families(settings: Settings, keep: bool = False) -> list[Output]:
         Schemas(settings),
         Notices(settings, keep),
         Ledgers(settings, keep),
+        Attachments(),
     ]
 
 
@@ -280,7 +282,11 @@ class Screen:
 
     @functools.cached_property
     def _public_files(self) -> frozenset[str]:
-        return frozenset(r.display for r in self._records if r.public)
+        # A public notice's attachments are as public as it is: a message about one may be printed.
+        public = [r for r in self._records if r.public]
+        return frozenset(
+            [*(r.display for r in public), *(a.display for r in public for a in r.raw.attachments)]
+        )
 
     @functools.cached_property
     def _internal_files(self) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
 from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
+from .official import footer_config
 from .pipeline import Pipeline, Run
 from .publish import check_shrink, clean_leftovers, index_pagefind, lock, record_published
 from .settings import (
@@ -153,8 +154,8 @@ class DiscloseConfig(Config):
     categories = config_options.Optional(config_options.Type(dict))
     search = config_options.Type(str, default="material")
     issuer = config_options.Optional(config_options.Type(str))
-    hotline = config_options.Optional(config_options.Type(str))
-    mailbox = config_options.Optional(config_options.Type(str))
+    contact = config_options.Optional(config_options.Type(dict))
+    evaluation = config_options.Optional(config_options.Type(dict))
     progress_notice = config_options.Optional(config_options.Type(dict))
 
 
@@ -357,6 +358,8 @@ def configure(
         "internal_label": labels("site_internal"),
         "errors": errors or [],
         "search": settings.search,
+        # The issuing body and how to reach it, in the footer of every page (overrides/partials/copyright.html).
+        "footer": footer_config(settings, labels),
     }
     _configure_search(config, settings.language)
     if settings.search == "pagefind":

@@ -11,8 +11,24 @@ from .schema import Ref, RefPath, iter_refs
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a notice carries: a regular file in the folder named after the notice, beside its file.
+
+    Read whole by the load stage (up to a limit: `data` is None past it, or when it could not be
+    read, and `problem` says why); judged by the validate stage (`attachments.problems`); published
+    with a public notice, never with an internal one.
+    """
+
+    name: str
+    display: str  # the file's path as messages show it
+    size: int
+    data: bytes | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class RawRecord:
-    """One record file as read: its kind, id, data and, for notices, the Markdown body."""
+    """One record file as read: its kind, id, data and, for notices, the Markdown body and attachments."""
 
     kind: str
     id: str
@@ -23,6 +39,7 @@ class RawRecord:
     body_line: int = 0
     text: str = ""
     yaml_line: int = 1
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,26 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .attachments import type_key
 from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
+from .evaluation import (
+    FLAG_RATE,
+    Result,
+    by_rank,
+    evaluate,
+    percent,
+    ranking_basis,
+    score_text,
+    threshold_text,
+)
 from .export import downloads
 from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text
 from .link import RECENT_CHANGES, Site
 from .markup import Md, escape_text, front_matter, render_md_field
 from .notice import markdown as notice_markdown
 from .notice import record_notice
+from .official import Official, issuer_name, meta_html, signature_html
 from .outputs import Made, Page
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .reads import collecting, replay
@@ -331,6 +343,14 @@ class _Renderer:
             "progress_notice": self._progress_notice,
             "ledger_link": self._ledger_link,
             "site_notice_link": self._site_notice_link,
+            # A notice's metadata block and signature, of a record or of an `official_document(...)`.
+            "official_document": Official,
+            "doc_meta": self._render_doc_meta,
+            "signature": self._render_signature,
+            "attachments_table": self._render_attachments,
+            "evaluation_table": self._render_evaluation_table,
+            "report_evaluation": self._report_evaluation,
+            "evaluation_by_year": self._render_evaluation_by_year,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -966,6 +986,182 @@ class _Renderer:
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
 
+    # -- notices as official documents (`official`) ----------------------------------------------
+
+    def official(self, record: Record) -> Official:
+        """What a notice states about itself: its metadata block's facts and its signature's."""
+        model = record.model
+        team = self.site.get(model.issuer)  # None when the audience lacks it: the site's issuer then
+        return Official(
+            title=self.site.title_of(record),
+            written_on=model.date,
+            issuer=issuer_name(self.settings, self.site.title_of(team) if team is not None else None),
+            document_number=model.document_number,
+            index_number=model.index_number,
+            disclosure=model.disclosure,
+        )
+
+    def _official_of(self, what: Record | Official) -> Official:
+        # A notice record, or the facts of a document no record holds (a generated notice).
+        return what if isinstance(what, Official) else self.official(what)
+
+    def _render_doc_meta(self, what: Record | Official) -> Md:
+        """The metadata block of a notice, or of any `Official` (template: `doc_meta(r)`)."""
+        return Md(meta_html(self._official_of(what), self.labels))
+
+    def _render_signature(self, what: Record | Official) -> Md:
+        """The issuer and the date set right of a notice, or of any `Official` (`signature(r)`)."""
+        return Md(signature_html(self._official_of(what), self.labels))
+
+    def _render_attachments(self, record: Record) -> Md:
+        """A notice's attachments under their heading, each linked by its name (it is published beside
+        the page), with its type and size; nothing if it has none."""
+        attachments = record.raw.attachments
+        if not attachments:
+            return Md("")
+        lines = [
+            f"| [{escape_text(a.name)}]({a.name}) | {escape_text(self.labels(type_key(a.name)))}"
+            f" | {escape_text(self._size(a.size))} |\n"
+            for a in attachments
+        ]
+        head = self._head("attachments", ("attachment_name", "attachment_type", "attachment_size"))
+        return Md(f"## {escape_text(self.labels('attachments'))}\n\n{head}{''.join(lines)}\n")
+
+    def _size(self, size: int) -> str:
+        """A file's size as people read it: 812 bytes, 35.2 KB, 1.4 MB."""
+        if size < 1024:
+            return self.labels("size_bytes", n=size)
+        if size < 1024 * 1024:
+            return self.labels("size_kb", n=f"{size / 1024:.1f}")
+        return self.labels("size_mb", n=f"{size / (1024 * 1024):.1f}")
+
+    # -- the on-site evaluation (`evaluation`): compared across a meeting's units, and year by year ----
+
+    @jinja2.pass_context
+    def _render_evaluation_table(self, context: Any, meeting: Record) -> Md:
+        """Every evaluated report of a meeting, best first, each figure with its numerator and
+        denominator, and how the figures are counted; nothing if no report was evaluated."""
+        results = evaluate(meeting.model, self.settings.evaluation)
+        basis = ranking_basis(results)
+        if basis is None:
+            return Md("")
+        scores = any(r.score is not None for r in results)
+        head: tuple[str, ...] = (
+            "rank",
+            "unit",
+            "satisfied",
+            "basically_satisfied",
+            "dissatisfied",
+            "votes",
+            "satisfaction_rate",
+        )
+        head += ("score", "flag") if scores else ("flag",)
+        link, t = self._link_from, self.labels
+        depth = prefix(context["page_path"])
+        lines = []
+        for r in by_rank([r for r in results if r.assessed]):
+            cells = [_cell(r.rank) if r.rank else "—", link(depth, r.unit)]
+            cells += [_cell(n) for n in (r.satisfied, r.basically_satisfied, r.dissatisfied, r.votes)]
+            cells.append(escape_text(self._satisfaction(r)))
+            if scores:
+                cells.append(escape_text(score_text(r.score)) if r.score is not None else "—")
+            cells.append(escape_text(self._flags(r)))
+            lines.append("| " + " | ".join(cells) + " |\n")
+        notes = [
+            t(f"rate_counts_{self.settings.evaluation.rate}"),
+            t(f"ranked_by_{basis}"),
+            self._flag_rule(),
+        ]
+        table = self._head(f"evaluation{'_scores' if scores else ''}", head) + "".join(lines)
+        return _evaluation_block("meeting", table, notes)
+
+    def _report_evaluation(self, meeting: Record, position: int) -> list[tuple[str, Any]]:
+        """The facts of one report's evaluation (for `facts`): its votes, rate, score, rank, flags."""
+        r = evaluate(meeting.model, self.settings.evaluation)[position]
+        if not r.assessed:
+            return []
+        votes = self.labels(
+            "evaluation_votes",
+            satisfied=r.satisfied,
+            basic=r.basically_satisfied,
+            dissatisfied=r.dissatisfied,
+            votes=r.votes,
+        )
+        return [
+            ("assessment", votes if r.votes else None),
+            ("satisfaction_rate", self._satisfaction(r) if r.votes else None),
+            ("score", score_text(r.score) if r.score is not None else None),
+            ("rank", self.labels("rank_of", rank=r.rank, ranked=r.ranked) if r.rank else None),
+            ("flag", self._flags(r) or None),
+        ]
+
+    @jinja2.pass_context
+    def _render_evaluation_by_year(self, context: Any, unit: Record) -> Md:
+        """A unit's results at every meeting that evaluated its report, oldest first; nothing if none
+        did (a report heard without votes or a score is on the meetings list below, not here)."""
+        rows: list[tuple[Record, Result]] = []
+        for meeting in reversed(self.site.referrers(unit, "meeting")):
+            results = evaluate(meeting.model, self.settings.evaluation)
+            rows += [(meeting, r) for r in results if r.unit == unit.id and r.assessed]
+        if not rows:
+            return Md("")
+        link, t = self._link_from, self.labels
+        depth = prefix(context["page_path"])
+        scores = any(r.score is not None for _, r in rows)
+        lines = []
+        for meeting, r in rows:
+            votes = f"{r.satisfied} / {r.basically_satisfied} / {r.dissatisfied}" if r.votes else "—"
+            cells = [
+                _cell(meeting.model.date),
+                link(depth, meeting),
+                escape_text(votes),
+                escape_text(self._satisfaction(r)),
+            ]
+            if scores:
+                cells.append(escape_text(score_text(r.score)) if r.score is not None else "—")
+            cells.append(escape_text(t("rank_of", rank=r.rank, ranked=r.ranked)) if r.rank else "—")
+            cells.append(escape_text(self._flags(r)))
+            lines.append("| " + " | ".join(cells) + " |\n")
+        head = (
+            "date",
+            "meeting",
+            "votes_split",
+            "satisfaction_rate",
+            *(("score",) if scores else ()),
+            "rank",
+            "flag",
+        )
+        table = self._head(f"evaluation_by_year{'_scores' if scores else ''}", head) + "".join(lines)
+        notes = [t(f"rate_counts_{self.settings.evaluation.rate}"), self._flag_rule()]
+        return _evaluation_block("by-year", table, notes)
+
+    def _satisfaction(self, r: Result) -> str:
+        """A satisfaction rate with its numerator and denominator: 70.7% (41/58); a dash without votes."""
+        rate = r.rate
+        return "—" if rate is None else f"{percent(rate)} ({r.favourable}/{r.votes})"
+
+    def _flags(self, r: Result) -> str:
+        rule = self.settings.evaluation
+        texts = []
+        for flag in r.flags:
+            threshold = rule.rate_below if flag == FLAG_RATE else rule.score_below
+            assert threshold is not None  # a flag is raised only against a threshold
+            texts.append(self.labels(f"flag_{flag}", threshold=threshold_text(threshold, flag == FLAG_RATE)))
+        return self.labels("list_separator").join(texts)
+
+    def _flag_rule(self) -> str:
+        """What is flagged, as this site's settings say; '' when no threshold is set."""
+        rule, t = self.settings.evaluation, self.labels
+        rules = []
+        if rule.rate_below is not None:
+            rules.append(t("flag_rule_rate", threshold=threshold_text(rule.rate_below, True)))
+        if rule.score_below is not None:
+            rules.append(t("flag_rule_score", threshold=threshold_text(rule.score_below, False)))
+        if not rules:
+            return ""
+        said = t("flag_rule", rules=t("flag_rule_or").join(rules))
+        return f"{said} {rule.flag_note}" if rule.flag_note else said
+
 
 # The columns of each table, as label keys.
 _FINDINGS_HEAD = ("id", "title", "unit", "found_on", "category", "state")
@@ -1003,6 +1199,16 @@ def _escape_keeping_ends(text: str) -> str:
 def _anchor(name: str) -> Md:
     """A heading's fixed id (`## Title {#name}`), the same in every language, for links to it."""
     return Md(f"{{#{name}}}") if name.replace("-", "").isalnum() else Md("")
+
+
+def _evaluation_block(kind: str, table: str, notes: list[str]) -> Md:
+    """An evaluation table (kept out of the search index), and below it how its figures are counted.
+
+    Its figures are set right by the stylesheet (`disclose-evaluation--<kind>`): the Markdown table's
+    own alignment would be a style attribute on every cell."""
+    text = " ".join(escape_text(note) for note in notes if note)
+    div = f'<div class="disclose-evaluation disclose-evaluation--{kind}" data-search-exclude markdown>'
+    return Md(f"{div}\n\n{table}\n</div>\n\n{text}\n\n")
 
 
 def _day(moment: dt.datetime | None) -> str:

@@ -142,6 +142,34 @@ Date = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 Count = Annotated[int, Field(ge=0)]
+
+
+def _check_score(value: Any) -> Any:
+    """A score out of 100 (a mark, as some places evaluate a report instead of, or beside, votes)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        fix = (
+            ": write the number without quotes"
+            if isinstance(value, str) and _NUMBER_RE.fullmatch(value)
+            else ""
+        )
+        raise PydanticCustomError(
+            "score_type",
+            "expected a score out of 100, such as 86 or 86.5, got {got}{fix}",
+            {"got": _describe(value), "fix": fix},
+        )
+    if not 0 <= value <= 100:
+        raise PydanticCustomError(
+            "score_range", "a score is out of 100: give one from 0 to 100, not {value}", {"value": value}
+        )
+    return value
+
+
+_NUMBER_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+Score = Annotated[
+    int | float,
+    BeforeValidator(_check_score),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+]
 Visibility = Literal["public", "internal"]
 
 # Amounts are in units of 10,000 yuan, as notices state them, to the fen at most (6 decimal places)
@@ -280,6 +308,8 @@ class Assessment(Strict):
     satisfied: Count = 0
     basically_satisfied: Count = 0
     dissatisfied: Count = 0
+    # Out of 100 (where the audience marks the report rather than votes): optional, beside or instead of the votes.
+    score: Score | None = None
 
 
 class Report(Strict):
@@ -424,6 +454,9 @@ class Rectification(Common):
 
 
 NoticeKind = Literal["announcement", "progress-report", "exposure", "meeting-report"]
+# How a notice is made public, as a government portal's metadata block says: published of the
+# issuer's own accord ("proactive disclosure"), or given to those who ask for it ("on request").
+Disclosure = Literal["proactive", "on-request"]
 
 
 class NoticeScope(Strict):
@@ -445,12 +478,12 @@ class Notice(Common):
     kind: NoticeKind = "announcement"
     issuer: Annotated[Id | None, Ref("team", optional=True)] = None
     related: list[Annotated[Id, Ref("*", optional=True)]] = _empty(list)
-    # The official metadata block; the same fields as a hand-written notice's (issue 13 item 6).
-    doc_number: Text | None = Field(default=None, description="The document number (wen hao).")
-    index_number: Text | None = Field(default=None, description="The information index number (suoyin hao).")
-    disclosure: Text | None = Field(
-        default=None, description="How it is disclosed (gongkai fangshi), e.g. proactive disclosure."
-    )
+    # The official document's numbers, as a portal's metadata block shows them: its document number
+    # (such as a team's "[2026] No. 5") and its index number in the catalogue of public information;
+    # and how it is disclosed. All optional.
+    document_number: Text | None = None
+    index_number: Text | None = None
+    disclosure: Disclosure | None = None
     # A progress notice generated from the records (generator/notice.py): its body's paragraphs are
     # kept around the generated parts.
     generate: Literal["progress"] | None = None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,38 @@ DEFAULT_CATEGORIES = (
 
 
 @dataclass(frozen=True)
+class Contact:
+    """How the public reaches the issuer to report a problem or comment (every page's footer)."""
+
+    phone: str | None = None  # the supervision hotline
+    email: str | None = None  # the supervision mailbox
+    address: str | None = None  # the postal address letters go to
+    website: str | None = None  # a reporting website (http or https)
+
+    def __bool__(self) -> bool:
+        return any((self.phone, self.email, self.address, self.website))
+
+
+# What a report's satisfaction rate counts over all its votes: the votes "satisfied" alone (the
+# default, and what "more than two thirds satisfied" counts), or "satisfied" and "basically
+# satisfied" together.
+RATE_BASES = ("satisfied", "satisfied-or-basic")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How the on-site evaluation of reports is read: what the satisfaction rate counts, and the
+    thresholds below which a result is flagged (None: no flag)."""
+
+    rate: str = "satisfied"
+    rate_below: Fraction | None = Fraction(2, 3)
+    score_below: Fraction | None = Fraction(70)
+    # What a flag means under the team's own rules (such as an interview of the unit's leader),
+    # said under every evaluation table; None: the flag alone.
+    flag_note: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the pipeline needs to know besides the records."""
 
@@ -51,10 +85,11 @@ class Settings:
     )
     config_file: Path | None = None
     search: str = "material"
-    # The issuing body, the supervision hotline and mailbox, as notices name them (issue 13).
-    issuer: str = ""
-    hotline: str = ""
-    mailbox: str = ""
+    # The body that publishes the site: named in every page's footer, and the issuer of a notice
+    # that names no team of the audience's (its metadata block, its signature).
+    issuer: str | None = None
+    contact: Contact = field(default_factory=Contact)
+    evaluation: Evaluation = field(default_factory=Evaluation)
     # The fixed texts of the site-wide generated progress notice (generator/notice.py: NOTICE_TEXTS).
     progress_notice: dict[str, str] = field(default_factory=dict)
 
@@ -254,15 +289,26 @@ def check_site_dir(settings: Settings, value: Any) -> None:
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
-    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
-    known |= {"issuer", "hotline", "mailbox", "progress_notice"}
+    known = {
+        "language",
+        "audience",
+        "content_dir",
+        "build_dir",
+        "site_dir",
+        "categories",
+        "search",
+        "issuer",
+        "contact",
+        "evaluation",
+        "progress_notice",
+    }
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
             f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
-    for name in sorted(known - {"categories", "progress_notice"}):
+    for name in sorted(known - {"categories", "contact", "evaluation", "progress_notice"}):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
                 f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
@@ -287,15 +333,15 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         categories=_categories(config_file, options.get("categories")),
         config_file=config_file,
         search=search,
-        issuer=str(options.get("issuer", "")),
-        hotline=str(options.get("hotline", "")),
-        mailbox=str(options.get("mailbox", "")),
+        issuer=_text(options.get("issuer")),
+        contact=_contact(config_file, options.get("contact")),
+        evaluation=_evaluation(config_file, options.get("evaluation")),
         progress_notice=_progress_notice(config_file, options.get("progress_notice")),
     )
 
 
 # The texts of the site-wide progress notice that mkdocs.yml may give (generator/notice.py).
-PROGRESS_NOTICE_TEXTS = ("title", "doc_number", "index_number", "disclosure", "background", "next_steps")
+PROGRESS_NOTICE_TEXTS = ("title", "document_number", "index_number", "disclosure", "background", "next_steps")
 
 
 def _progress_notice(config_file: Path, value: Any) -> dict[str, str]:
@@ -305,10 +351,114 @@ def _progress_notice(config_file: Path, value: Any) -> dict[str, str]:
     if not isinstance(value, dict) or unknown or not all(isinstance(v, str) for v in value.values()):
         raise UsageError(
             f"{config_file}: plugins.disclose.progress_notice: give texts for any of"
-            f" {', '.join(PROGRESS_NOTICE_TEXTS)} (e.g. `doc_number: X [2026] 1`)"
+            f" {', '.join(PROGRESS_NOTICE_TEXTS)} (e.g. `document_number: X [2026] 1`)"
             + (f"; unknown: {', '.join(map(quoted, unknown))}" if unknown else "")
         )
     return {str(key): text for key, text in value.items()}
+
+
+def _text(value: Any) -> str | None:
+    """An option's text with its spaces trimmed; None for nothing or blank."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text or None
+
+
+_CONTACT = ("phone", "email", "address", "website")
+# One address, as a mail program takes it: no spaces, one '@', a dot in the domain.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _contact(config_file: Path, value: Any) -> Contact:
+    """plugins.disclose.contact: how the public reaches the issuer (the footer of every page)."""
+    options = _section(config_file, "contact", value, _CONTACT, "phone: 010-12345678")
+    for name, given in options.items():
+        if not isinstance(given, (str, int)) or isinstance(given, bool):
+            raise UsageError(
+                f"{config_file}: plugins.disclose.contact.{name}: give text, not {_shown(given)}"
+            )
+    found = {name: _text(given) for name, given in options.items()}
+    email, website = found.get("email"), found.get("website")
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.contact.email: {_shown(email)} is not one e-mail address"
+            " (name@example.org): give the supervision mailbox's address"
+        )
+    if website is not None and not re.match(r"https?://[^\s/]+", website):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.contact.website: {_shown(website)} is not a web address:"
+            " give one starting with https:// (or http://)"
+        )
+    return Contact(**found)
+
+
+def _evaluation(config_file: Path, value: Any) -> Evaluation:
+    """plugins.disclose.evaluation: what the satisfaction rate counts, and the thresholds of flags."""
+    options = _section(
+        config_file,
+        "evaluation",
+        value,
+        ("rate", "rate_below", "score_below", "flag_note"),
+        "rate: satisfied",
+    )
+    note = options.get("flag_note")
+    if note is not None and not isinstance(note, str):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.evaluation.flag_note: give text (what a flag means under"
+            f" your rules), not {_shown(note)}"
+        )
+    default = Evaluation()
+    rate = options.get("rate", default.rate)
+    if rate not in RATE_BASES:
+        raise UsageError(
+            f"{config_file}: plugins.disclose.evaluation.rate must be one of {', '.join(RATE_BASES)},"
+            f" not {_shown(rate)}"
+        )
+    return Evaluation(
+        rate=str(rate),
+        rate_below=_threshold(config_file, "rate_below", options, default.rate_below, 100),
+        score_below=_threshold(config_file, "score_below", options, default.score_below, 1),
+        flag_note=_text(note),
+    )
+
+
+def _threshold(
+    config_file: Path, name: str, options: dict[str, Any], default: Fraction | None, per: int
+) -> Fraction | None:
+    """A threshold: a number (a percentage for a rate, points out of 100 for a score) or, for a rate,
+    a fraction such as 2/3; 0 or false: no flag. Exact, so that 2/3 flags 65 of 98 and not 2 of 3."""
+    if name not in options:
+        return default
+    given = options[name]
+    where = f"{config_file}: plugins.disclose.evaluation.{name}"
+    if given is False or given == 0:
+        return None
+    if isinstance(given, (int, float)) and not isinstance(given, bool) and 0 < given <= 100:
+        return Fraction(str(given)) / per
+    match = re.fullmatch(r"\s*([0-9]+)\s*/\s*([1-9][0-9]*)\s*", given) if isinstance(given, str) else None
+    if match and per == 100 and int(match[1]) <= int(match[2]):
+        return Fraction(int(match[1]), int(match[2]))
+    what = "a percentage from 0 to 100, or a fraction such as 2/3" if per == 100 else "a score from 0 to 100"
+    raise UsageError(f"{where}: give {what} (0 or false: flag nothing), not {_shown(given)}")
+
+
+def _section(
+    config_file: Path, name: str, value: Any, known: tuple[str, ...], example: str
+) -> dict[str, Any]:
+    """A mapping option of plugins.disclose, its unknown keys refused; {} for nothing."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.{name}: give `key: value` lines under it (such as"
+            f" `{example}`), not {_shown(value)}"
+        )
+    unknown = sorted(set(map(str, value)) - set(known))
+    if unknown:
+        raise UsageError(
+            f"{config_file}: plugins.disclose.{name}: unknown option(s) {', '.join(map(quoted, unknown))}"
+            f" (known: {', '.join(known)})"
+        )
+    return {str(key): given for key, given in value.items() if given is not None}
 
 
 def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:

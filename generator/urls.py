@@ -36,6 +36,11 @@ def record_path(kind: str, record_id: str) -> str:
     return f"{KINDS[kind].folder}/{record_id}/index.md"
 
 
+def attachment_path(notice_id: str, name: str) -> str:
+    """Where a notice's attachment lives: beside the notice's page, so the body links it by its name."""
+    return f"{KINDS['notice'].folder}/{notice_id}/{name}"
+
+
 def index_path(kind: str) -> str:
     """Where a kind's index page lives."""
     return f"{KINDS[kind].folder}/index.md"

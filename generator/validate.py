@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .attachments import broken_links
+from .attachments import problems as attachment_problems
 from .errors import Diagnostic, Report
 from .load import Loaded, locate
 from .markup import MAX_NESTING, costly_part
@@ -531,7 +533,9 @@ def _own_problems(record: Record, settings: Settings, as_of: dt.date) -> Iterato
     if isinstance(model, Notice):
         # Only a list of links, shown once each: harmless, so a warning.
         yield from _check_twice(record, "related", model.related, "record", "warning")
-        yield from _check_body_cost(record)
+        costly = list(_check_body_cost(record))
+        yield from costly
+        yield from _check_attachments(record, links=not costly)
     if model.tags:
         yield from _check_tags(record, model.tags)
     yield from _check_future_dates(record, model, as_of)
@@ -552,6 +556,16 @@ def _check_body_cost(record: Record) -> Iterator[Diagnostic]:
             " '![', many headings or rules in one block, or lists and quotes nested more than"
             f" {MAX_NESTING} deep): simplify it, or split it with blank lines",
         )
+
+
+def _check_attachments(record: Record, links: bool) -> Iterator[Diagnostic]:
+    """A notice's attachments, each by its own file (type, content, size, name); and, unless its body
+    is too costly to read, every link of the body to an attachment it does not carry, at its line."""
+    for attachment, problem in attachment_problems(record.raw.attachments):
+        yield Diagnostic(attachment.display, message=problem)
+    if links:
+        for line, column, message in broken_links(record):
+            yield Diagnostic(record.display, line, column, "body", message)
 
 
 def _check_twice(record: Record, name: str, ids: list[str], noun: str, severity: str) -> Iterator[Diagnostic]:
@@ -707,6 +721,25 @@ def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
                 f"unit '{report.unit}' reports twice at this meeting: merge its two reports into one",
             )
         seen.add(report.unit)
+        yield from _check_votes(record, model, position)
+
+
+def _check_votes(record: Record, model: Meeting, position: int) -> Iterator[Diagnostic]:
+    """A report's votes cannot outnumber the meeting's attendees: each attendee votes once at most
+    (fewer vote when some abstain), so more votes is a typing slip the rate would hide."""
+    assessment = model.reports[position].assessment
+    if assessment is None or model.attendees is None:
+        return
+    votes = assessment.satisfied + assessment.basically_satisfied + assessment.dissatisfied
+    if votes > model.attendees:
+        yield _problem(
+            record,
+            ("reports", position, "assessment"),
+            f"{votes} votes ({assessment.satisfied} satisfied + {assessment.basically_satisfied}"
+            f" basically satisfied + {assessment.dissatisfied} dissatisfied) at a meeting of"
+            f" {model.attendees} attendees: each attendee votes once, so correct the counts or"
+            " the meeting's attendees",
+        )
 
 
 def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[Diagnostic]:

@@ -238,7 +238,9 @@ STRAY: list[tuple[str, str]] = [
     ("content/teams/README.txt", "warning: not read: a team is a .yaml file: keep other files outside the content folder"),
     (
         "content/notices/N-1.pdf",
-        "warning: not read: notices cannot carry attachments yet: keep the file outside the content folder",
+        "warning: not read: a notice's attachments go in a folder named after the notice, beside its file"
+        " (for content/notices/N-1.md: content/notices/N-1/): move it into its notice's folder, or out of"
+        " the content folder",
     ),
     (
         "content/notes.txt",

@@ -59,14 +59,15 @@ HEADERS = {
     "data/meetings.csv": "id,title,date,kind,organizer,organizer_name,location,attendees,summary,reports,"
     "findings,tags,former_ids,url",
     "data/reports.csv": "meeting,meeting_title,meeting_date,position,unit,unit_name,reporter_title,statement,"
-    "comments,satisfied,basically_satisfied,dissatisfied,url",
+    "comments,satisfied,basically_satisfied,dissatisfied,score,votes,satisfaction_rate,rank,ranked,flags,url",
     "data/findings.csv": "id,title,unit,unit_name,team,team_name,found_on,source,meeting,category,"
     f"category_label,severity,description,rectifications,state,closed,no_rectification,overdue,days_overdue,"
     f"{OUTCOMES},tags,former_ids,url",
     "data/rectifications.csv": "id,title,findings,owner,owner_name,team,team_name,responsible_title,opened_on,"
     "deadline,effective_deadline,status,overdue,days_overdue,measures_done,measures_total,completed_on,"
     f"verified_by,verified_on,{OUTCOMES},tags,former_ids,url",
-    "data/notices.csv": "id,title,date,kind,issuer,issuer_name,related,body,tags,former_ids,url",
+    "data/notices.csv": "id,title,date,kind,issuer,issuer_name,related,body,document_number,index_number,"
+    "disclosure,attachments,tags,former_ids,url",
 }
 
 T_GO = (
@@ -449,10 +450,11 @@ def planted(
 def test_internal_data_carries_the_canaries(
     planted: tuple[dict[str, dict[str, str]], list[str], list[str]],
 ) -> None:
-    """Proves the scan below can see them."""
+    """Proves the scan below can see them (all but an attachment's bytes, which no data file holds:
+    test_leaks scans the attachment itself)."""
     built, canaries, _ = planted
     everything = "".join(built["internal"].values())
-    missing = [c for c in canaries if c not in everything]
+    missing = [c for c in canaries if c not in everything and "ATTACHMENTBYTES" not in c]
     assert missing == []
 
 

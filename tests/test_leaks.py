@@ -164,6 +164,7 @@ def _plant(content: Path) -> tuple[list[str], list[str]]:
             if body is not None:
                 body = f"{body}\n\nBody {_canary(record_id + 'body')}\n"
                 canaries.append(_canary(record_id + "body"))
+                canaries.extend(_plant_attachment(path, record_id))
         else:
             canaries.extend(_plant_internal_fields(data, record_id))
             data, hidden = _plant_hidden_notes(data, record_id)
@@ -174,6 +175,15 @@ def _plant(content: Path) -> tuple[list[str], list[str]]:
         dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         path.write_text(f"---\n{dumped}---\n{body}" if body is not None else dumped, encoding="utf-8")
     return canaries, internal_names
+
+
+def _plant_attachment(notice: Path, record_id: str) -> list[str]:
+    """An attachment of an internal notice, a canary in its name and one in its bytes; returns them."""
+    name, data = _canary(f"{record_id}attachment"), _canary(f"{record_id}attachmentbytes")
+    folder = notice.with_suffix("")
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.pdf").write_bytes(f"%PDF-1.4\n% {data}\n".encode())
+    return [name, data]
 
 
 def _collect_canaries(value: Any) -> list[str]:
@@ -237,6 +247,7 @@ def test_canaries_were_planted_in_every_kind_of_place(planted: Planted) -> None:
     assert any("NOTESZZ" in c for c in canaries) and any("EXTRAZZ" in c for c in canaries)
     assert any("TOPLEADERNAMEZZ" in c for c in canaries) and any("RESPONSIBLENAMEZZ" in c for c in canaries)
     assert any("REPORTER" in c for c in canaries)
+    assert any("ATTACHMENTBYTES" in c for c in canaries), "an internal notice's attachment, name and bytes"
     assert len(internal_names) >= 12
     # Hidden notes in public (md) fields and notice bodies, of every kind.
     for where in ("INLINE", "BLOCK", "DEFINITION", "UNCLOSED"):
@@ -271,6 +282,7 @@ def test_public_site_has_no_canary(planted: Planted) -> None:
             "sitemap.xml",
             "sitemap.xml.gz",
             "search/search_index.json",
+            "notices/N-2022-002/case-decision.pdf",  # a public notice's attachment, scanned as any file
         )
         if not any(fnmatch.fnmatch(path, pattern) for path in seen)
     ]

@@ -234,3 +234,39 @@ def test_white_space_after_a_notices_delimiters_is_accepted(tmp_path: Path) -> N
     assert (record.data, record.body, record.body_line) == ({"title": "Hello"}, "Body\n", 4)
     closed = _load(tmp_path, "---\r\ntitle: Hello\r\n...  \r\nBody\r\n", "notice")
     assert isinstance(closed, RawRecord) and closed.data == {"title": "Hello"}
+
+
+def test_a_notices_attachments_are_read_with_it_and_an_edit_of_one_is_an_edit_of_the_notice(
+    tmp_path: Path,
+) -> None:
+    from generator.load import FileCache
+
+    notices = tmp_path / "content" / "notices"
+    (notices / "N-1").mkdir(parents=True)
+    (notices / "N-1.md").write_text("---\ntitle: T\ndate: 2022-01-01\n---\nBody\n", encoding="utf-8")
+    (notices / "N-1" / "a.pdf").write_bytes(b"%PDF-1.4 one")
+    cache = FileCache(tmp_path / "content", tmp_path)
+    first = cache.load()
+    (record,) = first.records
+    assert [(a.name, a.display, a.size, a.data) for a in record.attachments] == [
+        ("a.pdf", "content/notices/N-1/a.pdf", 12, b"%PDF-1.4 one")
+    ]
+    same = cache.load()
+    assert same.records[0] is record and same.changed == frozenset()
+    (notices / "N-1" / "a.pdf").write_bytes(b"%PDF-1.4 two")  # same size, other bytes
+    edited = cache.load()
+    assert edited.changed == {"N-1"} and edited.records[0].attachments[0].data == b"%PDF-1.4 two"
+    (notices / "N-1" / "a.pdf").unlink()
+    assert cache.load().records[0].attachments == ()
+
+
+def test_an_attachment_over_the_limit_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.load as load
+
+    monkeypatch.setattr(load, "MAX_ATTACHMENT_BYTES", 10)
+    path = tmp_path / "big.pdf"
+    path.write_bytes(b"%PDF-" + b"x" * 100)
+    attachment = load.read_attachment("big.pdf", str(path), "big.pdf")
+    assert (attachment.size, attachment.data) == (105, None)

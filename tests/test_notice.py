@@ -40,7 +40,7 @@ title: 关于2025年度述责述廉发现问题整改进展情况的通报（生
 date: 2026-11-22
 kind: progress-report
 issuer: T-JGSW
-doc_number: 驻机关事务局纪检组〔2026〕3号
+document_number: 驻机关事务局纪检组〔2026〕3号
 index_number: 11320100-2026-000123
 generate: progress
 scope:
@@ -60,10 +60,10 @@ as_of: 2026-11-20
 def zh_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = new_project(tmp_path_factory.mktemp("zh") / "p", ZH_DISTRICT, language="zh")
     config = project.root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8").replace(
-        "      language: zh",
-        "      language: zh\n      hotline: 025-12345678\n      mailbox: jjz@example.gov.cn",
-    )
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"\n      issuer: .*", "", text)  # signed by the team, as N-2026-002 is
+    text = re.sub(r"phone: .*", "phone: 025-12345678", text)
+    text = re.sub(r"email: .*", "email: jjz@example.gov.cn", text)
     config.write_text(text, encoding="utf-8")
     (project.root / "content" / "notices" / "N-2026-003.md").write_text(OWN_NOTICE, encoding="utf-8")
     return project

@@ -27,13 +27,23 @@ def test_every_file_of_a_run_comes_from_one_family(sample: Project) -> None:
     pipeline = Pipeline(settings, "internal")
     site, _ = pipeline.link(AS_OF)
     made = {type(family).__name__: family.make(site, None) for family in families(settings)}
-    assert set(made) == {"Pages", "Redirects", "DataFiles", "Feeds", "Schemas", "Notices", "Ledgers"}
+    assert set(made) == {
+        "Pages",
+        "Redirects",
+        "DataFiles",
+        "Feeds",
+        "Schemas",
+        "Notices",
+        "Ledgers",
+        "Attachments",
+    }
     paths = Counter(page.path for one in made.values() for page in one.pages)
     assert [path for path, count in paths.items() if count > 1] == []
     run = pipeline.run(AS_OF)
     assert sorted(page.path for page in run.pages) == sorted(paths)
     assert all(one.fresh is None for one in made.values()), "a first run: any file may be new"
     assert {"robots.txt", "data/all.json", "feeds/changes.xml", "schemas/finding.schema.json"} <= set(paths)
+    assert "notices/N-2022-002/case-decision.pdf" in paths, "the attachments are a family of their own"
 
 
 def test_a_kept_pipeline_with_nothing_changed_makes_nothing_anew(sample: Project) -> None:

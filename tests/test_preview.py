@@ -112,7 +112,13 @@ def _edit(rng: random.Random, project: Project, in_git: bool = True) -> str:
     data = _load(path)
     kind = path.relative_to(content).parts[0]
     choice = rng.randrange(10)
-    if choice == 0:
+    if choice in (0, 4) and kind == "meetings" and data.get("reports") and rng.random() < 0.7:
+        # The evaluation: a unit's page shows its results at every meeting it reported at, and its rank.
+        report = rng.choice(data["reports"])
+        report["assessment"] = {"satisfied": rng.randrange(60), "dissatisfied": rng.randrange(10)}
+        if rng.random() < 0.5:
+            report["assessment"]["score"] = rng.randrange(50, 101)
+    elif choice == 0:
         for key in ("title", "name"):
             if key in data:
                 data[key] = f"{data[key]} (edited {rng.randrange(1000)})"
@@ -310,3 +316,46 @@ def test_the_changes_feed_outside_git_follows_a_title_a_rectification_borrows(
     feed = next(out.rglob("changes.xml")).read_text(encoding="utf-8")
     assert "A finding renamed for the feed" in feed
     _assert_same_tree(_tree(out), _full(synthetic, "internal", tmp_path / "full"), "finding renamed")
+
+
+def test_attachments_follow_every_edit_in_the_preview(synthetic: Project, tmp_path: Path) -> None:
+    """An attachment added, changed (same size, new bytes), removed, or its notice made internal: the
+    preview's tree is the full build's after each, though the notice's own file never changed."""
+    notices = synthetic.root / "content" / "notices"
+    notice = next(
+        p for p in sorted(notices.rglob("*.md")) if "visibility: public" in p.read_text(encoding="utf-8")
+    )
+    folder = notice.with_suffix("")
+    folder.mkdir()
+    (folder / "ledger.pdf").write_bytes(b"%PDF-1.4 first version\n")
+    settings = load_settings(synthetic.root / "mkdocs.yml")
+    preview = Pipeline(settings, "public", keep=True)
+    out = tmp_path / "preview"
+    preview.update(AS_OF, out)
+    published = out / "notices" / notice.stem / "ledger.pdf"
+    assert published.read_bytes() == b"%PDF-1.4 first version\n"
+    steps = [
+        ("changed", lambda: (folder / "ledger.pdf").write_bytes(b"%PDF-1.4 other version\n")),
+        ("added", lambda: (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)),
+        ("removed", lambda: (folder / "photo.png").unlink()),
+        (
+            "made internal",
+            lambda: notice.write_text(
+                notice.read_text(encoding="utf-8").replace("visibility: public", "visibility: internal"),
+                encoding="utf-8",
+            ),
+        ),
+        (
+            "made public",
+            lambda: notice.write_text(
+                notice.read_text(encoding="utf-8").replace("visibility: internal", "visibility: public"),
+                encoding="utf-8",
+            ),
+        ),
+    ]
+    for step, (what, edit) in enumerate(steps):
+        edit()
+        preview.update(AS_OF, out)
+        _assert_same_tree(_tree(out), _full(synthetic, "public", tmp_path / f"full{step}"), what)
+    assert published.read_bytes() == b"%PDF-1.4 other version\n"
+    assert not (out / "notices" / notice.stem / "photo.png").exists()

@@ -285,3 +285,102 @@ def test_a_bad_source_date_epoch_is_refused_even_with_as_of(
     result = minimal_project.cli("-q", "build", "--as-of", AS_OF)
     assert result.code == 2 and result.err.startswith("disclose: SOURCE_DATE_EPOCH: "), result.err
     assert not (minimal_project.root / "site").exists()
+
+
+# -- the issuer, its contact and the evaluation (issue #13) ----------------------------------------
+
+
+def test_the_issuer_contact_and_evaluation_are_read_from_the_plugin_options(minimal_project: Project) -> None:
+    from fractions import Fraction
+
+    _replace_plugin_options(
+        minimal_project,
+        "  - disclose:\n"
+        "      issuer: '  市纪委监委派驻  纪检监察组 '\n"
+        "      contact:\n"
+        "        phone: 12388\n"
+        "        email: jw@example.gov.cn\n"
+        "        website: https://www.12388.gov.cn/\n"
+        "      evaluation:\n"
+        "        rate: satisfied-or-basic\n"
+        "        rate_below: 80\n"
+        "        score_below: 0\n"
+        "        flag_note: '  低于标准的，对主要负责人进行约谈。 '\n",
+    )
+    settings = load_settings(minimal_project.root / "mkdocs.yml")
+    assert settings.evaluation.flag_note == "低于标准的，对主要负责人进行约谈。"
+    assert settings.issuer == "市纪委监委派驻 纪检监察组"
+    assert (settings.contact.phone, settings.contact.email, settings.contact.address) == (
+        "12388",
+        "jw@example.gov.cn",
+        None,
+    )
+    assert settings.evaluation.rate == "satisfied-or-basic"
+    assert (settings.evaluation.rate_below, settings.evaluation.score_below) == (Fraction(4, 5), None)
+
+
+def test_without_them_there_is_no_issuer_no_contact_and_the_default_evaluation(
+    minimal_project: Project,
+) -> None:
+    from fractions import Fraction
+
+    _replace_plugin_options(minimal_project, "  - disclose:\n      language: en\n")
+    settings = load_settings(minimal_project.root / "mkdocs.yml")
+    assert settings.issuer is None and not settings.contact
+    assert (settings.evaluation.rate, settings.evaluation.rate_below, settings.evaluation.score_below) == (
+        "satisfied",
+        Fraction(2, 3),
+        Fraction(70),
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            "contact: 025-123",
+            "plugins.disclose.contact: give `key: value` lines under it (such as `phone: 010-12345678`)",
+        ),
+        (
+            "contact: {fax: 1}",
+            "plugins.disclose.contact: unknown option(s) 'fax' (known: phone, email, address, website)",
+        ),
+        ("contact: {phone: [1, 2]}", "plugins.disclose.contact.phone: give text, not [1, 2]"),
+        (
+            "contact: {email: 'a b@c.d'}",
+            "plugins.disclose.contact.email: 'a b@c.d' is not one e-mail address",
+        ),
+        ("contact: {email: a@b}", "plugins.disclose.contact.email: 'a@b' is not one e-mail address"),
+        (
+            "contact: {website: 'javascript:alert(1)'}",
+            "plugins.disclose.contact.website: 'javascript:alert(1)' is not a web address",
+        ),
+        (
+            "evaluation: {rate: basic}",
+            "plugins.disclose.evaluation.rate must be one of satisfied, satisfied-or-basic, not 'basic'",
+        ),
+        (
+            "evaluation: {rate_below: 120}",
+            "plugins.disclose.evaluation.rate_below: give a percentage from 0 to 100, or a fraction such as 2/3",
+        ),
+        ("evaluation: {rate_below: 3/2}", "plugins.disclose.evaluation.rate_below: give a percentage"),
+        (
+            "evaluation: {score_below: 2/3}",
+            "plugins.disclose.evaluation.score_below: give a score from 0 to 100",
+        ),
+        (
+            "evaluation: {score_below: true}",
+            "plugins.disclose.evaluation.score_below: give a score from 0 to 100 (0 or false: flag nothing), not True",
+        ),
+        ("evaluation: {rank: score}", "plugins.disclose.evaluation: unknown option(s) 'rank'"),
+        ("evaluation: {flag_note: [a]}", "plugins.disclose.evaluation.flag_note: give text"),
+        ("issuer: [a]", "plugins.disclose.issuer: give text, not ['a']"),
+    ],
+)
+def test_a_bad_issuer_contact_or_evaluation_is_a_usage_error(
+    minimal_project: Project, options: str, said: str
+) -> None:
+    _replace_plugin_options(minimal_project, f"  - disclose:\n      {options}\n")
+    result = minimal_project.cli("validate", "--as-of", AS_OF)
+    assert result.code == 2 and said in result.err, result.err
+    assert "Traceback" not in result.err

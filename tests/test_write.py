@@ -10,7 +10,7 @@ from conftest import Project
 
 from generator.errors import BuildError
 from generator.outputs import Page
-from generator.write import write_tree
+from generator.write import write_changes, write_tree
 
 
 def test_writes_only_changed_files_and_removes_stale_ones(tmp_path: Path) -> None:
@@ -290,3 +290,18 @@ def test_a_file_system_refusal_while_publishing_is_a_clear_error(
         " left as it was\n"
     )
     assert _snapshot(site) == before
+
+
+def test_a_page_of_bytes_is_written_as_it_is_and_again_only_when_it_changed(tmp_path: Path) -> None:
+    """Binary files (a notice's attachment) go through the same write as the text pages."""
+    data = bytes(range(256)) * 4  # every byte value, no valid UTF-8
+    pages = [Page("index.md", "# Home\n"), Page("notices/N-1/scan.pdf", "", data)]
+    first = write_tree(pages, tmp_path)
+    assert sorted(first.written) == ["index.md", "notices/N-1/scan.pdf"]
+    assert (tmp_path / "notices" / "N-1" / "scan.pdf").read_bytes() == data
+    again = write_tree(pages, tmp_path)
+    assert again.written == [] and again.unchanged == 2
+    changed = [pages[0], Page("notices/N-1/scan.pdf", "", data[::-1])]
+    result = write_changes(changed, tmp_path, {"notices/N-1/scan.pdf"}, set(), again.manifest)
+    assert result.written == ["notices/N-1/scan.pdf"]
+    assert (tmp_path / "notices" / "N-1" / "scan.pdf").read_bytes() == data[::-1]
