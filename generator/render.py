@@ -21,7 +21,7 @@ from .charts import Bar, bar_chart, matrix_chart
 from .errors import BuildError
 from .export import downloads
 from .link import RECENT_CHANGES, STATUSES, Site, Tally
-from .markup import Md, escape_text, front_matter, render_md_field
+from .markup import Md, escape_html, escape_text, front_matter, render_md_field
 from .outputs import Made, Page
 from .parallel import MIN_ITEMS, fork_map, gc_frozen
 from .reads import collecting, replay
@@ -313,6 +313,9 @@ class _Renderer:
             "timeline": self._timeline,
             "history_rows": self._history_rows,
             "downloads": self._downloads,
+            "filter_mark": self._filter_mark,
+            "filter_fields": self._filter_fields,
+            "attr": _attr,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -620,16 +623,17 @@ class _Renderer:
         )
         head = self._head("scorecard", _SCORECARD_HEAD)
         row = "| " + " | ".join(_cell(c) for c in cells) + " |\n"
-        return Md(f"<div data-search-exclude markdown>\n\n{head}{row}\n</div>\n\n")
+        return Md(f'<div class="disclose-scorecard" data-search-exclude markdown>\n\n{head}{row}\n</div>\n\n')
 
     def _render_tally_head(self, first: str) -> Md:
         """The head of a table of tallies whose first column is `first`, without the last line break."""
         return Md(self._head(f"tally-{first}", (first, *_TALLY_HEAD)).rstrip("\n"))
 
-    def _render_tally_row(self, subject: Any, tally: Tally) -> Md:
-        """One row of a table of tallies, without a line break: the caller's line ends it."""
+    def _render_tally_row(self, subject: Any, tally: Tally, mark: Record | None = None) -> Md:
+        """One row of a table of tallies, without a line break: the caller's line ends it; `mark`, the
+        record whose filter values it carries (`filter_mark`)."""
         cells = (
-            subject,
+            Md(self._filter_mark(mark) + _cell(subject)) if mark is not None else subject,
             tally.findings,
             tally.rectifications,
             tally.done,
@@ -640,28 +644,36 @@ class _Renderer:
         return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
 
     @jinja2.pass_context
-    def _render_findings_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "findings", records, _FINDINGS_HEAD, self._finding_row)
+    def _render_findings_table(
+        self, context: Any, records: list[Record], drop: str | None = None, filters: bool = False
+    ) -> Md:
+        table = _Table("findings", _FINDINGS_HEAD, self._finding_row, drop, filters)
+        return self._table(context, table, records)
 
     @jinja2.pass_context
-    def _render_rectifications_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "rectifications", records, _RECTIFICATIONS_HEAD, self._rectification_row)
+    def _render_rectifications_table(
+        self, context: Any, records: list[Record], drop: str | None = None, filters: bool = False
+    ) -> Md:
+        table = _Table("rectifications", _RECTIFICATIONS_HEAD, self._rectification_row, drop, filters)
+        return self._table(context, table, records)
 
     @jinja2.pass_context
-    def _render_open_items_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "open_items", records, _OPEN_ITEMS_HEAD, self._open_item_row)
+    def _render_open_items_table(self, context: Any, records: list[Record], drop: str | None = None) -> Md:
+        return self._table(
+            context, _Table("open_items", _OPEN_ITEMS_HEAD, self._open_item_row, drop), records
+        )
 
     @jinja2.pass_context
     def _render_meetings_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "meetings", records, _MEETINGS_HEAD, self._meeting_row)
+        return self._table(context, _Table("meetings", _MEETINGS_HEAD, self._meeting_row), records)
 
     @jinja2.pass_context
     def _render_notices_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "notices", records, _NOTICES_HEAD, self._notice_row)
+        return self._table(context, _Table("notices", _NOTICES_HEAD, self._notice_row), records)
 
     @jinja2.pass_context
-    def _render_units_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "units", records, _UNITS_HEAD, self._unit_row)
+    def _render_units_table(self, context: Any, records: list[Record], drop: str | None = None) -> Md:
+        return self._table(context, _Table("units", _UNITS_HEAD, self._unit_row, drop), records)
 
     @jinja2.pass_context
     def _render_referenced_by(self, context: Any, record: Record) -> Md:
@@ -669,34 +681,37 @@ class _Renderer:
         notices = self.site.referrers(record, "notice")
         if not notices:
             return Md("")
-        table = self._table(context, "notices", notices, _NOTICES_HEAD, self._notice_row)
+        table = self._table(context, _Table("notices", _NOTICES_HEAD, self._notice_row), notices)
         return Md(f"## {escape_text(self.labels('notices'))}\n\n{table}\n")
 
-    def _table(
-        self,
-        context: Any,
-        name: str,
-        records: list[Record],
-        head: tuple[str, ...],
-        make_row: Callable[[str, Record], str],
-    ) -> Md:
+    def _table(self, context: Any, table: _Table, records: list[Record]) -> Md:
         """A table of other records, kept out of the search index (their own pages are in it)."""
         if not records:
             return Md(f"{escape_text(self.labels('no_records'))}\n\n")
         depth = prefix(context["page_path"])
         rows, remember = self._rows, self._remember
+        name = f"{table.name}-{table.drop}-{table.filters}"
         lines = []
         for record in records:
             # A record's row reads the same on every page as deep as this one: made once.
             key = (name, record.id, depth)
             hit = rows.get(key)
             if hit is None:
-                lines.append(remember(rows, key, functools.partial(make_row, depth, record)))
+                lines.append(remember(rows, key, functools.partial(self._row, table, depth, record)))
             else:
                 replay(hit[1])
                 lines.append(hit[0])
-        head_lines = self._head(name, head)
+        head_lines = self._head(f"{table.name}-{table.drop}", table.columns())
         return Md(f"<div data-search-exclude markdown>\n\n{head_lines}{''.join(lines)}\n</div>\n\n")
+
+    def _row(self, table: _Table, depth: str, record: Record) -> str:
+        """One record's row of a table, less the dropped column, with its filter values if asked."""
+        cells = list(table.make_row(depth, record))
+        if table.drop in table.head:
+            del cells[table.head.index(table.drop)]
+        if table.filters:
+            cells[0] = self._filter_mark(record) + cells[0]
+        return "| " + " | ".join(cells) + " |\n"
 
     def _head(self, name: str, columns: tuple[str, ...]) -> str:
         """A table's head and separator line, in the site's language."""
@@ -707,49 +722,61 @@ class _Renderer:
             head = self._heads[name] = f"| {labels} |\n| {rule} |\n"
         return head
 
-    def _finding_row(self, prefix: str, f: Record) -> str:
+    def _finding_row(self, prefix: str, f: Record) -> tuple[str, ...]:
         link = self._link_from
         category = escape_text(self.settings.category_label(f.model.category))
         return (
-            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
-            f" | {_cell(f.model.found_on)} | {category} | {self._finding_status(f)} |\n"
+            link(prefix, f, f.id),
+            link(prefix, f),
+            link(prefix, self.site.unit_of(f)),
+            _cell(f.model.found_on),
+            category,
+            self._finding_status(f),
         )
 
-    def _rectification_row(self, prefix: str, x: Record) -> str:
+    def _rectification_row(self, prefix: str, x: Record) -> tuple[str, ...]:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        owner = link(prefix, self.site.owner_of(x))
+        return (
+            link(prefix, x, x.id),
+            link(prefix, x),
+            owner,
+            _cell(x.model.opened_on),
+            self._status(x),
+            deadline,
+        )
+
+    def _open_item_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         deadline = _cell(self.site.rect[x.id].effective_deadline)
         return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
-            f" | {_cell(x.model.opened_on)} | {self._status(x)} | {deadline} |\n"
+            link(prefix, x, x.id),
+            link(prefix, x),
+            link(prefix, self.site.owner_of(x)),
+            self._status(x),
+            deadline,
         )
 
-    def _open_item_row(self, prefix: str, x: Record) -> str:
-        link = self._link_from
-        deadline = _cell(self.site.rect[x.id].effective_deadline)
-        return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
-            f" | {self._status(x)} | {deadline} |\n"
-        )
-
-    def _meeting_row(self, prefix: str, x: Record) -> str:
+    def _meeting_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         kind = escape_text(self._label("meeting", x.model.kind))
         return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind}"
-            f" | {link(prefix, x.model.organizer)} |\n"
+            link(prefix, x, x.id),
+            link(prefix, x),
+            _cell(x.model.date),
+            kind,
+            link(prefix, x.model.organizer),
         )
 
-    def _notice_row(self, prefix: str, x: Record) -> str:
+    def _notice_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         kind = escape_text(self._label("notice", x.model.kind))
-        return f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind} |\n"
+        return (link(prefix, x, x.id), link(prefix, x), _cell(x.model.date), kind)
 
-    def _unit_row(self, prefix: str, x: Record) -> str:
+    def _unit_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
-        return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.parent)}"
-            f" | {link(prefix, x.model.team)} |\n"
-        )
+        return (link(prefix, x, x.id), link(prefix, x), _cell(x.model.parent), link(prefix, x.model.team))
 
     @jinja2.pass_context
     def _downloads(self, context: Any, kind: str) -> Md:
@@ -800,6 +827,107 @@ class _Renderer:
 
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
+
+    # -- filters (site_templates/_filters.md.j2, static/javascripts/disclose.js) --------------------
+
+    def _filter_values(self, record: Record) -> dict[str, list[str]]:
+        """What a finding, a rectification or a unit can be filtered by: key -> its values."""
+        site = self.site
+        if record.kind == "unit":
+            team = site.team_of(record)
+            return {"unit": [record.id], "team": [team.id] if team else []}
+        if record.kind == "finding":
+            rects, findings = site.rectifications_of(record), [record]
+            status = [r.model.status for r in rects] or ["none"]
+        else:
+            rects, findings = [record], site.findings_of(record)
+            status = [record.model.status]
+        if any(site.rect[r.id].overdue for r in rects):
+            status.append("overdue")
+        unit, team = site.unit_of(record), site.team_of(record)
+        return {
+            "status": status,
+            "unit": [unit.id] if unit else [],
+            "team": [team.id] if team else [],
+            "category": [f.model.category for f in findings],
+            "year": [str(f.model.found_on.year) for f in findings],
+            "source": [f.model.source for f in findings],
+            "severity": [f.model.severity for f in findings],
+        }
+
+    def _filter_mark(self, record: Record) -> Md:
+        """An empty span, put in a row's first cell, whose data attributes say what the row can be
+        filtered by: the Markdown table stays a table, and the script finds the row through it."""
+        values = self._filter_values(record)
+        attrs = "".join(f' data-{key}="{_attr(" ".join(dict.fromkeys(v)))}"' for key, v in values.items())
+        return Md(f'<span class="disclose-row"{attrs}></span>')
+
+    def _filter_fields(self, records: list[Record]) -> list[dict[str, Any]]:
+        """The filter bar's fields for these records: key, label and options (value, text); only
+        the keys with more than one value among them, options in the order they sort."""
+        found: dict[str, set[str]] = {}
+        for record in records:
+            for key, values in self._filter_values(record).items():
+                found.setdefault(key, set()).update(values)
+        fields = []
+        for key in _FILTER_KEYS:
+            present = found.get(key, set())
+            if len(present) < 2 and not (key == "status" and "overdue" in present):
+                continue
+            options = sorted(((v, self._filter_text(key, v)) for v in present), key=self._filter_order(key))
+            fields.append({"key": key, "label": self.labels(f"filter_{key}"), "options": options})
+        return fields
+
+    def _filter_text(self, key: str, value: str) -> str:
+        if key == "status":
+            return self.labels("no_rectification" if value == "none" else f"status_{value}")
+        if key in ("unit", "team"):
+            record = self.site.get(value)
+            return self.site.short_title_of(record) if record else value
+        if key == "category":
+            return self.settings.category_label(value)
+        if key in ("source", "severity"):
+            return self.labels(f"{key}_{value}")
+        return value
+
+    def _filter_order(self, key: str) -> Callable[[tuple[str, str]], Any]:
+        """Statuses and severities in their own order, years newest first, the rest by name."""
+        order = {
+            "status": [*STATUSES, "overdue", "none"],
+            "severity": ["high", "medium", "low"],
+            "category": list(self.settings.categories),
+        }.get(key)
+        if order is not None:
+            return lambda option: (order.index(option[0]) if option[0] in order else len(order), option[1])
+        if key == "year":
+            return lambda option: -int(option[0]) if option[0].isdigit() else 0
+        return lambda option: (option[1].casefold(), option[0])
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A kind of table of records: its columns (label keys), how a record's cells are made, the
+    column left out (the page's own subject, e.g. the unit on a unit's page), and whether each row
+    carries its filter values."""
+
+    name: str
+    head: tuple[str, ...]
+    make_row: Callable[[str, Record], tuple[str, ...]]
+    drop: str | None = None
+    filters: bool = False
+
+    def columns(self) -> tuple[str, ...]:
+        """The head, less the dropped column."""
+        return tuple(c for c in self.head if c != self.drop)
+
+
+# What the lists can be filtered by, in the filter bar's order (labels: filter_<key>).
+_FILTER_KEYS = ("status", "unit", "team", "category", "year", "source", "severity")
+
+
+def _attr(value: Any) -> Md:
+    """Text for an HTML attribute in generated Markdown: quoted for HTML, and no `|` to end a table cell."""
+    return Md(escape_html(value).replace("|", "&#124;"))
 
 
 # The columns of each table, as label keys.
