@@ -158,7 +158,9 @@
       var values = rows.map(function (row) {
         return text(row.cells[column]);
       });
-      var numeric = values.every(function (value) {
+      var numeric = values.some(function (value) {
+        return /\d/.test(value);
+      }) && values.every(function (value) {
         return !/\d/.test(value) || (/^\D*\d+(\.\d+)?\D*$/.test(value) && !/^\d{4}-\d\d-\d\d/.test(value));
       });
       var key = function (row) {
