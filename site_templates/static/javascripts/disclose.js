@@ -211,6 +211,8 @@
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var status = form.querySelector("[role=status]");
     var sorted = null;
+    // Chinese text takes the full-width colon.
+    var colon = /^zh/.test(document.documentElement.lang) ? "：" : ": ";
 
     function chosen() {
       var choice = {};
@@ -246,7 +248,7 @@
         var shown = list.filter(choice);
         list.total(form.getAttribute("data-total"));
         var count = format(form.getAttribute("data-shown"), { shown: shown, total: list.rows.length });
-        return lists.length > 1 && list.name ? list.name + ": " + count : count;
+        return lists.length > 1 && list.name ? list.name + colon + count : count;
       });
       status.textContent = counts.join(" · ");
       remember(choice);
