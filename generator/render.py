@@ -840,7 +840,8 @@ class _Renderer:
             rects, findings = site.rectifications_of(record), [record]
             status = [r.model.status for r in rects] or ["none"]
         else:
-            rects, findings = [record], site.findings_of(record)
+            found = (site.get(i) for i in record.model.findings)
+            rects, findings = [record], [f for f in found if f is not None]
             status = [record.model.status]
         if any(site.rect[r.id].overdue for r in rects):
             status.append("overdue")

@@ -192,3 +192,12 @@ def test_columns_of_the_page_subject_go(browser: Any, sites: dict[str, str]) -> 
     heads = page.eval_on_selector_all("article thead th", "els => els.map(e => e.textContent.trim())")
     assert "Supervised unit" not in heads and "Owner" not in heads and "Found on" in heads
     page.context.close()
+
+
+def test_rectifications_filter_by_their_findings(browser: Any, sites: dict[str, str]) -> None:
+    """A rectification's category, year, source and severity are its findings'."""
+    page, _ = _open(browser, sites["en"] + "rectifications/?category=work-style")
+    assert sorted(page.evaluate(VISIBLE)) == ["R-2021-002", "R-2022-006", "R-2025-001", "R-2026-002"]
+    page.select_option("select[name=year]", "2022")
+    assert page.evaluate(VISIBLE) == ["R-2022-006"]
+    page.context.close()
