@@ -632,8 +632,9 @@ class _Renderer:
     def _render_tally_row(self, subject: Any, tally: Tally, mark: Record | None = None) -> Md:
         """One row of a table of tallies, without a line break: the caller's line ends it; `mark`, the
         record whose filter values it carries (`filter_mark`)."""
-        cells = (
-            Md(self._filter_mark(mark) + _cell(subject)) if mark is not None else subject,
+        base = tally.rectifications - tally.by_status["long-term"]
+        cells: tuple[Any, ...] = (
+            subject,
             tally.findings,
             tally.rectifications,
             tally.done,
@@ -641,6 +642,10 @@ class _Renderer:
             _format_percent(tally.verified_rate),
             tally.overdue,
         )
+        if mark is not None:
+            # The rates' parts, by column, so that a totals row of the rows shown can work them out.
+            ratios = {"ratio-4": f"{tally.done}/{base}", "ratio-5": f"{tally.by_status['verified']}/{base}"}
+            cells = (Md(self._filter_mark(mark, ratios) + _cell(subject)), *cells[1:])
         return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
 
     @jinja2.pass_context
@@ -856,11 +861,12 @@ class _Renderer:
             "severity": [f.model.severity for f in findings],
         }
 
-    def _filter_mark(self, record: Record) -> Md:
+    def _filter_mark(self, record: Record, more: dict[str, str] | None = None) -> Md:
         """An empty span, put in a row's first cell, whose data attributes say what the row can be
-        filtered by: the Markdown table stays a table, and the script finds the row through it."""
-        values = self._filter_values(record)
-        attrs = "".join(f' data-{key}="{_attr(" ".join(dict.fromkeys(v)))}"' for key, v in values.items())
+        filtered by (and `more` data): the Markdown table stays a table, and the script finds the
+        row through it."""
+        values = {key: " ".join(dict.fromkeys(v)) for key, v in self._filter_values(record).items()}
+        attrs = "".join(f' data-{key}="{_attr(v)}"' for key, v in (values | (more or {})).items())
         return Md(f'<span class="disclose-row"{attrs}></span>')
 
     def _filter_fields(self, records: list[Record]) -> list[dict[str, Any]]:

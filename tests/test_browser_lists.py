@@ -134,7 +134,8 @@ def test_progress_totals_follow_the_filter(browser: Any, sites: dict[str, str]) 
     everything = [c.strip() for c in total.locator("td").all_inner_texts()]
     page.select_option("select[name=team]", "T-GO")
     shown = [c.strip() for c in total.locator("td").all_inner_texts()]
-    assert shown[:3] == team[1:4] and shown[5] == team[6]
+    # The units of a team add up to the team: counts, rates and overdue items.
+    assert shown == team[1:]
     assert shown != everything
     text = page.locator("form.disclose-filters [role=status]").inner_text()
     assert "Overdue rectifications: 1 of 1 shown" in text and "By supervised unit: 8 of 17 shown" in text
@@ -200,4 +201,15 @@ def test_rectifications_filter_by_their_findings(browser: Any, sites: dict[str, 
     assert sorted(page.evaluate(VISIBLE)) == ["R-2021-002", "R-2022-006", "R-2025-001", "R-2026-002"]
     page.select_option("select[name=year]", "2022")
     assert page.evaluate(VISIBLE) == ["R-2022-006"]
+    page.context.close()
+
+
+def test_zh_progress_totals_equal_the_team(browser: Any, sites: dict[str, str]) -> None:
+    """The district has one team: the totals of all its units are the team's own figures."""
+    page, _ = _open(browser, sites["zh"] + "progress/", 375)
+    team_row = page.locator("article tr", has=page.locator("a[href*='teams/T-']")).first
+    team = [c.strip() for c in team_row.locator("td").all_inner_texts()]
+    total = [c.strip() for c in page.locator("tfoot .disclose-total td").all_inner_texts()]
+    assert page.locator("tfoot .disclose-total th").inner_text() == "所示合计"
+    assert total == team[1:]
     page.context.close()

@@ -137,14 +137,36 @@
     first.textContent = label;
     total.appendChild(first);
     var heads = this.table.querySelectorAll("thead th");
+    var shown = rows.filter(function (row) {
+      return !row.hidden;
+    });
     sums.forEach(function (sum, i) {
       var cell = total.insertCell();
-      cell.textContent = sum === null ? "—" : String(sum);
+      cell.textContent = sum === null ? ratio(shown, i + 1) : String(sum);
       if (heads[i + 1]) {
         cell.setAttribute("data-label", text(heads[i + 1]));
       }
     });
   };
+
+  /* A rate of the rows shown from its parts (`data-ratio-<column>="3/5"` on a row's mark), as the
+     generator writes rates (a whole percent); a dash where a row lacks them or nothing has an end. */
+  function ratio(rows, column) {
+    var parts = rows.map(function (row) {
+      var value = row.querySelector(".disclose-row").getAttribute("data-ratio-" + column);
+      return value && /^\d+\/\d+$/.test(value) ? value.split("/").map(Number) : null;
+    });
+    if (!parts.length || parts.indexOf(null) !== -1) {
+      return "—";
+    }
+    var part = 0;
+    var whole = 0;
+    parts.forEach(function (pair) {
+      part += pair[0];
+      whole += pair[1];
+    });
+    return whole ? Math.round((100 * part) / whole) + "%" : "—";
+  }
 
   /* Sorting by a column: numbers as numbers, text in the page's language (pinyin for Chinese). */
   List.prototype.sort = function (column, descending) {
