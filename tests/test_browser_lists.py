@@ -213,3 +213,14 @@ def test_zh_progress_totals_equal_the_team(browser: Any, sites: dict[str, str]) 
     assert page.locator("tfoot .disclose-total th").inner_text() == "所示合计"
     assert total == team[1:]
     page.context.close()
+
+
+def test_a_phone_can_sort_by_what_it_sees(browser: Any, sites: dict[str, str]) -> None:
+    """On a phone the sort buttons show above the cards: keyboard focus never lands on a hidden one."""
+    page, _ = _open(browser, sites["zh"] + "rectifications/", 375)
+    button = page.locator("article thead th:nth-child(4) button")
+    assert button.is_visible() and button.bounding_box()["width"] > 10
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.get_attribute("article thead th:nth-child(4)", "aria-sort") == "ascending"
+    page.context.close()

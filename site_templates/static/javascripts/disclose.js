@@ -287,6 +287,7 @@
     }
 
     lists.forEach(function (list) {
+      list.table.setAttribute("data-disclose-sortable", "");
       list.table.querySelectorAll("thead th").forEach(function (th, column) {
         var button = document.createElement("button");
         button.type = "button";
