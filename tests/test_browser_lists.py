@@ -224,3 +224,14 @@ def test_a_phone_can_sort_by_what_it_sees(browser: Any, sites: dict[str, str]) -
     page.keyboard.press("Enter")
     assert page.get_attribute("article thead th:nth-child(4)", "aria-sort") == "ascending"
     page.context.close()
+
+
+def test_a_filtered_list_prints_as_shown(browser: Any, sites: dict[str, str]) -> None:
+    from browser import pdf_text
+
+    page, _ = _open(browser, sites["en"] + "findings/?category=work-style&year=2022")
+    page.emulate_media(media="print")
+    assert not page.locator(".disclose-filters__fields").is_visible()
+    text = " ".join(pdf_text(page.pdf(format="A4")).split())
+    assert "1 of 15 shown" in text and "F-2022-008" in text and "F-2026-003" not in text
+    page.context.close()
