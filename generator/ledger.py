@@ -19,7 +19,7 @@ from typing import Any
 
 from .export import format_cell
 from .link import Site
-from .office import moment, reproducible
+from .office import moment, reproducible, xml_text
 from .outputs import Made, Page, PerFile
 from .records import Record
 from .settings import Settings
@@ -126,11 +126,11 @@ def xlsx(table: list[list[str]], title: str, sheet: str, as_of: dt.date) -> byte
     ws = book.active
     assert ws is not None
     ws.title = sheet[:31]
-    ws.append([format_cell(title)])
+    ws.append([xml_text(format_cell(title))])
     ws["A1"].font = Font(bold=True, size=14)
     for row in table:
         # Every cell as text, guarded as the CSV files are: a spreadsheet never runs it as a formula.
-        ws.append([format_cell(cell) for cell in row])
+        ws.append([xml_text(format_cell(cell)) for cell in row])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")

@@ -33,7 +33,7 @@ from .errors import UsageError
 from .figures import Figures, amount_text, count, derive_state, finding_state, outcome_items, totals_sentence
 from .link import Site
 from .markup import escape_text, front_matter
-from .office import moment, reproducible
+from .office import moment, reproducible, xml_text
 from .outputs import Made, Page, PerFile
 from .records import Record
 from .schema import AMOUNTS, Disclosure, NoticeScope
@@ -480,31 +480,33 @@ def docx(notice: ProgressNotice, settings: Settings) -> bytes:
     title.paragraph_format.space_after = Pt(LINE_PT)
     _fallbacks(document, t)
 
-    document.add_paragraph(notice.title, style="Title")
+    _paragraph(document, notice.title, style="Title")
     for key, value in notice.meta:
-        document.add_paragraph(
-            f"{key}{t('notice_meta_colon')}{value}"
-        ).paragraph_format.first_line_indent = Pt(0)
+        _paragraph(document, f"{key}{t('notice_meta_colon')}{value}").paragraph_format.first_line_indent = Pt(
+            0
+        )
     for text in [*notice.before, notice.totals, *([notice.outcomes] if notice.outcomes else [])]:
-        document.add_paragraph(text)
+        _paragraph(document, text)
     for aspect in notice.aspects:
-        document.add_paragraph(aspect.heading, style="Heading 1")
+        _paragraph(document, aspect.heading, style="Heading 1")
         for problem in aspect.problems:
-            document.add_paragraph(problem.title, style="Heading 2")
+            _paragraph(document, problem.title, style="Heading 2")
             if problem.found:
-                document.add_paragraph(notice.labels["notice_found"] + notice.gap + problem.found)
+                _paragraph(document, notice.labels["notice_found"] + notice.gap + problem.found)
             if problem.measures:
-                document.add_paragraph(notice.labels["notice_measures"])
+                _paragraph(document, notice.labels["notice_measures"])
                 for n, measure in enumerate(problem.measures, start=1):
-                    document.add_paragraph(f"{n}. {measure}")
-            document.add_paragraph(
-                notice.labels["notice_situation"] + notice.gap + notice.gap.join(problem.situation)
+                    _paragraph(document, f"{n}. {measure}")
+            _paragraph(
+                document, notice.labels["notice_situation"] + notice.gap + notice.gap.join(problem.situation)
             )
     for text in [notice.next_steps, notice.supervision, *notice.after]:
-        document.add_paragraph(text)
-    document.add_paragraph()
+        _paragraph(document, text)
+    _paragraph(
+        document,
+    )
     for text in (notice.issuer, notice.date):
-        signature = document.add_paragraph(text)
+        signature = _paragraph(document, text)
         signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         signature.paragraph_format.first_line_indent = Pt(0)
     _properties(document, notice)
@@ -614,3 +616,8 @@ def notice_docx_link(page_path: str, docx_path: str) -> str:
 
 def _docx_page(path: str, notice: ProgressNotice, settings: Settings) -> Page:
     return Page(path, "\n".join(notice.words()), docx(notice, settings))
+
+
+def _paragraph(document: Any, text: str = "", style: str | None = None) -> Any:
+    """A paragraph of the .docx, its text as XML can hold it (`office.xml_text`)."""
+    return document.add_paragraph(xml_text(text), style=style)

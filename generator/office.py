@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
+
+# What XML 1.0 cannot hold, and so neither can a .docx or an .xlsx: C0 controls but tab, line feed
+# and carriage return, lone surrogates, U+FFFE and U+FFFF. Validation lets a few such characters
+# through quoted (they round-trip in YAML); the libraries refuse them outright.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an Office file can hold: each character XML cannot hold shown by its code (\\x01)."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 def moment(as_of: dt.date) -> dt.datetime:

@@ -62,6 +62,8 @@ EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 # site_templates/static/stylesheets/disclose.css: the palette, the banner, tables, charts.
 STYLESHEET = "stylesheets/disclose.css"
+# site_templates/static/javascripts/disclose.js: filters, sorting and stacked rows of the lists.
+SCRIPT = "javascripts/disclose.js"
 # What an engine without the disclose plugin builds from a mkdocs.yml that names no docs_dir.
 WITHOUT_DISCLOSE = PACKAGE_TEMPLATES / "without-disclose"
 
@@ -100,6 +102,8 @@ def complete_config(config: MkDocsConfig, settings: Settings) -> None:
     _add_overrides(config, settings.template_subdirs("overrides"))
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
+    if SCRIPT not in config.extra_javascript:
+        config.extra_javascript.append(SCRIPT)
     _add_extensions(config)
     own_theme = read_config(Path(config.config_file_path)).get("theme")
     if not (isinstance(own_theme, dict) and "font" in own_theme):

@@ -33,7 +33,7 @@ from .evaluation import (
 from .export import downloads
 from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text
 from .link import RECENT_CHANGES, Site
-from .markup import Md, escape_text, front_matter, render_md_field
+from .markup import Md, escape_html, escape_text, front_matter, render_md_field
 from .notice import markdown as notice_markdown
 from .notice import record_notice
 from .official import Official, issuer_name, meta_html, signature_html
@@ -351,6 +351,9 @@ class _Renderer:
             "evaluation_table": self._render_evaluation_table,
             "report_evaluation": self._report_evaluation,
             "evaluation_by_year": self._render_evaluation_by_year,
+            "filter_mark": self._filter_mark,
+            "filter_fields": self._filter_fields,
+            "attr": _attr,
         }
 
     # -- pages --------------------------------------------------------------------------------
@@ -700,9 +703,16 @@ class _Renderer:
         """The head of a table of figures whose first column is `first`, without the last line break."""
         return Md(self._head(f"figures-{first}", (first, *_FIGURES_HEAD)).rstrip("\n"))
 
-    def _render_figures_row(self, subject: Any, figures: Figures) -> Md:
-        """One row of a table of figures, without a line break: the caller's line ends it."""
-        return Md("| " + " | ".join(_cell(c) for c in (subject, *self._figures_cells(figures))) + " |")
+    def _render_figures_row(self, subject: Any, figures: Figures, mark: Record | None = None) -> Md:
+        """One row of a table of figures, without a line break: the caller's line ends it; `mark`, the
+        record whose filter values it carries (`filter_mark`)."""
+        cells: tuple[Any, ...] = (subject, *self._figures_cells(figures))
+        if mark is not None:
+            # The rate's parts, by column, so that a totals row of the rows shown can work it out.
+            rate = figures.rate
+            ratios = {"ratio-5": f"{rate.numerator}/{rate.denominator}"}
+            cells = (Md(self._filter_mark(mark, ratios) + _cell(subject)), *cells[1:])
+        return Md("| " + " | ".join(_cell(c) for c in cells) + " |")
 
     def _render_figures_total(self, figures: Figures) -> Md:
         """A table of figures' total row, in bold: the whole its rows add up to."""
@@ -789,31 +799,39 @@ class _Renderer:
     def _render_priority_table(self, context: Any, findings: list[Record]) -> Md:
         if not findings:
             return Md(f"{escape_text(self.labels('priority_none'))}\n\n")
-        return self._table(context, "priority", findings, _PRIORITY_HEAD, self._priority_row)
+        return self._table(context, _Table("priority", _PRIORITY_HEAD, self._priority_row), findings)
 
     @jinja2.pass_context
-    def _render_findings_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "findings", records, _FINDINGS_HEAD, self._finding_row)
+    def _render_findings_table(
+        self, context: Any, records: list[Record], drop: str | None = None, filters: bool = False
+    ) -> Md:
+        table = _Table("findings", _FINDINGS_HEAD, self._finding_row, drop, filters)
+        return self._table(context, table, records)
 
     @jinja2.pass_context
-    def _render_rectifications_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "rectifications", records, _RECTIFICATIONS_HEAD, self._rectification_row)
+    def _render_rectifications_table(
+        self, context: Any, records: list[Record], drop: str | None = None, filters: bool = False
+    ) -> Md:
+        table = _Table("rectifications", _RECTIFICATIONS_HEAD, self._rectification_row, drop, filters)
+        return self._table(context, table, records)
 
     @jinja2.pass_context
-    def _render_open_items_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "open_items", records, _OPEN_ITEMS_HEAD, self._open_item_row)
+    def _render_open_items_table(self, context: Any, records: list[Record], drop: str | None = None) -> Md:
+        return self._table(
+            context, _Table("open_items", _OPEN_ITEMS_HEAD, self._open_item_row, drop), records
+        )
 
     @jinja2.pass_context
     def _render_meetings_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "meetings", records, _MEETINGS_HEAD, self._meeting_row)
+        return self._table(context, _Table("meetings", _MEETINGS_HEAD, self._meeting_row), records)
 
     @jinja2.pass_context
     def _render_notices_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "notices", records, _NOTICES_HEAD, self._notice_row)
+        return self._table(context, _Table("notices", _NOTICES_HEAD, self._notice_row), records)
 
     @jinja2.pass_context
-    def _render_units_table(self, context: Any, records: list[Record]) -> Md:
-        return self._table(context, "units", records, _UNITS_HEAD, self._unit_row)
+    def _render_units_table(self, context: Any, records: list[Record], drop: str | None = None) -> Md:
+        return self._table(context, _Table("units", _UNITS_HEAD, self._unit_row, drop), records)
 
     @jinja2.pass_context
     def _render_referenced_by(self, context: Any, record: Record) -> Md:
@@ -821,34 +839,37 @@ class _Renderer:
         notices = self.site.referrers(record, "notice")
         if not notices:
             return Md("")
-        table = self._table(context, "notices", notices, _NOTICES_HEAD, self._notice_row)
+        table = self._table(context, _Table("notices", _NOTICES_HEAD, self._notice_row), notices)
         return Md(f"## {escape_text(self.labels('notices'))}\n\n{table}\n")
 
-    def _table(
-        self,
-        context: Any,
-        name: str,
-        records: list[Record],
-        head: tuple[str, ...],
-        make_row: Callable[[str, Record], str],
-    ) -> Md:
+    def _table(self, context: Any, table: _Table, records: list[Record]) -> Md:
         """A table of other records, kept out of the search index (their own pages are in it)."""
         if not records:
             return Md(f"{escape_text(self.labels('no_records'))}\n\n")
         depth = prefix(context["page_path"])
         rows, remember = self._rows, self._remember
+        name = f"{table.name}-{table.drop}-{table.filters}"
         lines = []
         for record in records:
             # A record's row reads the same on every page as deep as this one: made once.
             key = (name, record.id, depth)
             hit = rows.get(key)
             if hit is None:
-                lines.append(remember(rows, key, functools.partial(make_row, depth, record)))
+                lines.append(remember(rows, key, functools.partial(self._row, table, depth, record)))
             else:
                 replay(hit[1])
                 lines.append(hit[0])
-        head_lines = self._head(name, head)
+        head_lines = self._head(f"{table.name}-{table.drop}", table.columns())
         return Md(f"<div data-search-exclude markdown>\n\n{head_lines}{''.join(lines)}\n</div>\n\n")
+
+    def _row(self, table: _Table, depth: str, record: Record) -> str:
+        """One record's row of a table, less the dropped column, with its filter values if asked."""
+        cells = list(table.make_row(depth, record))
+        if table.drop in table.head:
+            del cells[table.head.index(table.drop)]
+        if table.filters:
+            cells[0] = self._filter_mark(record) + cells[0]
+        return "| " + " | ".join(cells) + " |\n"
 
     def _head(self, name: str, columns: tuple[str, ...]) -> str:
         """A table's head and separator line, in the site's language."""
@@ -859,15 +880,19 @@ class _Renderer:
             head = self._heads[name] = f"| {labels} |\n| {rule} |\n"
         return head
 
-    def _finding_row(self, prefix: str, f: Record) -> str:
+    def _finding_row(self, prefix: str, f: Record) -> tuple[str, ...]:
         link = self._link_from
         category = escape_text(self.settings.category_label(f.model.category))
         return (
-            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {link(prefix, self.site.unit_of(f))}"
-            f" | {_cell(f.model.found_on)} | {category} | {self._finding_status(f)} |\n"
+            link(prefix, f, f.id),
+            link(prefix, f),
+            link(prefix, self.site.unit_of(f)),
+            _cell(f.model.found_on),
+            category,
+            self._finding_status(f),
         )
 
-    def _priority_row(self, prefix: str, f: Record) -> str:
+    def _priority_row(self, prefix: str, f: Record) -> tuple[str, ...]:
         link = self._link_from
         state = self.site.state_of(f)
         overdue = self.labels("days_overdue", days=state.days_overdue) if state.overdue else ""
@@ -875,48 +900,59 @@ class _Renderer:
         # Both reasons in one phrase of the site's language: a bare "; " reads wrong in Chinese.
         why = self.labels("priority_overdue_high", overdue=overdue) if overdue and high else overdue
         why = why or (self.labels("priority_high") if high else "")
-        severity = escape_text(self._label("severity", f.model.severity))
-        state_text = escape_text(self.labels(f"state_{state.state}"))
         return (
-            f"| {link(prefix, f, f.id)} | {link(prefix, f)} | {escape_text(why)} | {_cell(state.deadline) or '—'}"
-            f" | {state_text} | {link(prefix, self.site.unit_of(f))} | {severity} |\n"
+            link(prefix, f, f.id),
+            link(prefix, f),
+            escape_text(why),
+            _cell(state.deadline) or "—",
+            escape_text(self.labels(f"state_{state.state}")),
+            link(prefix, self.site.unit_of(f)),
+            escape_text(self._label("severity", f.model.severity)),
         )
 
-    def _rectification_row(self, prefix: str, x: Record) -> str:
+    def _rectification_row(self, prefix: str, x: Record) -> tuple[str, ...]:
+        link = self._link_from
+        deadline = _cell(self.site.rect[x.id].effective_deadline)
+        owner = link(prefix, self.site.owner_of(x))
+        return (
+            link(prefix, x, x.id),
+            link(prefix, x),
+            owner,
+            _cell(x.model.opened_on),
+            self._status(x),
+            deadline,
+        )
+
+    def _open_item_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         deadline = _cell(self.site.rect[x.id].effective_deadline)
         return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
-            f" | {_cell(x.model.opened_on)} | {self._status(x)} | {deadline} |\n"
+            link(prefix, x, x.id),
+            link(prefix, x),
+            link(prefix, self.site.owner_of(x)),
+            self._status(x),
+            deadline,
         )
 
-    def _open_item_row(self, prefix: str, x: Record) -> str:
-        link = self._link_from
-        deadline = _cell(self.site.rect[x.id].effective_deadline)
-        return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {link(prefix, self.site.owner_of(x))}"
-            f" | {self._status(x)} | {deadline} |\n"
-        )
-
-    def _meeting_row(self, prefix: str, x: Record) -> str:
+    def _meeting_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         kind = escape_text(self._label("meeting", x.model.kind))
         return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind}"
-            f" | {link(prefix, x.model.organizer)} |\n"
+            link(prefix, x, x.id),
+            link(prefix, x),
+            _cell(x.model.date),
+            kind,
+            link(prefix, x.model.organizer),
         )
 
-    def _notice_row(self, prefix: str, x: Record) -> str:
+    def _notice_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
         kind = escape_text(self._label("notice", x.model.kind))
-        return f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.date)} | {kind} |\n"
+        return (link(prefix, x, x.id), link(prefix, x), _cell(x.model.date), kind)
 
-    def _unit_row(self, prefix: str, x: Record) -> str:
+    def _unit_row(self, prefix: str, x: Record) -> tuple[str, ...]:
         link = self._link_from
-        return (
-            f"| {link(prefix, x, x.id)} | {link(prefix, x)} | {_cell(x.model.parent)}"
-            f" | {link(prefix, x.model.team)} |\n"
-        )
+        return (link(prefix, x, x.id), link(prefix, x), _cell(x.model.parent), link(prefix, x.model.team))
 
     @jinja2.pass_context
     def _downloads(self, context: Any, kind: str) -> Md:
@@ -985,6 +1021,89 @@ class _Renderer:
 
     def _label(self, prefix: str, value: str) -> str:
         return self.labels(f"{prefix}_{value}")
+
+    # -- filters (site_templates/_filters.md.j2, static/javascripts/disclose.js) --------------------
+
+    def _filter_values(self, record: Record) -> dict[str, list[str]]:
+        """What a finding, a rectification or a unit can be filtered by: key -> its values."""
+        site = self.site
+        if record.kind == "unit":
+            team = site.team_of(record)
+            return {"unit": [record.id], "team": [team.id] if team else []}
+        if record.kind == "finding":
+            # A finding by its state, as its table shows it and notices count it (figures.py).
+            rects, findings = site.rectifications_of(record), [record]
+            status = [site.state_of(record).state]
+        else:
+            found = (site.get(i) for i in record.model.findings)
+            rects, findings = [record], [f for f in found if f is not None]
+            status = [record.model.status]
+        if any(site.rect[r.id].overdue for r in rects):
+            status.append("overdue")
+        unit, team = site.unit_of(record), site.team_of(record)
+        return {
+            "status": status,
+            "unit": [unit.id] if unit else [],
+            "team": [team.id] if team else [],
+            "category": [f.model.category for f in findings],
+            "year": [str(f.model.found_on.year) for f in findings],
+            "source": [f.model.source for f in findings],
+            "severity": [f.model.severity for f in findings],
+        }
+
+    def _filter_mark(self, record: Record, more: dict[str, str] | None = None) -> Md:
+        """An empty span, put in a row's first cell, whose data attributes say what the row can be
+        filtered by (and `more` data): the Markdown table stays a table, and the script finds the
+        row through it."""
+        values = {key: " ".join(dict.fromkeys(v)) for key, v in self._filter_values(record).items()}
+        attrs = "".join(f' data-{key}="{_attr(v)}"' for key, v in (values | (more or {})).items())
+        return Md(f'<span class="disclose-row"{attrs}></span>')
+
+    def _filter_fields(self, records: list[Record]) -> list[dict[str, Any]]:
+        """The filter bar's fields for these records: key, label and options (value, text); only
+        the keys with more than one value among them, options in the order they sort."""
+        found: dict[str, set[str]] = {}
+        for record in records:
+            for key, values in self._filter_values(record).items():
+                found.setdefault(key, set()).update(values)
+        fields = []
+        for key in _FILTER_KEYS:
+            present = found.get(key, set())
+            if len(present) < 2 and not (key == "status" and "overdue" in present):
+                continue
+            kind = records[0].kind
+            options = sorted(
+                ((v, self._filter_text(key, v, kind)) for v in present), key=self._filter_order(key, kind)
+            )
+            fields.append({"key": key, "label": self.labels(f"filter_{key}"), "options": options})
+        return fields
+
+    def _filter_text(self, key: str, value: str, kind: str) -> str:
+        if key == "status":
+            # A finding's state (completed, continuing, ...) or a rectification's status; overdue both.
+            word = "status" if value == "overdue" or kind != "finding" else "state"
+            return self.labels(f"{word}_{value}")
+        if key in ("unit", "team"):
+            record = self.site.get(value)
+            return self.site.short_title_of(record) if record else value
+        if key == "category":
+            return self.settings.category_label(value)
+        if key in ("source", "severity"):
+            return self.labels(f"{key}_{value}")
+        return value
+
+    def _filter_order(self, key: str, kind: str) -> Callable[[tuple[str, str]], Any]:
+        """States, statuses and severities in their own order, years newest first, the rest by name."""
+        order = {
+            "status": [*(STATES if kind == "finding" else RECT_STATUSES), "overdue"],
+            "severity": ["high", "medium", "low"],
+            "category": list(self.settings.categories),
+        }.get(key)
+        if order is not None:
+            return lambda option: (order.index(option[0]) if option[0] in order else len(order), option[1])
+        if key == "year":
+            return lambda option: -int(option[0]) if option[0].isdigit() else 0
+        return lambda option: (option[1].casefold(), option[0])
 
     # -- notices as official documents (`official`) ----------------------------------------------
 
@@ -1161,6 +1280,32 @@ class _Renderer:
             return ""
         said = t("flag_rule", rules=t("flag_rule_or").join(rules))
         return f"{said} {rule.flag_note}" if rule.flag_note else said
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A kind of table of records: its columns (label keys), how a record's cells are made, the
+    column left out (the page's own subject, e.g. the unit on a unit's page), and whether each row
+    carries its filter values."""
+
+    name: str
+    head: tuple[str, ...]
+    make_row: Callable[[str, Record], tuple[str, ...]]
+    drop: str | None = None
+    filters: bool = False
+
+    def columns(self) -> tuple[str, ...]:
+        """The head, less the dropped column."""
+        return tuple(c for c in self.head if c != self.drop)
+
+
+# What the lists can be filtered by, in the filter bar's order (labels: filter_<key>).
+_FILTER_KEYS = ("status", "unit", "team", "category", "year", "source", "severity")
+
+
+def _attr(value: Any) -> Md:
+    """Text for an HTML attribute in generated Markdown: quoted for HTML, and no `|` to end a table cell."""
+    return Md(escape_html(value).replace("|", "&#124;"))
 
 
 # The columns of each table, as label keys.

@@ -83,10 +83,12 @@ def _write_content(root: Path, texts: list[str]) -> None:
 
 _MKDOCS_MARKDOWN = ["toc", "tables", "admonition", "attr_list", "md_in_html", "footnotes", "def_list"]
 _CHART_TAGS = {"svg", "title", "desc", "text", "rect", "circle"}
+# The filter bar of the lists (site_templates/_filters.md.j2): a form that goes nowhere.
+_FILTER_TAGS = {"form", "label", "select", "option", "button"}
 _ALLOWED_TAGS = {
     "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td", "div", "blockquote", "hr", "br", "span", "sup",
-    "dl", "dt", "dd", "abbr", *_CHART_TAGS,
+    "dl", "dt", "dd", "abbr", *_CHART_TAGS, *_FILTER_TAGS,
 }  # fmt: skip
 
 
@@ -100,6 +102,10 @@ class _ActiveContent(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in _ALLOWED_TAGS:
             self.problems.append(f"<{tag}>")
+        if tag == "form" and (
+            ("class", "disclose-filters") not in attrs or any(n == "action" for n, _ in attrs)
+        ):
+            self.problems.append(f"<form> other than the filter bar: {attrs}")
         for name, value in attrs:
             if name.startswith("on") or name in {"style", "srcdoc", "formaction"}:
                 self.problems.append(f"<{tag} {name}>")

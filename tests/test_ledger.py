@@ -180,3 +180,10 @@ def test_the_public_ledgers_carry_nothing_internal(tmp_path: Path) -> None:
 def _values(data: bytes | None) -> list[tuple[Any, ...]]:
     assert data is not None
     return list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+
+
+def test_a_character_xml_cannot_hold_is_shown_by_its_code() -> None:
+    """Validation lets a quoted control character through (it round-trips in YAML); openpyxl refuses
+    it, so the ledger shows its code instead of failing the build."""
+    data = xlsx([["id", "title"], ["F-1", "bell\x07 and \x1b escape"]], "t", "s", dt.date(2026, 1, 1))
+    assert ("F-1", "bell\\x07 and \\x1b escape") in _values(data)
