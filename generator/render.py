@@ -28,6 +28,7 @@ from .reads import collecting, replay
 from .records import Record
 from .schema import KINDS
 from .settings import Settings
+from .typeset import join_markdown
 from .urls import (
     CATEGORIES_PATH,
     CHANGES_PATH,
@@ -292,6 +293,7 @@ class _Renderer:
             "short_title_of": self.site.short_title_of,
             "person": _format_person,
             "raw": Md,
+            "body": _notice_body,
             "common": self._common,
             "facts": self._render_facts,
             "scorecard": self._render_scorecard,
@@ -859,6 +861,11 @@ def _template_place(error: BaseException, template: str) -> str:
 
 def _by_title(site: Site, records: list[Record]) -> list[Record]:
     return sorted(records, key=lambda r: (site.title_of(r).casefold(), r.id))
+
+
+def _notice_body(text: str | None) -> Md:
+    """A notice's Markdown as written (MkDocs renders it), its lines joined as Chinese text joins them."""
+    return Md(join_markdown(text or ""))
 
 
 def _format_percent(rate: float | None) -> str:
