@@ -56,7 +56,8 @@ def _escape_text(value: str) -> Md:
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
 
 
-# White space other than the ideographic space, which Chinese text may hold on purpose ("王　伟").
+# White space other than the ideographic space (U+3000), which Chinese text may hold on purpose
+# (between the two characters of a name, to align it with three-character ones).
 _SPACES = re.compile(r"[^\S\u3000]+")
 
 

@@ -152,6 +152,7 @@ class DiscloseConfig(Config):
     site_dir = config_options.Type(str, default="site")
     categories = config_options.Optional(config_options.Type(dict))
     search = config_options.Type(str, default="material")
+    order = config_options.Optional(config_options.Type(dict))
 
 
 class DisclosePlugin(BasePlugin[DiscloseConfig]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import string
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import Bar, bar_chart, matrix_chart
+from .collate import NAMED_KINDS
 from .errors import BuildError
 from .export import downloads
 from .link import RECENT_CHANGES, STATUSES, Site, Tally
@@ -293,6 +295,7 @@ class _Renderer:
             "short_title_of": self.site.short_title_of,
             "person": _format_person,
             "raw": Md,
+            "lead": self._lead_of,
             "body": _notice_body,
             "common": self._common,
             "facts": self._render_facts,
@@ -314,6 +317,7 @@ class _Renderer:
             "category_path": category_path,
             "timeline": self._timeline,
             "history_rows": self._history_rows,
+            "page_dates": self._page_dates,
             "downloads": self._downloads,
         }
 
@@ -329,7 +333,9 @@ class _Renderer:
             "tally": self._site_tally(),
             "notices": site.of_kind("notice")[:LATEST_NOTICES],
         }
-        meta = {"title": self.settings.site_name, "search": {"exclude": True}}
+        # No title of its own: the theme titles the home page with the site's name, and would
+        # otherwise add the site's name to it again ("Name - Name").
+        meta = {"search": {"exclude": True}}
         return self._page("home.md.j2", HOME_PATH, meta, context)
 
     def progress(self) -> Page:
@@ -343,8 +349,8 @@ class _Renderer:
             "tally": self._site_tally(),
             "statuses": STATUSES,
             "overdue": overdue,
-            "units": [(u, self._tally_of(u)) for u in _by_title(site, site.of_kind("unit"))],
-            "teams": [(t, self._tally_of(t)) for t in _by_title(site, site.of_kind("team"))],
+            "units": [(u, self._tally_of(u)) for u in site.of_kind("unit")],
+            "teams": [(t, self._tally_of(t)) for t in site.of_kind("team")],
             "years": [(y, self._findings_of(year=y)[1]) for y in years],
             "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
@@ -425,7 +431,14 @@ class _Renderer:
     def index(self, kind: str) -> Page:
         records = self.site.of_kind(kind)
         meta = {"title": self.labels(KINDS[kind].folder), "search": {"exclude": True}}
-        return self._page(f"index_{kind}.md.j2", index_path(kind), meta, {"records": records, "kind": kind})
+        context = {"records": records, "kind": kind, "intro": self._intro(kind)}
+        return self._page(f"index_{kind}.md.j2", index_path(kind), meta, context)
+
+    def _intro(self, kind: str) -> str:
+        """The label that says how an index is ordered: newest first, by name, or as configured."""
+        if kind not in NAMED_KINDS:
+            return "index_intro"
+        return "index_intro_ordered" if kind in self.settings.order else "index_intro_by_name"
 
     def record(self, record: Record) -> Page:
         title = self.site.title_of(record)
@@ -532,12 +545,43 @@ class _Renderer:
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
 
     def _status(self, record: Record) -> Md:
+        """A rectification's status; overdue, with the days, said once ("In progress · 58 days overdue")."""
         state = self.site.rect[record.id]
         text = escape_text(self.labels(f"status_{record.model.status}"))
         if state.overdue:
             overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
-            return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
+            return self._md_label("status_overdue_days", status=text, overdue=Md(f"**{overdue}**"))
         return text
+
+    def _md_label(self, key: str, **parts: Md) -> Md:
+        """A label whose placeholders take Markdown made safe already; the label's own words are escaped."""
+        pieces = []
+        for literal, name, _, _ in string.Formatter().parse(self.labels.words.get(key, key)):
+            core = literal.strip(" ")
+            if core:  # escaped, with the spaces around it kept (escape_text would trim them)
+                head = literal[: len(literal) - len(literal.lstrip(" "))]
+                tail = literal[len(literal.rstrip(" ")) :]
+                pieces.append(f"{head}{escape_text(core)}{tail}")
+            else:
+                pieces.append(literal)
+            if name is not None:
+                pieces.append(parts[name])
+        return Md("".join(pieces))
+
+    def _lead(self, text: str, bold: bool = False) -> str:
+        """A label before its value: "Id: " in English, with a full-width colon and no space in Chinese
+        (the colon's glyph has its space in it)."""
+        colon = escape_text(self.labels("colon"))
+        label = escape_text(text)
+        if colon.isascii():
+            return f"**{label}{colon}** " if bold else f"{label}{colon} "
+        # Bold ends before a full-width colon: "**label：**x" would not close in CommonMark (a
+        # closing ** after punctuation must be followed by a space or punctuation).
+        return f"**{label}**{colon}" if bold else f"{label}{colon}"
+
+    def _lead_of(self, text: Any) -> Md:
+        """`_lead` for templates: `{{ lead(t("feeds")) }}`."""
+        return Md(self._lead(str(text)))
 
     def _common(self, record: Record) -> list[tuple[str, Any]]:
         """Facts every record page starts with."""
@@ -549,10 +593,11 @@ class _Renderer:
             items.append(("visibility", self.labels(f"visibility_{model.visibility}")))
         if model.tags:
             items.append(("tags", _join(model.tags)))
-        items.extend(self._git_facts(record))
         return items
 
-    def _git_facts(self, record: Record) -> list[tuple[str, Any]]:
+    def _page_dates(self, record: Record) -> list[tuple[str, Any]]:
+        """When the page was first published and last changed (from git): the page's own history,
+        shown at its end, apart from the record's dates (found, opened, completed), which lead."""
         history = self.site.history_of(record)
         if not history.committed:
             return [("last_changed", self.labels("not_committed"))]
@@ -596,7 +641,7 @@ class _Renderer:
             if value is not None and value != "":
                 lead = self._fact_leads.get(key)
                 if lead is None:
-                    lead = self._fact_leads[key] = f"- **{escape_text(self.labels(key))}:** "
+                    lead = self._fact_leads[key] = f"- {self._lead(self.labels(key), bold=True)}"
                 lines.append(f"{lead}{_cell(value)}\n")
         return Md("".join(lines))
 
@@ -758,7 +803,7 @@ class _Renderer:
         """Links to a kind's CSV files, the JSON of everything and the data page."""
         links = [self._page_link(context, path, path.rsplit("/", 1)[1]) for path in downloads(kind)]
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
-        return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
+        return Md(self._lead(self.labels("download")) + " · ".join(links))
 
     @jinja2.pass_context
     def _page_link(self, context: Any, path: str, text: Any) -> Md:
@@ -857,10 +902,6 @@ def _template_place(error: BaseException, template: str) -> str:
     if name:
         place = f"site_templates/{Path(name).name}"
     return f"{place}:{lineno}" if lineno else place
-
-
-def _by_title(site: Site, records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (site.title_of(r).casefold(), r.id))
 
 
 def _notice_body(text: str | None) -> Md:

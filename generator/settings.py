@@ -14,6 +14,7 @@ import yaml
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from . import templates
+from .collate import ORDER_KEYS
 from .errors import UsageError, quoted
 from .words import Labels
 
@@ -51,6 +52,8 @@ class Settings:
     )
     config_file: Path | None = None
     search: str = "material"
+    # Kind (team, unit) -> the ids to list first, in this order (the rest follow by name).
+    order: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def content_path(self) -> Path:
@@ -248,14 +251,14 @@ def check_site_dir(settings: Settings, value: Any) -> None:
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
-    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search"}
+    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search", "order"}
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
             f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
-    for name in sorted(known - {"categories"}):
+    for name in sorted(known - {"categories", "order"}):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
                 f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
@@ -280,7 +283,35 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         categories=_categories(config_file, options.get("categories")),
         config_file=config_file,
         search=search,
+        order=_order(config_file, options.get("order")),
     )
+
+
+def _order(config_file: Path, value: Any) -> dict[str, tuple[str, ...]]:
+    """`order: {units: [U-1, U-2], teams: [...]}`: the records of these kinds listed first, in this order."""
+    if value is None:
+        return {}
+    example = "`order: {units: [U-GWYC, U-WYGL]}`"
+    if not isinstance(value, dict):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.order: give lists of ids by kind, such as {example}"
+        )
+    order: dict[str, tuple[str, ...]] = {}
+    for key, ids in value.items():
+        if key not in ORDER_KEYS:
+            raise UsageError(
+                f"{config_file}: plugins.disclose.order.{_shown(key).strip(chr(39))}: only the order of"
+                f" {' and '.join(sorted(ORDER_KEYS))} can be set, such as {example}"
+            )
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise UsageError(
+                f"{config_file}: plugins.disclose.order.{key}: give a list of ids, such as {example}"
+            )
+        if len(set(ids)) != len(ids):
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise UsageError(f"{config_file}: plugins.disclose.order.{key}: {quoted(twice)} is listed twice")
+        order[ORDER_KEYS[key]] = tuple(ids)
+    return order
 
 
 def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:

@@ -2,11 +2,12 @@
 
 Chinese is written without spaces between words, so a line break inside a Chinese sentence (in a
 YAML value folded over two lines, a literal block, a Markdown paragraph) must vanish, not become the
-space that YAML folding, Python-Markdown and today's browsers make of it ("中央八项 规定精神").
+space that YAML folding, Python-Markdown and today's browsers make of it (a phrase split over two
+lines shows a gap in the middle).
 The rule is CSS Text Level 4's segment break transformation (§4.1.3, which Firefox follows and
 Chromium does not yet): a break is removed when the character before or after it is a zero-width
 space, or when both are East Asian Fullwidth, Wide or Halfwidth and neither is Hangul; otherwise it
-is a space, so that "中文\\nEnglish" keeps its space. One addition, the one proposed in
+is a space, so that a Chinese word before an English one keeps its space. One addition, the one proposed in
 w3c/csswg-drafts#337 and #5017: the quotation marks, dashes and dots Chinese text shares with
 Western text (East Asian Ambiguous, such as “ ” — … ·) join a Wide neighbour too, or every line that
 ends with a closing quotation mark would show a stray space.

@@ -152,7 +152,7 @@ SAMPLE_PAGES = [
     PageKind("categories", "categories/", ("Findings by category", "Work style"), "work-style/"),
     PageKind("years", "years/", ("Archive by year",), "2022/"),
     PageKind("finding", "findings/F-2022-001/", ("Routine management, education and reminder", "fuel cards"), "../../rectifications/R-2022-001/"),
-    PageKind("rectification", "rectifications/R-2025-002/", ("In progress · Overdue (58 days overdue)", "Measure 3"), "../../findings/F-2025-002/"),
+    PageKind("rectification", "rectifications/R-2025-002/", ("In progress · 58 days overdue", "Measure 3"), "../../findings/F-2025-002/"),
     PageKind("meeting", "meetings/M-2021-001/", ("On-site evaluation", "Conference Room 3"), "../../units/U-MOAA-01/"),
     PageKind("team", "teams/T-GO/", ("Supervised units", "Team at the General Office"), "../../rectifications/R-2025-002/"),
     PageKind("unit", "units/U-MOAA-01/", ("Official Vehicle Service Centre", "Party Branch Secretary and Director"), "../../findings/F-2022-001/"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import built_site
@@ -87,3 +88,81 @@ def test_the_markdown_tree_is_joined_already(zh_site: Path) -> None:
     finding = (tree / "findings" / "F-2026-021" / "index.md").read_text(encoding="utf-8")
     assert "现将整改进展情况通报如下。" in notice
     assert "中央八项规定精神在一些岗位上" in finding
+
+
+# The units of the fixture in pinyin order: gong gong, gong wu, hui yi, ji guan hou, ji guan shi,
+# ji guan wu, ji guan you. By code point, 会 (U+4F1A) would come before 公 (U+516C), and 机关幼儿园
+# before 机关后勤服务中心.
+PINYIN_ORDER = ["U-JNZX", "U-GWYC", "U-HYJD", "U-HQFW", "U-STGL", "U-WYGL", "U-YEY"]
+
+
+def _order_in(text: str, ids: list[str]) -> list[str]:
+    """The ids in the order a text first names them."""
+    return sorted(ids, key=lambda i: text.index(i))
+
+
+def test_units_are_listed_in_pinyin_order(zh_site: Path) -> None:
+    units = (zh_site / "units" / "index.html").read_text(encoding="utf-8")
+    assert _order_in(units, PINYIN_ORDER) == PINYIN_ORDER
+    assert "按名称拼音排序" in units and "按时间倒序" not in units
+    team = _article(zh_site, "teams/T-JGSW")
+    section = team[team.index('被监督单位<a class="headerlink"') :]
+    units_table = section[: section.index("<h2")]
+    assert _order_in(units_table, PINYIN_ORDER) == PINYIN_ORDER
+    progress = _article(zh_site, "progress")
+    by_unit = progress[progress.index("按被监督单位") :]
+    names = ["公共机构节能中心", "公务用车服务中心", "会议接待中心", "机关后勤服务中心", "机关食堂管理所"]
+    assert _order_in(by_unit, names) == names
+
+
+def test_stats_list_units_in_pinyin_order(zh_site: Path) -> None:
+    import json
+
+    from conftest import Project
+
+    project = Project(zh_site.parent.parent)
+    result = project.cli("stats", "--format", "json", "--as-of", "2026-11-27")
+    assert result.code == 0, result.err
+    assert [u["id"] for u in json.loads(result.out)["units"]] == PINYIN_ORDER
+    text = project.cli("stats", "--as-of", "2026-11-27").out
+    assert _order_in(text, PINYIN_ORDER) == PINYIN_ORDER
+
+
+def test_an_order_set_in_mkdocs_yml_comes_first(make_project: Any) -> None:
+    project = make_project(ZH_DISTRICT, language="zh")
+    config = project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      language: zh\n", "      language: zh\n      order:\n        units: [U-YEY, U-GWYC]\n"
+        ),
+        encoding="utf-8",
+    )
+    out = project.root / "out"
+    result = project.cli("-q", "render", "--out", str(out), "--as-of", "2026-11-27")
+    assert result.code == 0, result.err
+    units = (out / "units" / "index.md").read_text(encoding="utf-8")
+    expected = ["U-YEY", "U-GWYC", "U-JNZX", "U-HYJD", "U-HQFW", "U-STGL", "U-WYGL"]
+    assert _order_in(units, expected) == expected
+    assert "共7条。" in units
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        ("order: [U-YEY]", "plugins.disclose.order: give lists of ids by kind"),
+        ("order: {findings: [F-1]}", "plugins.disclose.order.findings: only the order of teams and units"),
+        ("order: {units: U-YEY}", "plugins.disclose.order.units: give a list of ids"),
+        ("order: {units: [U-YEY, U-YEY]}", "plugins.disclose.order.units: 'U-YEY' is listed twice"),
+    ],
+)
+def test_a_bad_order_is_a_usage_error(make_project: Any, order: str, message: str) -> None:
+    project = make_project(ZH_DISTRICT, language="zh")
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "      language: zh\n", f"      language: zh\n      {order}\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    result = project.cli("validate")
+    assert result.code == 2, result.err
+    assert message in result.err
+    assert "Traceback" not in result.err

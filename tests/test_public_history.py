@@ -281,8 +281,8 @@ def _page(folder: Path, path: str) -> str:
 
 
 def _dates(html: str) -> tuple[str, str]:
-    first = re.search(r"<strong>First recorded:</strong> ([^<\n]*)", html)
-    last = re.search(r"<strong>Last changed:</strong> ([^<\n]*)", html)
+    first = re.search(r"<strong>Added to this site:</strong> ([^<\n]*)", html)
+    last = re.search(r"<strong>Last changed on this site:</strong> ([^<\n]*)", html)
     assert first and last, "no dates on the page"
     return first.group(1).strip(), last.group(1).strip()
 
@@ -443,7 +443,7 @@ EDITS: list[tuple[str, str, str, bool]] = [
     ("teams/T-1.yaml", "name: Team One", "name: 'Team One'", False),
     ("teams/T-1.yaml", "stationed_at: Office", "stationed_at: Main office", True),
 ]
-_DATES = re.compile(r"^- \*\*(?:First recorded|Last changed):\*\*.*\n", re.MULTILINE)
+_DATES = re.compile(r"^- \*\*(?:Added to this site|Last changed on this site):\*\*.*\n", re.MULTILINE)
 _COMMENTS = re.compile(r"<!--.*?(?:-->|\Z)\n?", re.DOTALL)
 
 

@@ -98,7 +98,9 @@ def test_links_go_both_ways(built: Project) -> None:
 def test_overdue_state_and_deadline_change_are_shown(built: Project) -> None:
     site = built.root / "site" / "public"
     overdue = (site / "rectifications" / "R-2025-002" / "index.html").read_text(encoding="utf-8")
-    assert "Overdue" in overdue and "58 days overdue" in overdue
+    # Said once: "In progress · 58 days overdue", not "Overdue (58 days overdue)".
+    assert "In progress · <strong>58 days overdue</strong>" in overdue
+    assert "Overdue (58 days overdue)" not in overdue
     changed = (site / "rectifications" / "R-2026-001" / "index.html").read_text(encoding="utf-8")
     assert "Deadline changes" in changed and "2027-04-30" in changed
     progress = (site / "progress" / "index.html").read_text(encoding="utf-8")
@@ -191,3 +193,11 @@ def test_generated_markdown_front_matter_is_yaml(built: Project) -> None:
     text = page.read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["title"].startswith("F-2021-001 ")
+
+
+def test_the_browser_title_names_the_site_once(built: Project) -> None:
+    site = built.root / "site" / "public"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Integrity Supervision Disclosure</title>" in home
+    progress = (site / "progress" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Rectification progress - Integrity Supervision Disclosure</title>" in progress
