@@ -29,6 +29,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
+from .dictionary import add_to_jieba, terms
 from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
 from .pipeline import Pipeline, Run
 from .publish import check_shrink, clean_leftovers, index_pagefind, lock, record_published
@@ -151,8 +152,9 @@ class DiscloseConfig(Config):
     build_dir = config_options.Type(str, default=".build")
     site_dir = config_options.Type(str, default="site")
     categories = config_options.Optional(config_options.Type(dict))
-    search = config_options.Type(str, default="material")
+    search = config_options.Type(str, default="auto")
     order = config_options.Optional(config_options.Type(dict))
+    dictionary = config_options.Optional(config_options.Type(list))
 
 
 class DisclosePlugin(BasePlugin[DiscloseConfig]):
@@ -349,21 +351,31 @@ def configure(
         "audience": audience,
         "internal_label": labels("site_internal"),
         "errors": errors or [],
-        "search": settings.search,
+        "search": settings.search_for(audience),
     }
-    _configure_search(config, settings.language)
-    if settings.search == "pagefind":
+    if settings.search_for(audience) == "pagefind":
         _disable_material_search(config)
+    else:
+        _configure_search(config, settings)
     if audience == "internal":
         _configure_offline(config)
     _guard_site_dir(config, settings, audience)
 
 
-def _configure_search(config: MkDocsConfig, language: str) -> None:
+def _configure_search(config: MkDocsConfig, settings: Settings) -> None:
+    """Material's search in Chinese: jieba segments the index, with the supervision terms kept whole
+    (`dictionary`; a `jieba_dict_user` of the search plugin's own adds to them)."""
+    if settings.language != "zh" and not settings.dictionary:
+        return  # jieba would load its dictionary for nothing
+    if not any(name.split("/")[-1] == "search" for name in config.plugins):
+        return
     for name, plugin in config.plugins.items():
-        if name.split("/")[-1] == "search" and language == "zh":
+        if name.split("/")[-1] == "search" and settings.language == "zh":
             plugin.config["lang"] = ["zh"]
             plugin.config["separator"] = ZH_SEPARATOR
+    # Into the jieba Material's search cuts with, word by word: its `jieba_dict_user` would do the
+    # same from a file, which jieba then leaves open.
+    add_to_jieba(terms(settings))
 
 
 def _disable_material_search(config: MkDocsConfig) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import string
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -447,12 +448,18 @@ class _Renderer:
             "description": f"{self.labels(record.kind)} {record.id}",
             "search": {"boost": 2},
         }
-        # The id leads the tags: Material's search weighs tags highest, so a typed id finds its record first.
-        meta["tags"] = [record.id, *record.model.tags]
+        # The id leads the tags: Material's search weighs tags highest, so a typed id finds its record
+        # first. The kind of record follows: a search result shows the tags, so it says what it is
+        # (overrides/main.html titles Pagefind's results with it too).
+        kind = self.labels(record.kind)
+        meta["tags"] = [record.id, kind, *(tag for tag in record.model.tags if tag not in (record.id, kind))]
         context = {"r": record, "m": record.model, "title": title}
         if record.kind == "rectification":
             context["state"] = self.site.rect[record.id]
-        return self._page(f"{record.kind}.md.j2", record_path(record.kind, record.id), meta, context)
+        page = self._page(f"{record.kind}.md.j2", record_path(record.kind, record.id), meta, context)
+        if self.settings.search_for(self.site.audience) == "pagefind":
+            page = Page(page.path, page.text + _pagefind_characters(page.text))
+        return page
 
     def _page(self, template: str, path: str, meta: dict[str, Any], context: dict[str, Any]) -> Page:
         try:
@@ -902,6 +909,29 @@ def _template_place(error: BaseException, template: str) -> str:
     if name:
         place = f"site_templates/{Path(name).name}"
     return f"{place}:{lineno}" if lineno else place
+
+
+# What Pagefind does not index: the lists of other records (and Material's own marks of them).
+_SEARCH_EXCLUDED = re.compile(r"<div data-search-exclude markdown>.*?</div>", re.S)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _pagefind_characters(text: str) -> str:
+    """Every Chinese character of a page once, apart, in an element only Pagefind reads.
+
+    Pagefind cuts the page's Chinese into words with jieba's dictionary, a browser cuts the query
+    with its own (ICU's), and a query word is found only at the start of an indexed word: the name
+    of a team typed is cut into single characters by Chromium, but indexed as two words, so nothing
+    matched. The search
+    box therefore sends the query's Chinese one character at a time (partials/pagefind.html), and
+    each page lists its characters: a query finds the pages that hold all of its characters, ranked
+    by where the indexed words start with them. Weighed little, the list never makes an excerpt
+    when the text matched; hidden, no reader and no screen reader meets it.
+    """
+    characters = sorted(set(_HAN.findall(_SEARCH_EXCLUDED.sub("", text))))
+    if not characters:
+        return ""
+    return f'\n<p hidden data-pagefind-weight="0.1" data-disclose-characters>{" ".join(characters)}</p>\n'
 
 
 def _notice_body(text: str | None) -> Md:

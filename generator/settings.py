@@ -20,8 +20,11 @@ from .words import Labels
 
 AUDIENCES = ("public", "internal")
 LANGUAGES = ("en", "zh")
-# Material's built-in search (lunr, the default), or Pagefind for large sites (generator/build.py).
-SEARCH_ENGINES = ("material", "pagefind")
+# The search of each audience: `auto` (the default) is Pagefind for the public site, which is served
+# by a web server and may be large (its first result comes in under a second at 10,000 records), and
+# Material's own (lunr) for the internal one, which must work opened from disk. `material` or
+# `pagefind` sets both (see `Settings.search_for`).
+SEARCH_ENGINES = ("auto", "material", "pagefind")
 
 # The categories of content format v1, in its order; their labels are in labels.yml (`category_<id>`).
 DEFAULT_CATEGORIES = (
@@ -51,9 +54,11 @@ class Settings:
         default_factory=lambda: {key: {} for key in DEFAULT_CATEGORIES}
     )
     config_file: Path | None = None
-    search: str = "material"
+    search: str = "auto"
     # Kind (team, unit) -> the ids to list first, in this order (the rest follow by name).
     order: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Terms Chinese search keeps whole, beyond site_templates/dictionary.txt (see `dictionary`).
+    dictionary: tuple[str, ...] = ()
 
     @property
     def content_path(self) -> Path:
@@ -69,6 +74,12 @@ class Settings:
     def template_dirs(self) -> tuple[Path, ...]:
         """Where every template file is looked up, first match wins: the site's own folder, the package's."""
         return templates.search_path(self.own_templates_path)
+
+    def search_for(self, audience: str) -> str:
+        """The search engine of an audience's site: `material` or `pagefind`."""
+        if self.search == "auto":
+            return "pagefind" if audience == "public" else "material"
+        return self.search
 
     def template_subdirs(self, name: str) -> list[Path]:
         """`name` (`static`, `overrides`) in each of template_dirs that has one, the site's first."""
@@ -251,14 +262,24 @@ def check_site_dir(settings: Settings, value: Any) -> None:
 
 def settings_from_options(config_file: Path, site_name: Any, options: dict[str, Any]) -> Settings:
     """Check the plugin options and turn them into `Settings`."""
-    known = {"language", "audience", "content_dir", "build_dir", "site_dir", "categories", "search", "order"}
+    known = {
+        "language",
+        "audience",
+        "content_dir",
+        "build_dir",
+        "site_dir",
+        "categories",
+        "search",
+        "order",
+        "dictionary",
+    }
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
             f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
-    for name in sorted(known - {"categories", "order"}):
+    for name in sorted(known - {"categories", "order", "dictionary"}):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
                 f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
@@ -267,7 +288,7 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
     if language not in LANGUAGES:
         raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")
     audience = check_audience(str(options.get("audience", "public")))
-    search = str(options.get("search", "material"))
+    search = str(options.get("search", "auto"))
     if search not in SEARCH_ENGINES:
         raise UsageError(
             f"{config_file}: plugins.disclose.search must be one of {', '.join(SEARCH_ENGINES)}, not '{search}'"
@@ -284,7 +305,25 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         config_file=config_file,
         search=search,
         order=_order(config_file, options.get("order")),
+        dictionary=_dictionary(config_file, options.get("dictionary")),
     )
+
+
+def _dictionary(config_file: Path, value: Any) -> tuple[str, ...]:
+    """`dictionary: [term, ...]`: words Chinese search keeps whole, each a word without spaces."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.dictionary: give a list of terms, such as `dictionary: [term, term]`"
+        )
+    spaced = next((v for v in value if len(v.split()) != 1), None)
+    if spaced is not None:
+        raise UsageError(
+            f"{config_file}: plugins.disclose.dictionary: {quoted(spaced)} holds a space: give each term"
+            " as one word (a search keeps a term whole; words apart are found apart anyway)"
+        )
+    return tuple(v.strip() for v in value)
 
 
 def _order(config_file: Path, value: Any) -> dict[str, tuple[str, ...]]:

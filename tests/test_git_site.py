@@ -130,8 +130,10 @@ def _scan(folder: Path, needles: list[str]) -> list[str]:
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            if path.suffix == ".gz":
+            if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz, and Pagefind's index and fragments
                 data = gzip.decompress(data)
+            if path.parent.name == "fragment":  # Pagefind's text of a page, its words apart
+                data = data.replace("\u200b".encode(), b"")
             hits += [f"{path.relative_to(folder)}: {n}" for n in needles if n.encode() in data]
     return hits
 

@@ -87,7 +87,7 @@ def test_unknown_search_engine_is_a_usage_error(make_project: Any) -> None:
     )
     result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
     assert result.code == 2, result.err
-    assert "plugins.disclose.search must be one of material, pagefind, not 'lunr'" in result.err
+    assert "plugins.disclose.search must be one of auto, material, pagefind, not 'lunr'" in result.err
 
 
 def test_a_failed_index_leaves_the_published_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

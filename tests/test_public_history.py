@@ -290,8 +290,9 @@ def _dates(html: str) -> tuple[str, str]:
 def test_internal_only_edits_leave_no_date_in_any_public_file(repo: Project) -> None:
     days = [*INTERNAL_DAYS, F6_DAY]
     public = repo.root / "site" / "public"
-    for file in ("sitemap.xml", "search/search_index.json", "data/all.json", "feeds/changes.xml"):
+    for file in ("sitemap.xml", "pagefind/pagefind-entry.json", "data/all.json", "feeds/changes.xml"):
         assert (public / file).is_file(), f"the public build has no {file}"
+    assert list((public / "pagefind" / "fragment").iterdir()), "no page in the public search index"
     assert _scan(public, days) == []
     assert _scan(repo.root / ".build" / "public", days) == []
     assert [day for day in days if day in (repo.root / "build-public.log").read_text()] == []
