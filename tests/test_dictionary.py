@@ -22,9 +22,7 @@ OWN_TERM = "廉情速递"
 
 
 def _settings(tmp_path: Path, dictionary: tuple[str, ...] = ()) -> Settings:
-    return Settings(
-        root=tmp_path, language="zh", dictionary=dictionary
-    )
+    return Settings(root=tmp_path, language="zh", dictionary=dictionary)
 
 
 def test_the_package_lists_the_supervision_terms_jieba_cuts_apart() -> None:
