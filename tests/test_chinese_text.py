@@ -166,3 +166,26 @@ def test_a_bad_order_is_a_usage_error(make_project: Any, order: str, message: st
     assert result.code == 2, result.err
     assert message in result.err
     assert "Traceback" not in result.err
+
+
+def test_chinese_labels_use_full_width_punctuation(zh_site: Path) -> None:
+    """A fact's label ends with a full-width colon, an overdue status says it once in full-width
+    brackets, and no typed space sits between Chinese and a figure."""
+    rect = _article(zh_site, "rectifications/R-2026-013")
+    assert "<strong>编号</strong>：R-2026-013" in rect
+    assert "<strong>整改状态</strong>：整改中（<strong>逾期58天</strong>）" in rect
+    for page in ("rectifications/R-2026-013", "findings/F-2026-001", "progress", "rectifications"):
+        article = _article(zh_site, page)
+        assert "</strong>: " not in article and "</strong>:" not in article, page
+        # (The charts' own text, generator/charts.py, is the figures' work and not checked here.)
+        shown = _text(re.sub(r"<p hidden[^>]*>.*?</p>|<svg.*?</svg>", "", article, flags=re.S))
+        assert "(" not in shown, page
+        for cell in re.findall(r"<(?:li|td|p)>(.*?)</(?:li|td|p)>", article, flags=re.S):
+            spaced = re.search(r"[\u4e00-\u9fff] [0-9]|[0-9] [\u4e00-\u9fff]", _text(cell))
+            assert spaced is None, (page, _text(cell))
+
+
+def test_dated_lists_say_newest_first_and_named_ones_by_name(zh_site: Path) -> None:
+    assert "共21条，按时间倒序排列。" in _article(zh_site, "findings")
+    assert "共7条，按名称拼音排序。" in _article(zh_site, "units")
+    assert "按时间倒序" not in _article(zh_site, "teams")

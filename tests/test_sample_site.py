@@ -225,3 +225,16 @@ def test_the_browser_title_names_the_site_once(built: Project) -> None:
     assert "<title>Integrity Supervision Disclosure</title>" in home
     progress = (site / "progress" / "index.html").read_text(encoding="utf-8")
     assert "<title>Rectification progress - Integrity Supervision Disclosure</title>" in progress
+
+
+def test_the_english_site_says_what_it_means(built: Project) -> None:
+    """No literal translation (后半篇文章 is 'the second half of the article'), no 'newest first' over
+    a list that is not by date, and an overdue status said once."""
+    site = built.root / "site" / "public"
+    texts = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    assert [path for path, text in texts.items() if "second half of the article" in text] == []
+    assert (
+        "records, by name." in texts["units/index.html"] and "newest first" not in texts["units/index.html"]
+    )
+    assert "newest first" not in texts["teams/index.html"]
+    assert [path for path, text in texts.items() if "Overdue (" in text] == []
