@@ -140,12 +140,13 @@ def test_a_word_finds_its_finding(page: Any, site_url: str) -> None:
 
 
 @pytest.mark.browser
-def test_a_result_says_the_kind_and_shows_the_problem(page: Any, site_url: str) -> None:
+@pytest.mark.parametrize("query", ["fuel", "fuel [(*\\"])  # what a regular expression would choke on
+def test_a_result_says_the_kind_and_shows_the_problem(page: Any, site_url: str, query: str) -> None:
     """A finding's result is titled with the kind of record and shows the problem as found, the
     typed word marked, not the list of its facts (which the word 'fuel' is not in anyway)."""
     watch = PageWatch(page, site_url)
     page.goto(site_url, wait_until="networkidle")
-    pagefind_search(page, "fuel")
+    pagefind_search(page, query)
     result = page.locator(".pagefind-ui__result", has=page.locator('a[href*="findings/F-2022-001/"]'))
     assert result.locator(".pagefind-ui__result-title").inner_text().startswith("Finding · F-2022-001 ")
     excerpt = result.locator(".pagefind-ui__result-excerpt")
