@@ -14,6 +14,7 @@ talks to ProperDocs).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import logging
 import os
@@ -197,6 +198,10 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            if self.serving and settings.search == "auto":
+                # The preview searches with Material's: Pagefind would index the whole site again
+                # after every rebuild (seconds at 10,000 records, on an edit that took a second).
+                settings = dataclasses.replace(settings, search="material")
             complete_config(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
