@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from .collate import NAMED_KINDS, Collation
 from .errors import BuildError
 from .figures import (
     OPEN_STATUSES,
@@ -266,15 +267,17 @@ def link(
     audience: str,
     histories: RecordHistories | None = None,
     site_class: type[Site] = Site,
+    collation: Collation | None = None,
 ) -> Site:
     """Index one audience's records with their history, compute reverse relations and derived values.
 
+    Dated records come newest first, teams and units by `collation` (default: by name, in English).
     `site_class` is `Site`, or `reads.tracked(Site)` for a live preview that needs to know what
     each page read: the site becomes one once linked, so that linking itself runs untracked.
     """
     _check_history(histories, audience)
     site = Site({r.id: r for r in records}, as_of, audience, histories)
-    ordered = site.newest_first(records)
+    ordered = _ordered(site, records, collation or Collation())
     for record in ordered:
         site._by_kind.setdefault(record.kind, []).append(record)
         for old in record.model.former_ids:
@@ -288,6 +291,16 @@ def link(
     if site_class is not Site:
         site.__class__ = site_class  # a subclass that only reports what its queries read
     return site
+
+
+def _ordered(site: Site, records: list[Record], collation: Collation) -> list[Record]:
+    """Every record in the order lists show it: dated ones newest first, then the named kinds'."""
+    dated = [r for r in records if r.kind not in NAMED_KINDS]
+    named = sorted(
+        (r for r in records if r.kind in NAMED_KINDS),
+        key=lambda r: collation.key(r.kind, r.id, site.title_of(r)),
+    )
+    return site.newest_first(dated) + named
 
 
 def _check_history(histories: RecordHistories | None, audience: str) -> None:

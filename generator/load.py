@@ -28,6 +28,7 @@ from .fast import Unusual, YamlBuilder
 from .parallel import fork_map, gc_paused
 from .records import Attachment, RawRecord
 from .schema import KINDS, Kind, quote, type_name
+from .typeset import mark_folds, unfold
 
 MAX_BYTES = 1024 * 1024
 # A notice's attachment is read whole, up to this (one more byte tells it is larger: see `attachments`).
@@ -953,6 +954,14 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
             "a next-line character (U+0085) is here, which YAML turns into a space or a line break:"
             " write a space or a line break instead",
         )
+    marked = mark_folds(padded)
+    if marked is not None:
+        # A line break inside Chinese text is no space (see `typeset`). Any problem with the file
+        # is reported from the text as written, below.
+        try:
+            return unfold(_load_fast(marked))
+        except (yaml.YAMLError, _LoadError):
+            pass
     try:
         return _load_fast(padded)
     except yaml.MarkedYAMLError as error:

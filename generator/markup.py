@@ -22,6 +22,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .fast import simple_markdown, yaml_lines
+from .typeset import join_lines, join_markdown
 
 
 class Md(str):
@@ -50,9 +51,20 @@ def escape_text(value: object) -> Md:
 @functools.lru_cache(maxsize=1 << 16)
 def _escape_text(value: str) -> Md:
     # Cached: names, labels and ids repeat on many pages.
-    text = " ".join(_CONTROL.sub("", value).split())
+    text = _one_line(value)
     text = html.escape(text, quote=False)
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+# White space other than the ideographic space (U+3000), which Chinese text may hold on purpose
+# (between the two characters of a name, to align it with three-character ones).
+_SPACES = re.compile(r"[^\S\u3000]+")
+
+
+def _one_line(value: str) -> str:
+    """Text on one line: control characters gone, line breaks joined as Chinese typesetting joins
+    them (`typeset.join_lines`), runs of spaces made one."""
+    return _SPACES.sub(" ", join_lines(_CONTROL.sub("", value))).strip()
 
 
 def escape_cell(value: object) -> Md:
@@ -62,7 +74,7 @@ def escape_cell(value: object) -> Md:
 
 def escape_html(value: object) -> str:
     """Text for HTML and attribute contexts such as front matter titles the theme prints raw."""
-    return html.escape(" ".join(_CONTROL.sub("", str(value)).split()), quote=True)
+    return html.escape(_one_line(str(value)), quote=True)
 
 
 class _SafeLinks(Treeprocessor):
@@ -128,6 +140,7 @@ def render_md_field(value: str | None) -> Md:
     """An (md) field as an HTML block for a Markdown page: raw HTML in it is shown as text."""
     if not value or not value.strip():
         return Md("")
+    value = join_markdown(value)
     body = simple_markdown(value)
     if body is None:
         body = _guarded_markdown(value)

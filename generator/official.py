@@ -137,6 +137,7 @@ def footer_config(settings: Settings, words: Words) -> dict[str, Any] | None:
         return None
     return {
         "label": words("footer_contact"),
-        "colon": words("colon"),
+        # A colon and a space in English, the full-width colon (its space in its glyph) in Chinese.
+        "colon": colon + " " if (colon := words("colon")).isascii() else colon,
         "lines": [{"label": line.label, "text": line.text, "href": line.href} for line in lines],
     }

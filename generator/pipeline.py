@@ -21,6 +21,7 @@ from typing import TextIO
 
 from . import templates
 from .attachments import Attachments
+from .collate import Collation
 from .errors import ContentError, Diagnostic, Report, held_back, printable, screened
 from .export import DataFiles
 from .feeds import Feeds
@@ -145,7 +146,8 @@ class Pipeline:
         histories = self._histories(records) if history else None
         if histories is not None:
             progress.step("read the git history" if histories.history.available else "no git history")
-        site = link(records, as_of, self.audience, histories, tracked(Site) if self.keep else Site)
+        collation = Collation(self.settings.language, self.settings.order)
+        site = link(records, as_of, self.audience, histories, tracked(Site) if self.keep else Site, collation)
         progress.step(f"linked {len(site.records)} {self.audience} records")
         return site, report
 

@@ -14,6 +14,7 @@ talks to ProperDocs).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import logging
 import os
@@ -29,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
+from .dictionary import add_to_jieba, terms
 from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
 from .official import footer_config
 from .pipeline import Pipeline, Run
@@ -156,11 +158,13 @@ class DiscloseConfig(Config):
     build_dir = config_options.Type(str, default=".build")
     site_dir = config_options.Type(str, default="site")
     categories = config_options.Optional(config_options.Type(dict))
-    search = config_options.Type(str, default="material")
+    search = config_options.Type(str, default="auto")
     issuer = config_options.Optional(config_options.Type(str))
     contact = config_options.Optional(config_options.Type(dict))
     evaluation = config_options.Optional(config_options.Type(dict))
     progress_notice = config_options.Optional(config_options.Type(dict))
+    order = config_options.Optional(config_options.Type(dict))
+    dictionary = config_options.Optional(config_options.Type(list))
 
 
 class DisclosePlugin(BasePlugin[DiscloseConfig]):
@@ -203,6 +207,10 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            if self.serving and settings.search == "auto":
+                # The preview searches with Material's: Pagefind would index the whole site again
+                # after every rebuild (seconds at 10,000 records, on an edit that took a second).
+                settings = dataclasses.replace(settings, search="material")
             complete_config(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
@@ -361,23 +369,33 @@ def configure(
         "audience": audience,
         "internal_label": labels("site_internal"),
         "errors": errors or [],
-        "search": settings.search,
+        "search": settings.search_for(audience),
         # The issuing body and how to reach it, in the footer of every page (overrides/partials/copyright.html).
         "footer": footer_config(settings, labels),
     }
-    _configure_search(config, settings.language)
-    if settings.search == "pagefind":
+    if settings.search_for(audience) == "pagefind":
         _disable_material_search(config)
+    else:
+        _configure_search(config, settings)
     if audience == "internal":
         _configure_offline(config)
     _guard_site_dir(config, settings, audience)
 
 
-def _configure_search(config: MkDocsConfig, language: str) -> None:
+def _configure_search(config: MkDocsConfig, settings: Settings) -> None:
+    """Material's search in Chinese: jieba segments the index, with the supervision terms kept whole
+    (`dictionary`; a `jieba_dict_user` of the search plugin's own adds to them)."""
+    if settings.language != "zh" and not settings.dictionary:
+        return  # jieba would load its dictionary for nothing
+    if not any(name.split("/")[-1] == "search" for name in config.plugins):
+        return
     for name, plugin in config.plugins.items():
-        if name.split("/")[-1] == "search" and language == "zh":
+        if name.split("/")[-1] == "search" and settings.language == "zh":
             plugin.config["lang"] = ["zh"]
             plugin.config["separator"] = ZH_SEPARATOR
+    # Into the jieba Material's search cuts with, word by word: its `jieba_dict_user` would do the
+    # same from a file, which jieba then leaves open.
+    add_to_jieba(terms(settings))
 
 
 def _disable_material_search(config: MkDocsConfig) -> None:

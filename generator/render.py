@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+import string
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from markupsafe import Markup
 
 from .attachments import type_key
 from .charts import Bar, bar_chart, matrix_chart
+from .collate import NAMED_KINDS
 from .errors import BuildError
 from .evaluation import (
     FLAG_RATE,
@@ -43,6 +46,7 @@ from .reads import collecting, replay
 from .records import Record
 from .schema import AMOUNTS, KINDS, PEOPLE
 from .settings import Settings
+from .typeset import join_markdown
 from .urls import (
     CATEGORIES_PATH,
     CHANGES_PATH,
@@ -312,6 +316,8 @@ class _Renderer:
             "short_title_of": self.site.short_title_of,
             "person": _format_person,
             "raw": Md,
+            "lead": self._lead_of,
+            "body": _notice_body,
             "common": self._common,
             "facts": self._render_facts,
             "scorecard": self._render_scorecard,
@@ -339,6 +345,7 @@ class _Renderer:
             "category_path": category_path,
             "timeline": self._timeline,
             "history_rows": self._history_rows,
+            "page_dates": self._page_dates,
             "downloads": self._downloads,
             "progress_notice": self._progress_notice,
             "ledger_link": self._ledger_link,
@@ -368,7 +375,9 @@ class _Renderer:
             "figures": self._site_figures(),
             "notices": site.of_kind("notice")[:LATEST_NOTICES],
         }
-        meta = {"title": self.settings.site_name, "search": {"exclude": True}}
+        # No title of its own: the theme titles the home page with the site's name, and would
+        # otherwise add the site's name to it again ("Name - Name").
+        meta = {"search": {"exclude": True}}
         return self._page("home.md.j2", HOME_PATH, meta, context)
 
     def progress(self) -> Page:
@@ -382,8 +391,8 @@ class _Renderer:
             "figures": self._site_figures(),
             "priority": site.priority(site.of_kind("finding")),
             "overdue": overdue,
-            "units": [(u, self._figures_of(u)) for u in _by_title(site, site.of_kind("unit"))],
-            "teams": [(t, self._figures_of(t)) for t in _by_title(site, site.of_kind("team"))],
+            "units": [(u, self._figures_of(u)) for u in site.of_kind("unit")],
+            "teams": [(t, self._figures_of(t)) for t in site.of_kind("team")],
             "years": [(y, self._findings_of(year=y)[1]) for y in years],
             "categories": [(c, self._findings_of(category=c)[1]) for c in self.settings.categories],
             "matrix": self._category_matrix(list(reversed(years))),
@@ -470,7 +479,14 @@ class _Renderer:
     def index(self, kind: str) -> Page:
         records = self.site.of_kind(kind)
         meta = {"title": self.labels(KINDS[kind].folder), "search": {"exclude": True}}
-        return self._page(f"index_{kind}.md.j2", index_path(kind), meta, {"records": records, "kind": kind})
+        context = {"records": records, "kind": kind, "intro": self._intro(kind)}
+        return self._page(f"index_{kind}.md.j2", index_path(kind), meta, context)
+
+    def _intro(self, kind: str) -> str:
+        """The label that says how an index is ordered: newest first, by name, or as configured."""
+        if kind not in NAMED_KINDS:
+            return "index_intro"
+        return "index_intro_ordered" if kind in self.settings.order else "index_intro_by_name"
 
     def record(self, record: Record) -> Page:
         title = self.site.title_of(record)
@@ -479,12 +495,18 @@ class _Renderer:
             "description": f"{self.labels(record.kind)} {record.id}",
             "search": {"boost": 2},
         }
-        # The id leads the tags: Material's search weighs tags highest, so a typed id finds its record first.
-        meta["tags"] = [record.id, *record.model.tags]
+        # The id leads the tags: Material's search weighs tags highest, so a typed id finds its record
+        # first. The kind of record follows: a search result shows the tags, so it says what it is
+        # (overrides/main.html titles Pagefind's results with it too).
+        kind = self.labels(record.kind)
+        meta["tags"] = [record.id, kind, *(tag for tag in record.model.tags if tag not in (record.id, kind))]
         context = {"r": record, "m": record.model, "title": title}
         if record.kind == "rectification":
             context["state"] = self.site.rect[record.id]
-        return self._page(f"{record.kind}.md.j2", record_path(record.kind, record.id), meta, context)
+        page = self._page(f"{record.kind}.md.j2", record_path(record.kind, record.id), meta, context)
+        if self.settings.search_for(self.site.audience) == "pagefind":
+            page = Page(page.path, page.text + _pagefind_characters(page.text))
+        return page
 
     def _page(self, template: str, path: str, meta: dict[str, Any], context: dict[str, Any]) -> Page:
         try:
@@ -579,12 +601,43 @@ class _Renderer:
         return Md(f"[{escape_text(self.labels(KINDS[kind].folder))}]({href})")
 
     def _status(self, record: Record) -> Md:
+        """A rectification's status; overdue, with the days, said once ("In progress · 58 days overdue")."""
         state = self.site.rect[record.id]
         text = escape_text(self.labels(f"status_{record.model.status}"))
         if state.overdue:
             overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
-            return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
+            return self._md_label("status_overdue_days", status=text, overdue=Md(f"**{overdue}**"))
         return text
+
+    def _md_label(self, key: str, **parts: Md) -> Md:
+        """A label whose placeholders take Markdown made safe already; the label's own words are escaped."""
+        pieces = []
+        for literal, name, _, _ in string.Formatter().parse(self.labels.words.get(key, key)):
+            core = literal.strip(" ")
+            if core:  # escaped, with the spaces around it kept (escape_text would trim them)
+                head = literal[: len(literal) - len(literal.lstrip(" "))]
+                tail = literal[len(literal.rstrip(" ")) :]
+                pieces.append(f"{head}{escape_text(core)}{tail}")
+            else:
+                pieces.append(literal)
+            if name is not None:
+                pieces.append(parts[name])
+        return Md("".join(pieces))
+
+    def _lead(self, text: str, bold: bool = False) -> str:
+        """A label before its value: "Id: " in English, with a full-width colon and no space in Chinese
+        (the colon's glyph has its space in it)."""
+        colon = escape_text(self.labels("colon"))
+        label = escape_text(text)
+        if colon.isascii():
+            return f"**{label}{colon}** " if bold else f"{label}{colon} "
+        # Bold ends before a full-width colon: "**label：**x" would not close in CommonMark (a
+        # closing ** after punctuation must be followed by a space or punctuation).
+        return f"**{label}**{colon}" if bold else f"{label}{colon}"
+
+    def _lead_of(self, text: Any) -> Md:
+        """`_lead` for templates: `{{ lead(t("feeds")) }}`."""
+        return Md(self._lead(str(text)))
 
     def _common(self, record: Record) -> list[tuple[str, Any]]:
         """Facts every record page starts with."""
@@ -596,10 +649,11 @@ class _Renderer:
             items.append(("visibility", self.labels(f"visibility_{model.visibility}")))
         if model.tags:
             items.append(("tags", _join(model.tags)))
-        items.extend(self._git_facts(record))
         return items
 
-    def _git_facts(self, record: Record) -> list[tuple[str, Any]]:
+    def _page_dates(self, record: Record) -> list[tuple[str, Any]]:
+        """When the page was first published and last changed (from git): the page's own history,
+        shown at its end, apart from the record's dates (found, opened, completed), which lead."""
         history = self.site.history_of(record)
         if not history.committed:
             return [("last_changed", self.labels("not_committed"))]
@@ -633,9 +687,9 @@ class _Renderer:
         if detail is not None:
             name = self.labels("state_detail", state=name, detail=self.labels(f"state_{detail}"))
         text = escape_text(name)
-        if state.overdue:
+        if state.overdue:  # said once, as a rectification's status says it
             overdue = escape_text(self.labels("days_overdue", days=state.days_overdue))
-            return Md(f"{text} · **{escape_text(self.labels('status_overdue'))}** ({overdue})")
+            return self._md_label("status_overdue_days", status=Md(text), overdue=Md(f"**{overdue}**"))
         return Md(text)
 
     # -- lists and tables, made in Python ------------------------------------------------------
@@ -649,7 +703,7 @@ class _Renderer:
             if value is not None and value != "":
                 lead = self._fact_leads.get(key)
                 if lead is None:
-                    lead = self._fact_leads[key] = f"- **{escape_text(self.labels(key))}:** "
+                    lead = self._fact_leads[key] = f"- {self._lead(self.labels(key), bold=True)}"
                 lines.append(f"{lead}{_cell(value)}\n")
         return Md("".join(lines))
 
@@ -959,7 +1013,7 @@ class _Renderer:
         """Links to a kind's CSV files, the JSON of everything and the data page."""
         links = [self._page_link(context, path, path.rsplit("/", 1)[1]) for path in downloads(kind)]
         links.append(self._page_link(context, DATA_PATH, self.labels("open_data")))
-        return Md(f"{escape_text(self.labels('download'))}: " + " · ".join(links))
+        return Md(self._lead(self.labels("download")) + " · ".join(links))
 
     @jinja2.pass_context
     def _progress_notice(self, context: Any, record: Record) -> Md:
@@ -1099,6 +1153,8 @@ class _Renderer:
             "severity": ["high", "medium", "low"],
             "category": list(self.settings.categories),
         }.get(key)
+        if key in ("unit", "team"):  # as the site lists them: by pinyin in Chinese, or mkdocs.yml's order
+            order = [record.id for record in self.site.of_kind(key)]
         if order is not None:
             return lambda option: (order.index(option[0]) if option[0] in order else len(order), option[1])
         if key == "year":
@@ -1376,8 +1432,32 @@ def _template_place(error: BaseException, template: str) -> str:
     return f"{place}:{lineno}" if lineno else place
 
 
-def _by_title(site: Site, records: list[Record]) -> list[Record]:
-    return sorted(records, key=lambda r: (site.title_of(r).casefold(), r.id))
+# What Pagefind does not index: the lists of other records (and Material's own marks of them).
+_SEARCH_EXCLUDED = re.compile(r"<div data-search-exclude markdown>.*?</div>", re.S)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _pagefind_characters(text: str) -> str:
+    """Every Chinese character of a page once, apart, in an element only Pagefind reads.
+
+    Pagefind cuts the page's Chinese into words with jieba's dictionary, a browser cuts the query
+    with its own (ICU's), and a query word is found only at the start of an indexed word: the name
+    of a team typed is cut into single characters by Chromium, but indexed as two words, so nothing
+    matched. The search
+    box therefore sends the query's Chinese one character at a time (partials/pagefind.html), and
+    each page lists its characters: a query finds the pages that hold all of its characters, ranked
+    by where the indexed words start with them. Weighed little, the list never makes an excerpt
+    when the text matched; hidden, no reader and no screen reader meets it.
+    """
+    characters = sorted(set(_HAN.findall(_SEARCH_EXCLUDED.sub("", text))))
+    if not characters:
+        return ""
+    return f'\n<p hidden data-pagefind-weight="0.1" data-disclose-characters>{" ".join(characters)}</p>\n'
+
+
+def _notice_body(text: str | None) -> Md:
+    """A notice's Markdown as written (MkDocs renders it), its lines joined as Chinese text joins them."""
+    return Md(join_markdown(text or ""))
 
 
 def _format_person(person: Any) -> str:

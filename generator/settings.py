@@ -16,13 +16,17 @@ import yaml
 from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from . import templates
+from .collate import ORDER_KEYS
 from .errors import UsageError, quoted
 from .words import Labels
 
 AUDIENCES = ("public", "internal")
 LANGUAGES = ("en", "zh")
-# Material's built-in search (lunr, the default), or Pagefind for large sites (generator/build.py).
-SEARCH_ENGINES = ("material", "pagefind")
+# The search of each audience: `auto` (the default) is Pagefind for the public site, which is served
+# by a web server and may be large (its first result comes in under a second at 10,000 records), and
+# Material's own (lunr) for the internal one, which must work opened from disk. `material` or
+# `pagefind` sets both (see `Settings.search_for`).
+SEARCH_ENGINES = ("auto", "material", "pagefind")
 
 # The categories of content format v1, in its order; their labels are in labels.yml (`category_<id>`).
 DEFAULT_CATEGORIES = (
@@ -84,7 +88,7 @@ class Settings:
         default_factory=lambda: {key: {} for key in DEFAULT_CATEGORIES}
     )
     config_file: Path | None = None
-    search: str = "material"
+    search: str = "auto"
     # The body that publishes the site: named in every page's footer, and the issuer of a notice
     # that names no team of the audience's (its metadata block, its signature).
     issuer: str | None = None
@@ -92,6 +96,10 @@ class Settings:
     evaluation: Evaluation = field(default_factory=Evaluation)
     # The fixed texts of the site-wide generated progress notice (generator/notice.py: NOTICE_TEXTS).
     progress_notice: dict[str, str] = field(default_factory=dict)
+    # Kind (team, unit) -> the ids to list first, in this order (the rest follow by name).
+    order: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Terms Chinese search keeps whole, beyond site_templates/dictionary.txt (see `dictionary`).
+    dictionary: tuple[str, ...] = ()
 
     @property
     def content_path(self) -> Path:
@@ -107,6 +115,12 @@ class Settings:
     def template_dirs(self) -> tuple[Path, ...]:
         """Where every template file is looked up, first match wins: the site's own folder, the package's."""
         return templates.search_path(self.own_templates_path)
+
+    def search_for(self, audience: str) -> str:
+        """The search engine of an audience's site: `material` or `pagefind`."""
+        if self.search == "auto":
+            return "pagefind" if audience == "public" else "material"
+        return self.search
 
     def template_subdirs(self, name: str) -> list[Path]:
         """`name` (`static`, `overrides`) in each of template_dirs that has one, the site's first."""
@@ -301,6 +315,8 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         "contact",
         "evaluation",
         "progress_notice",
+        "order",
+        "dictionary",
     }
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
@@ -308,7 +324,9 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
             f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
             f" (known: {', '.join(sorted(known))})"
         )
-    for name in sorted(known - {"categories", "contact", "evaluation", "progress_notice"}):
+    for name in sorted(
+        known - {"categories", "contact", "evaluation", "progress_notice", "order", "dictionary"}
+    ):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
                 f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
@@ -317,7 +335,7 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
     if language not in LANGUAGES:
         raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")
     audience = check_audience(str(options.get("audience", "public")))
-    search = str(options.get("search", "material"))
+    search = str(options.get("search", "auto"))
     if search not in SEARCH_ENGINES:
         raise UsageError(
             f"{config_file}: plugins.disclose.search must be one of {', '.join(SEARCH_ENGINES)}, not '{search}'"
@@ -337,6 +355,8 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
         contact=_contact(config_file, options.get("contact")),
         evaluation=_evaluation(config_file, options.get("evaluation")),
         progress_notice=_progress_notice(config_file, options.get("progress_notice")),
+        order=_order(config_file, options.get("order")),
+        dictionary=_dictionary(config_file, options.get("dictionary")),
     )
 
 
@@ -459,6 +479,50 @@ def _section(
             f" (known: {', '.join(known)})"
         )
     return {str(key): given for key, given in value.items() if given is not None}
+
+
+def _dictionary(config_file: Path, value: Any) -> tuple[str, ...]:
+    """`dictionary: [term, ...]`: words Chinese search keeps whole, each a word without spaces."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.dictionary: give a list of terms, such as `dictionary: [term, term]`"
+        )
+    spaced = next((v for v in value if len(v.split()) != 1), None)
+    if spaced is not None:
+        raise UsageError(
+            f"{config_file}: plugins.disclose.dictionary: {quoted(spaced)} holds a space: give each term"
+            " as one word (a search keeps a term whole; words apart are found apart anyway)"
+        )
+    return tuple(v.strip() for v in value)
+
+
+def _order(config_file: Path, value: Any) -> dict[str, tuple[str, ...]]:
+    """`order: {units: [U-1, U-2], teams: [...]}`: the records of these kinds listed first, in this order."""
+    if value is None:
+        return {}
+    example = "`order: {units: [U-GWYC, U-WYGL]}`"
+    if not isinstance(value, dict):
+        raise UsageError(
+            f"{config_file}: plugins.disclose.order: give lists of ids by kind, such as {example}"
+        )
+    order: dict[str, tuple[str, ...]] = {}
+    for key, ids in value.items():
+        if key not in ORDER_KEYS:
+            raise UsageError(
+                f"{config_file}: plugins.disclose.order.{_shown(key).strip(chr(39))}: only the order of"
+                f" {' and '.join(sorted(ORDER_KEYS))} can be set, such as {example}"
+            )
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise UsageError(
+                f"{config_file}: plugins.disclose.order.{key}: give a list of ids, such as {example}"
+            )
+        if len(set(ids)) != len(ids):
+            twice = next(i for i in ids if ids.count(i) > 1)
+            raise UsageError(f"{config_file}: plugins.disclose.order.{key}: {quoted(twice)} is listed twice")
+        order[ORDER_KEYS[key]] = tuple(ids)
+    return order
 
 
 def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:

@@ -27,7 +27,8 @@ def stats_data(site: Site) -> dict[str, Any]:
 
 
 def _sorted(site: Site, kind: str) -> list[Record]:
-    return sorted(site.of_kind(kind), key=lambda r: r.id)
+    """Teams or units as the site lists them: by name (in Chinese by pinyin), or in the configured order."""
+    return site.of_kind(kind)
 
 
 def _row(site: Site, record: Record) -> dict[str, Any]:

@@ -33,7 +33,10 @@ class Labels:
         self.words: dict[str, str] = _cached_words(folders, language, _stamps(folders))
 
     def __call__(self, key: str, **values: Any) -> str:
-        """The label for `key`, with `{name}` placeholders filled in."""
+        """The label for `key`, with `{name}` placeholders filled in; `key_one`, where there is one,
+        for a count of one ("1 day", not "1 days")."""
+        if len(values) == 1 and next(iter(values.values())) == 1 and f"{key}_one" in self.words:
+            key = f"{key}_one"
         text = self.words.get(key, key)
         return text.format(**values) if values else text
 

@@ -15,10 +15,13 @@ each in a fresh process so that peak memory is that run's own:
   (a kept pipeline.Pipeline, as `disclose serve` runs it) for the first edit after
   start and for later ones, pages re-rendered, files rewritten; and with `disclose serve --dirty` running, seconds from saving the
   edit to the served page showing it;
-- with Chromium available, the time from typing a query to the first search
-  result;
-- the same for Pagefind: a second full build with `search: pagefind`, and its
-  time to the first result.
+- with Chromium available, the search with the default settings (`search: auto`):
+  on the public site (Pagefind, served), the time from typing to the first result
+  of a word, of a record's id (and whether that result is the record) and of a
+  Chinese term; on the internal site opened from disk (Material's search,
+  file://), the time to the first result of the word;
+- the same word on a public site built with `search: material` (lunr), the
+  former default, for comparison.
 
 Figures are printed, never asserted: this machine is shared and noisy. Run it
 on a quiet machine and read the CPU times beside the wall-clock ones.
@@ -140,11 +143,11 @@ def generator_stage(project: Path, out: Path) -> Run:
     return run([PYTHON, "-c", GENERATOR, str(project), AS_OF, str(out)], project)
 
 
-def full_build(project: Path) -> Run:
+def full_build(project: Path, audience: str = "public") -> Run:
     """`disclose build` as a user runs it."""
-    shutil.rmtree(project / "site", ignore_errors=True)
-    shutil.rmtree(project / ".build", ignore_errors=True)
-    return run([PYTHON, "-m", "generator", "-q", "build", "--as-of", AS_OF], project)
+    shutil.rmtree(project / "site" / audience, ignore_errors=True)
+    shutil.rmtree(project / ".build" / audience, ignore_errors=True)
+    return run([PYTHON, "-m", "generator", "-q", "build", "--audience", audience, "--as-of", AS_OF], project)
 
 
 def plain_mkdocs(project: Path) -> Run:
@@ -279,35 +282,79 @@ def site_figures(site: Path, records: int) -> dict[str, float]:
     pages = list(site.rglob("*.html"))
     total = sum(p.stat().st_size for p in pages)
     index = site / "search" / "search_index.json"
-    index_bytes = index.stat().st_size if index.exists() else 0
+    if index.exists():
+        index_bytes = index.stat().st_size
+    else:  # Pagefind's index and fragments, the public site's search by default
+        index_bytes = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     return {"pages": len(pages), "avg_page": total / len(pages), "index_per_record": index_bytes / records}
 
 
-def pagefind_build(project: Path) -> Run:
-    """`disclose build` again, with `search: pagefind` under plugins.disclose."""
+def engine_build(project: Path, engine: str, audience: str = "public") -> Run:
+    """`disclose build` again, with `search: <engine>` under plugins.disclose."""
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
-        text.replace("  - disclose:\n", "  - disclose:\n      search: pagefind\n", 1), encoding="utf-8"
+        text.replace("  - disclose:\n", f"  - disclose:\n      search: {engine}\n", 1), encoding="utf-8"
     )
-    return full_build(project)
+    try:
+        return full_build(project, audience)
+    finally:
+        config.write_text(text, encoding="utf-8")
 
 
-def search_latency(site: Path, query: str, result: str = ".md-search-result__item") -> float | None:
-    """Seconds from typing a query to the first result in Chromium, or None without a browser."""
+# The search box and the result links of each engine (tests/browser.py SEARCH_BOXES).
+RESULTS = {"pagefind": ".pagefind-ui__result-link", "material": ".md-search-result__item > a:first-child"}
+
+
+def search_latency(url: str, query: str, engine: str) -> tuple[float, str] | None:
+    """Seconds from typing a query to the first result in Chromium, and that result's address
+    (None without a browser). The page is loaded and idle first: the time is the search's own."""
     if not Path("/usr/bin/chromium").exists():
         return None
     sys.path.insert(0, str(REPO / "tests"))
-    from browser import launched, served
+    from browser import launched
 
-    with served(site) as url, launched() as browser:
+    with launched() as browser:
         page = browser.new_page()
         page.goto(url, wait_until="networkidle")
         page.keyboard.press("/")
         start = time.perf_counter()
         page.keyboard.type(query)
-        page.wait_for_selector(result, timeout=60_000)
-        return time.perf_counter() - start
+        page.wait_for_selector(RESULTS[engine], timeout=60_000)
+        seconds = time.perf_counter() - start
+        first: str = page.eval_on_selector(RESULTS[engine], "e => e.href")
+        return seconds, first
+
+
+def search_figures(project: Path, records: int) -> dict[str, Any]:
+    """The search of the default build (public, served: Pagefind) by a word and by an id, of the
+    internal site opened from disk (Material's), and of a public site built with `search: material`."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from browser import served
+
+    figures: dict[str, Any] = {}
+    findings = _public_findings(project)
+    record = findings[len(findings) // 2].stem
+    with served(project / "site" / "public") as url:
+        word = search_latency(url, "supervision", "pagefind")
+        by_id = search_latency(url, record, "pagefind")
+        chinese = search_latency(url, "述责述廉", "pagefind")
+    if word and by_id:
+        figures["search_first_result"] = word[0]
+        figures["search_id_first_result"] = by_id[0]
+        figures["search_id_is_first"] = "yes" if f"/{record}/" in by_id[1] else f"no ({by_id[1]})"
+    if chinese:  # a query sent one character at a time (partials/pagefind.html): the broadest
+        figures["search_zh_first_result"] = chinese[0]
+    engine_build(project, "auto", "internal")
+    internal = (project / "site" / "internal" / "index.html").as_uri()
+    found = search_latency(internal, "supervision", "material")
+    figures["internal_search_first_result"] = found[0] if found else None
+    material = engine_build(project, "material")
+    figures["material_build_wall"] = material.wall
+    with served(project / "site" / "public") as url:
+        found = search_latency(url, "supervision", "material")
+    figures["material_first_result"] = found[0] if found else None
+    return figures
 
 
 def measure(folder: Path, records: int, skip_mkdocs: bool) -> dict[str, Any]:
@@ -344,12 +391,7 @@ def measure(folder: Path, records: int, skip_mkdocs: bool) -> dict[str, Any]:
         "ratio": build.wall / plain.wall,
         **site,
     }
-    figures["search_first_result"] = search_latency(project / "site" / "public", "supervision")
-    pagefind = pagefind_build(project)
-    figures["pagefind_build_wall"] = pagefind.wall
-    figures["pagefind_first_result"] = search_latency(
-        project / "site" / "public", "supervision", ".pagefind-ui__result-link"
-    )
+    figures |= search_figures(project, records)
     return figures
 
 
@@ -374,9 +416,13 @@ def report(all_figures: list[dict[str, Any]]) -> str:
         ("avg_page", "{:,.0f} bytes average page"),
         ("index_per_record", "{:,.0f} search index bytes per record"),
         ("build_peak_mb", "{:,.0f} MB peak (full build)"),
-        ("search_first_result", "{:.2f} s to the first search result in Chromium"),
-        ("pagefind_build_wall", "{:.1f} s full disclose build with search: pagefind"),
-        ("pagefind_first_result", "{:.2f} s to the first Pagefind result in Chromium"),
+        ("search_first_result", "{:.2f} s to the first result of a word, default settings (Pagefind)"),
+        ("search_id_first_result", "{:.2f} s to the first result of a typed id (Pagefind)"),
+        ("search_id_is_first", "{} (the typed id's record is the first result)"),
+        ("search_zh_first_result", "{:.2f} s to the first result of a Chinese term (Pagefind)"),
+        ("internal_search_first_result", "{:.2f} s to the first result, internal site from disk (Material)"),
+        ("material_build_wall", "{:.1f} s full disclose build with search: material"),
+        ("material_first_result", "{:.2f} s to the first result with search: material (lunr)"),
     ]
     lines = []
     for key, form in rows:

@@ -361,7 +361,7 @@ TAGS = [
     ("formalism", "形式主义"),
     ("public service", "公共服务"),
     ("education", "教育"),
-    ("second half of the article", "下半篇文章"),
+    ("follow-through on rectification", "后半篇文章"),
 ]
 STATUS_WORDS = {
     "verified": ("verified (closed)", "已验收销号"),

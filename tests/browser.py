@@ -152,7 +152,7 @@ SAMPLE_PAGES = [
     PageKind("categories", "categories/", ("Findings by category", "Work style"), "work-style/"),
     PageKind("years", "years/", ("Archive by year",), "2022/"),
     PageKind("finding", "findings/F-2022-001/", ("Routine management, education and reminder", "fuel cards"), "../../rectifications/R-2022-001/"),
-    PageKind("rectification", "rectifications/R-2025-002/", ("In progress · Overdue (58 days overdue)", "Measure 3"), "../../findings/F-2025-002/"),
+    PageKind("rectification", "rectifications/R-2025-002/", ("In progress · 58 days overdue", "Measure 3"), "../../findings/F-2025-002/"),
     PageKind("meeting", "meetings/M-2021-001/", ("On-site evaluation", "Conference Room 3"), "../../units/U-MOAA-01/"),
     PageKind("team", "teams/T-GO/", ("Supervised units", "Team at the General Office"), "../../rectifications/R-2025-002/"),
     PageKind("unit", "units/U-MOAA-01/", ("Official Vehicle Service Centre", "Party Branch Secretary and Director"), "../../findings/F-2022-001/"),
@@ -165,15 +165,28 @@ SAMPLE_PAGES = [
 # fmt: on
 
 
+# Each search box of the site (Pagefind's on a public site by default, Material's on an internal
+# one), with the links of its results.
+SEARCH_BOXES = {
+    "pagefind": (".pagefind-ui__search-input", ".pagefind-ui__result-link"),
+    "material": (".md-search__input", ".md-search-result__item > a:first-child"),
+}
+
+
+def search_engine(page: Any) -> str:
+    """Which search box the page has: `pagefind` or `material`."""
+    return "pagefind" if page.query_selector("[data-disclose-pagefind]") is not None else "material"
+
+
 def search(page: Any, text: str) -> list[str]:
-    """Search with Material's search box; the result pages' addresses (no query, no anchor), best first."""
-    page.fill(".md-search__input", text)
+    """Search with the page's search box; the result pages' addresses (no query, no anchor), best first."""
+    box, results = SEARCH_BOXES[search_engine(page)]
+    page.wait_for_selector(box, timeout=10_000)
+    page.fill(box, text)
     # Material searches on keyup, and fill() (like an input method typing Chinese) presses no key.
     page.keyboard.press("Shift")
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    links: list[str] = page.eval_on_selector_all(
-        ".md-search-result__item > a:first-child", "els => els.map(e => e.href.split(/[?#]/)[0])"
-    )
+    page.wait_for_selector(results, timeout=10_000)
+    links: list[str] = page.eval_on_selector_all(results, "els => els.map(e => e.href.split(/[?#]/)[0])")
     return links
 
 

@@ -94,8 +94,8 @@ def test_open_search_with_results_is_accessible(page: Any, sites: dict[str, str]
 @pytest.mark.parametrize(
     ("path", "row", "words"),
     [
-        ("rectifications/", "R-2025-002", "Overdue (58 days overdue)"),
-        ("findings/", "F-2025-002", "Overdue (58 days overdue)"),
+        ("rectifications/", "R-2025-002", "In progress · 58 days overdue"),
+        ("findings/", "F-2025-002", "In progress · 58 days overdue"),
         ("findings/", "F-2022-001", "Completed (verified and closed)"),
         ("progress/", "R-2025-002", "58 days overdue"),
     ],

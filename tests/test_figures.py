@@ -702,11 +702,11 @@ def test_the_zh_pages_say_what_the_notice_says(zh_rendered: Path) -> None:
     # The unit whose fourth problem has no rectification: 75%, not 100%.
     unit = _md(zh_rendered, "units/U-GWYC")
     assert "**整改完成率：3 / 4 · 75\\.0%**" in unit
-    assert "| 尚未启动 | 1 | 尚未制定整改 1 个 | 0 |" in unit
+    assert "| 尚未启动 | 1 | 尚未制定整改1个 | 0 |" in unit
     progress = _md(zh_rendered, "progress")
     assert "| 追缴、清退资金 | 3\\.75万元 |" in progress and "| 挽回经济损失 | 12\\.8万元 |" in progress
     assert "| 给予党纪政务处分（人） | 1 |" in progress and "| 处理人数合计（人次） | 8 |" in progress
-    assert "- **整改情况:** 尚未启动（尚未制定整改）" in _md(zh_rendered, "findings/F-2026-021")
+    assert "- **整改情况**：尚未启动（尚未制定整改）" in _md(zh_rendered, "findings/F-2026-021")
 
 
 def test_outcomes_on_pages_are_exact(rendered: Path) -> None:
@@ -757,12 +757,12 @@ def test_priority_reasons_read_in_chinese(make_project: Any) -> None:
     out = project.root / "out"
     result = project.cli("-q", "render", "--out", str(out), "--as-of", "2023-07-10")
     assert result.code == 0, result.err
-    assert "| 逾期 10 天，严重问题 |" in _md(out, "progress")
+    assert "| 逾期10天，严重问题 |" in _md(out, "progress")
 
 
 def test_finding_tables_show_the_problems_state(rendered: Path) -> None:
     unit = _md(rendered, "units/U-MOAA-07")
-    assert "In progress · **Overdue** (58 days overdue)" in unit
+    assert "In progress · **58 days overdue**" in unit
     assert "Completed \\(verified and closed\\)" in _md(rendered, "units/U-MOAA-01")
 
 

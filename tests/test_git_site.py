@@ -92,10 +92,10 @@ def _page(project: Project, audience: str, path: str) -> str:
 
 def test_dates_follow_the_record_through_moves_and_renames(repo: Project) -> None:
     html = _page(repo, "public", "findings/F-100")
-    assert "<strong>First recorded:</strong> 2022-01-10" in html
-    assert "<strong>Last changed:</strong> 2022-04-01" in html
+    assert "<strong>Added to this site:</strong> 2022-01-10" in html
+    assert "<strong>Last changed on this site:</strong> 2022-04-01" in html
     team = _page(repo, "public", "teams/T-1")
-    assert "<strong>Last changed:</strong> 2022-01-10" in team
+    assert "<strong>Last changed on this site:</strong> 2022-01-10" in team
 
 
 def test_internal_history_lists_every_change_with_author_subject_and_fields(repo: Project) -> None:
@@ -114,7 +114,15 @@ def test_internal_history_lists_every_change_with_author_subject_and_fields(repo
 
 def test_public_site_shows_dates_only(repo: Project) -> None:
     html = _page(repo, "public", "findings/F-100")
-    assert "History of this record" not in html
+    assert "Commit message" not in html and AUTHOR not in html
+
+
+def test_the_records_own_dates_lead_and_git_dates_close_the_page(repo: Project) -> None:
+    """Git's dates are the page's history, labelled so, after the record's own: "Found on" first."""
+    html = _page(repo, "public", "findings/F-100")
+    html = html[html.index("<article") :]
+    assert html.index("<strong>Found on:</strong>") < html.index("History of this page")
+    assert html.index("History of this page") < html.index("<strong>Added to this site:</strong>")
 
 
 def _scan(folder: Path, needles: list[str]) -> list[str]:
@@ -122,8 +130,10 @@ def _scan(folder: Path, needles: list[str]) -> list[str]:
     for path in folder.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            if path.suffix == ".gz":
+            if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz, and Pagefind's index and fragments
                 data = gzip.decompress(data)
+            if path.parent.name == "fragment":  # Pagefind's text of a page, its words apart
+                data = data.replace("\u200b".encode(), b"")
             hits += [f"{path.relative_to(folder)}: {n}" for n in needles if n.encode() in data]
     return hits
 
@@ -155,7 +165,7 @@ def test_edition_built_from_a_tag_without_touching_the_working_tree(repo: Projec
     edition = repo.root / "site" / "editions" / "v1" / "public"
     html = (edition / "findings" / "F-1" / "index.html").read_text(encoding="utf-8")
     assert "Second title" in html
-    assert "<strong>Last changed:</strong> 2022-02-01" in html
+    assert "<strong>Last changed on this site:</strong> 2022-02-01" in html
     assert "Figures as of 2022-02-01" in (edition / "index.html").read_text(encoding="utf-8")
     assert not (edition / "findings" / "F-100").exists()
     assert _git(repo.root, "status", "--porcelain", "--untracked-files=all") == before

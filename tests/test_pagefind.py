@@ -90,7 +90,7 @@ def test_unknown_search_engine_is_a_usage_error(make_project: Any) -> None:
     )
     result = project.cli("-q", "build", "--as-of", SAMPLE_AS_OF)
     assert result.code == 2, result.err
-    assert "plugins.disclose.search must be one of material, pagefind, not 'lunr'" in result.err
+    assert "plugins.disclose.search must be one of auto, material, pagefind, not 'lunr'" in result.err
 
 
 def test_a_failed_index_leaves_the_published_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -157,6 +157,26 @@ def test_a_word_finds_its_finding(page: Any, site_url: str) -> None:
     results = pagefind_search(page, "fuel")
     assert site_url + "findings/F-2022-001/" in results, results
     assert all(RECORD_PAGE.fullmatch(r[len(site_url) :]) for r in results), results  # record pages only
+    watch.assert_clean()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["fuel", "fuel [(*\\"])  # what a regular expression would choke on
+def test_a_result_says_the_kind_and_shows_the_problem(page: Any, site_url: str, query: str) -> None:
+    """A finding's result is titled with the kind of record and shows the problem as found, the
+    typed word marked, not the list of its facts (which the word 'fuel' is not in anyway)."""
+    watch = PageWatch(page, site_url)
+    page.goto(site_url, wait_until="networkidle")
+    pagefind_search(page, query)
+    result = page.locator(".pagefind-ui__result", has=page.locator('a[href*="findings/F-2022-001/"]'))
+    assert result.locator(".pagefind-ui__result-title").inner_text().startswith("Finding · F-2022-001 ")
+    excerpt = result.locator(".pagefind-ui__result-excerpt")
+    description = (REPO / "content" / "findings" / "2022" / "F-2022-001.yaml").read_text(encoding="utf-8")
+    first_words = " ".join(excerpt.inner_text().split()[:6])
+    assert first_words in " ".join(description.split()), excerpt.inner_text()
+    assert "Id:" not in excerpt.inner_text() and "Supervised unit:" not in excerpt.inner_text()
+    assert excerpt.locator("mark").first.inner_text().lower() == "fuel"
+    assert result.locator(".pagefind-ui__result-tag").count() == 0  # the summary is not shown twice
     watch.assert_clean()
 
 

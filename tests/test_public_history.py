@@ -281,8 +281,8 @@ def _page(folder: Path, path: str) -> str:
 
 
 def _dates(html: str) -> tuple[str, str]:
-    first = re.search(r"<strong>First recorded:</strong> ([^<\n]*)", html)
-    last = re.search(r"<strong>Last changed:</strong> ([^<\n]*)", html)
+    first = re.search(r"<strong>Added to this site:</strong> ([^<\n]*)", html)
+    last = re.search(r"<strong>Last changed on this site:</strong> ([^<\n]*)", html)
     assert first and last, "no dates on the page"
     return first.group(1).strip(), last.group(1).strip()
 
@@ -290,8 +290,9 @@ def _dates(html: str) -> tuple[str, str]:
 def test_internal_only_edits_leave_no_date_in_any_public_file(repo: Project) -> None:
     days = [*INTERNAL_DAYS, F6_DAY]
     public = repo.root / "site" / "public"
-    for file in ("sitemap.xml", "search/search_index.json", "data/all.json", "feeds/changes.xml"):
+    for file in ("sitemap.xml", "pagefind/pagefind-entry.json", "data/all.json", "feeds/changes.xml"):
         assert (public / file).is_file(), f"the public build has no {file}"
+    assert list((public / "pagefind" / "fragment").iterdir()), "no page in the public search index"
     assert _scan(public, days) == []
     assert _scan(repo.root / ".build" / "public", days) == []
     assert [day for day in days if day in (repo.root / "build-public.log").read_text()] == []
@@ -443,7 +444,7 @@ EDITS: list[tuple[str, str, str, bool]] = [
     ("teams/T-1.yaml", "name: Team One", "name: 'Team One'", False),
     ("teams/T-1.yaml", "stationed_at: Office", "stationed_at: Main office", True),
 ]
-_DATES = re.compile(r"^- \*\*(?:First recorded|Last changed):\*\*.*\n", re.MULTILINE)
+_DATES = re.compile(r"^- \*\*(?:Added to this site|Last changed on this site):\*\*.*\n", re.MULTILINE)
 _COMMENTS = re.compile(r"<!--.*?(?:-->|\Z)\n?", re.DOTALL)
 
 

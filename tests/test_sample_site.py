@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -98,7 +99,9 @@ def test_links_go_both_ways(built: Project) -> None:
 def test_overdue_state_and_deadline_change_are_shown(built: Project) -> None:
     site = built.root / "site" / "public"
     overdue = (site / "rectifications" / "R-2025-002" / "index.html").read_text(encoding="utf-8")
-    assert "Overdue" in overdue and "58 days overdue" in overdue
+    # Said once: "In progress · 58 days overdue", not "Overdue (58 days overdue)".
+    assert "In progress · <strong>58 days overdue</strong>" in overdue
+    assert "Overdue (58 days overdue)" not in overdue
     changed = (site / "rectifications" / "R-2026-001" / "index.html").read_text(encoding="utf-8")
     assert "Deadline changes" in changed and "2027-04-30" in changed
     progress = (site / "progress" / "index.html").read_text(encoding="utf-8")
@@ -148,9 +151,19 @@ def zh_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = new_project(
         tmp_path_factory.mktemp("zh") / "p", REPO / "tests" / "fixtures" / "zh_site" / "content", "zh"
     )
-    result = project.cli("build", "--strict", "--as-of", "2022-12-31")
-    assert result.code == 0, result.err
+    for audience in ("public", "internal"):
+        result = project.cli("build", "--strict", "--as-of", "2022-12-31", "--audience", audience)
+        assert result.code == 0, result.err
     return project.root / "site" / "public"
+
+
+def material_index(site: Path) -> dict[str, Any]:
+    """Material's search index of a built site: search_index.json, or the script Material's offline
+    plugin makes of it for a site opened from disk (the internal site)."""
+    script = site / "search" / "search_index.js"
+    if script.is_file():
+        return json.loads(script.read_text(encoding="utf-8").removeprefix("var __index = ").rstrip(";\n"))
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
 
 
 def test_chinese_site_uses_chinese_labels_and_theme_language(zh_site: Path) -> None:
@@ -161,10 +174,20 @@ def test_chinese_site_uses_chinese_labels_and_theme_language(zh_site: Path) -> N
     assert "已销号" in rect
 
 
+def test_the_public_site_searches_with_pagefind_the_internal_one_with_material(zh_site: Path) -> None:
+    """The default (`search: auto`): Pagefind where a web server serves a large public site,
+    Material's search where the internal site is opened from disk."""
+    assert (zh_site / "pagefind" / "pagefind.js").is_file()
+    assert not (zh_site / "search").exists()
+    internal = zh_site.parent / "internal"
+    assert (internal / "search" / "search_index.js").is_file()
+    assert not (internal / "pagefind").exists()
+
+
 def test_chinese_word_from_a_body_finds_its_record_in_the_search_index(zh_site: Path) -> None:
     import jieba
 
-    index = json.loads((zh_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = material_index(zh_site.parent / "internal")
     assert index["config"]["lang"] == ["zh"]
     separator = re.compile(index["config"]["separator"])
     word = "公务接待"
@@ -174,16 +197,19 @@ def test_chinese_word_from_a_body_finds_its_record_in_the_search_index(zh_site: 
         tokens = set(separator.split(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])))
         if wanted <= tokens:
             hits.add(doc["location"].split("#")[0])
-    assert hits == {"findings/F-2/"}, hits
+    assert hits == {"findings/F-2/index.html"}, hits
 
 
 def test_record_pages_are_boosted_and_list_pages_left_out_of_search(built: Project) -> None:
-    index = json.loads((built.root / "site" / "public" / "search" / "search_index.json").read_text("utf-8"))
+    index = material_index(built.root / "site" / "internal")
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert "findings/F-2022-001/" in locations
-    assert "findings/" not in locations and "progress/" not in locations
-    boosted = [d for d in index["docs"] if d["location"] == "findings/F-2022-001/"]
+    assert "findings/F-2022-001/index.html" in locations
+    assert "findings/index.html" not in locations and "progress/index.html" not in locations
+    boosted = [d for d in index["docs"] if d["location"] == "findings/F-2022-001/index.html"]
     assert boosted and boosted[0].get("boost") == 2
+    # A result says the kind of record (the tags follow the id) and shows the problem, not the facts.
+    assert boosted[0]["tags"][:2] == ["F-2022-001", "Finding"]
+    assert boosted[0]["text"].startswith("<p>")
 
 
 def test_generated_markdown_front_matter_is_yaml(built: Project) -> None:
@@ -191,3 +217,24 @@ def test_generated_markdown_front_matter_is_yaml(built: Project) -> None:
     text = page.read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     assert meta["title"].startswith("F-2021-001 ")
+
+
+def test_the_browser_title_names_the_site_once(built: Project) -> None:
+    site = built.root / "site" / "public"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Integrity Supervision Disclosure</title>" in home
+    progress = (site / "progress" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Rectification progress - Integrity Supervision Disclosure</title>" in progress
+
+
+def test_the_english_site_says_what_it_means(built: Project) -> None:
+    """No literal translation (后半篇文章 is 'the second half of the article'), no 'newest first' over
+    a list that is not by date, and an overdue status said once."""
+    site = built.root / "site" / "public"
+    texts = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    assert [path for path, text in texts.items() if "second half of the article" in text] == []
+    assert (
+        "records, by name." in texts["units/index.html"] and "newest first" not in texts["units/index.html"]
+    )
+    assert "newest first" not in texts["teams/index.html"]
+    assert [path for path, text in texts.items() if "Overdue (" in text] == []

@@ -86,6 +86,15 @@ def test_serve_regenerates_on_edit_and_keeps_the_last_good_site(server: tuple[Pr
     assert "data-disclose-errors" not in (_fetch(url) or "")
 
 
+def test_the_preview_searches_with_materials_search(server: tuple[Project, str, Path]) -> None:
+    """`search: auto` means Pagefind for the public site, but a preview would index the whole site
+    with it again after every edit: it searches with Material's, whose index MkDocs rebuilds."""
+    _, url, log = server
+    page = _fetch(url) or ""
+    assert "data-disclose-pagefind" not in page, log.read_text()
+    assert _status(url.removesuffix("findings/F-1/") + "search/search_index.json") == 200
+
+
 def _status(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
