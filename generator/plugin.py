@@ -29,10 +29,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
-from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
+from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back
+from .messages import Messages, english, msg
 from .pipeline import Pipeline, Run
 from .publish import check_shrink, clean_leftovers, index_pagefind, lock, record_published
 from .settings import (
+    AUDIENCE_WORDS,
     AUDIENCES,
     Settings,
     check_audience,
@@ -92,10 +94,7 @@ def complete_config(config: MkDocsConfig, settings: Settings) -> None:
     """Check the theme and add to a loaded config what the generated site needs and mkdocs.yml leaves out."""
     theme = config.theme
     if theme.name != "material":
-        raise UsageError(
-            f"{settings.config_file}: theme: the disclose pages are laid out for Material for MkDocs"
-            f" (its banner marks every internal page), not {theme.name!r}: set `theme: {{name: material}}`"
-        )
+        raise UsageError(msg("plugin.theme", file=str(settings.config_file), theme=repr(theme.name)))
     _add_overrides(config, settings.template_subdirs("overrides"))
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
@@ -191,9 +190,14 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         docs: Path | None = None
         self._release()
         self.removed = []
+        # Material's search plugin imported jieba by now, which set its logger to print its dictionary
+        # lines on every build, past MkDocs' own logging and -q: only its warnings matter.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        words = english()
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            words = Messages(settings.template_dirs, settings.language)
             complete_config(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
@@ -204,7 +208,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                     os.environ.get("DISCLOSE_AUDIENCE") or settings.audience, "DISCLOSE_AUDIENCE"
                 )
                 if self.deploying and audience == "internal":  # before any work, and before the lock
-                    raise UsageError("refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
+                    raise UsageError(msg("plugin.deploy_internal"))
                 published = self._publish_into(config, settings, audience, own_site_dir)
                 # A preview writes a page at a time between full writes: in a tree of its own, so that
                 # neither it nor a build ever finds the other's files in the tree it publishes.
@@ -216,11 +220,11 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                     self.publishing = (published, count)
         except DiscloseError as error:
             self._release()
-            _log_error(error)
+            _log_error(error, words)
             if not (self.serving and docs is not None and (docs / MANIFEST).is_file()):
-                raise PluginError(f"disclose: {printable(str(error))}") from None
+                raise PluginError(f"disclose: {error.text(words)}") from None
             # Live preview: keep serving the last good tree, and show the errors on every page.
-            errors = _error_lines(error)
+            errors = _error_lines(error, words)
             nav = navigation(Labels(settings.template_dirs, settings.language))
         if self.dirty and docs is not None and errors != self.shown_errors:
             _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
@@ -251,16 +255,16 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         for folder in published:
             if site_dir in folder.parents or folder in site_dir.parents:
                 # MkDocs empties its site_dir first: `--site-dir site` would delete both published sites.
-                raise UsageError(
-                    f"--site-dir {site_dir} holds or lies in {folder}, a published folder: build into"
-                    " the published folder itself (the default) or into one apart"
-                )
+                raise UsageError(msg("plugin.site_dir", site_dir=str(site_dir), folder=str(folder)))
         if site_dir not in published:
             return None
         if self.dirty:
             raise UsageError(
-                f"--dirty would keep the pages of records that are no longer {audience} in {site_dir}:"
-                " build the published folders without --dirty"
+                msg(
+                    "plugin.dirty",
+                    audience=msg(AUDIENCE_WORDS.get(audience, "word.public")),
+                    site_dir=str(site_dir),
+                )
             )
         out = published[site_dir]
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -289,10 +293,13 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         assert run is not None
         self.removed = result.removed
         _log_warnings(run)
-        log.info(
-            f"disclose: regenerated the Markdown in {time.perf_counter() - started:.2f} s"
-            f" ({len(result.written)} files written, {len(result.removed)} removed)"
+        said = msg(
+            "plugin.regenerated",
+            seconds=f"{time.perf_counter() - started:.2f}",
+            written=len(result.written),
+            removed=len(result.removed),
         )
+        log.info(f"disclose: {run.report.messages(said) if run.report.messages else said}")
         return run.nav, len(run.site.records)
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
@@ -348,8 +355,12 @@ def configure(
         "audience": audience,
         "internal_label": labels("site_internal"),
         "errors": errors or [],
+        "errors_title": labels("preview_errors"),
         "search": settings.search,
     }
+    # The navigation lists the index pages only, on purpose: MkDocs' list of every other page (at
+    # info level, which the live preview prints) on every rebuild says nothing.
+    config.validation.nav.omitted_files = logging.DEBUG
     _configure_search(config, settings.language)
     if settings.search == "pagefind":
         _disable_material_search(config)
@@ -394,7 +405,7 @@ def _configure_offline(config: MkDocsConfig) -> None:
     plugin = OfflinePlugin()
     errors, _ = plugin.load_config({}, config.config_file_path)
     if errors:
-        raise BuildError(f"Material's offline plugin: {errors}")
+        raise BuildError(msg("plugin.offline", errors=str(errors)))
     config.plugins["material/offline"] = plugin
     # The config event is already under way (this runs inside ours), so apply its settings now;
     # running them again later changes nothing.
@@ -409,13 +420,15 @@ def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> 
         config.site_dir = str(settings.output_path(audience))
 
 
-def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
-    """The lines of the preview's error banner, through the run's screen as its log is."""
+def _error_lines(error: DiscloseError, words: Messages, limit: int = 30) -> list[str]:
+    """The lines of the preview's error banner, through the run's screen as its log is, in the
+    site's language."""
     if isinstance(error, ContentError):
+        words = error.messages or words
         shown, held = error.shown()
-        lines = [d.format() for d in shown if d.severity == "error"][:limit]
-        return [*lines, *([held_back(held)] if held else []), str(error)]
-    return [printable(str(error))]
+        lines = [d.format(words) for d in shown if d.severity == "error"][:limit]
+        return [*lines, *([words(held_back(held))] if held else []), error.text(words)]
+    return [error.text(words)]
 
 
 def remove_built(config: MkDocsConfig, docs: Path, removed: list[str]) -> None:
@@ -441,21 +454,23 @@ def _touch_pages(docs: Path) -> None:
 
 
 def _log_warnings(run: Run) -> None:
+    words = run.report.messages or english()
     shown, held = run.report.shown(run.report.warnings)
     for warning in shown:
-        log.warning(warning.format())
+        log.warning(warning.format(words))
     if held:
-        log.warning(f"disclose: {held_back(held)}")
+        log.warning(f"disclose: {words(held_back(held))}")
 
 
-def _log_error(error: DiscloseError) -> None:
+def _log_error(error: DiscloseError, words: Messages) -> None:
     if isinstance(error, ContentError):
+        words = error.messages or words
         shown, held = error.shown()
         for diagnostic in shown:
-            log.error(diagnostic.format())
+            log.error(diagnostic.format(words))
         if held:
-            log.error(f"disclose: {held_back(held)}")
-    log.error(printable(str(error)))
+            log.error(f"disclose: {words(held_back(held))}")
+    log.error(error.text(words))
 
 
 def run_mkdocs(
@@ -474,7 +489,7 @@ def run_mkdocs(
         )
         plugin = config.plugins.get("disclose")
         if not isinstance(plugin, DisclosePlugin):
-            raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
+            raise BuildError(msg("plugin.missing", file=str(settings.config_file)))
         # MkDocs keeps one instance of a plugin with on_startup per process: hand the tree
         # over for this build only.
         plugin.prepared = (nav, docs, audience)
@@ -483,9 +498,9 @@ def run_mkdocs(
         finally:
             plugin.prepared = None
     except Abort as error:
-        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+        raise BuildError(msg("plugin.mkdocs_failed", error=str(error))) from None
     except (OSError, ValueError, KeyError) as error:
-        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+        raise BuildError(msg("plugin.mkdocs_failed", error=str(error))) from None
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -537,5 +552,5 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
         raise BuildError(str(error)) from None
     except OSError as error:  # the port was taken between the check and MkDocs' own bind
         if error.errno == errno.EADDRINUSE:
-            raise UsageError(f"--dev-addr: {address} is in use: give another port") from None
-        raise BuildError(f"the preview stopped: {error.strerror or error}") from None
+            raise UsageError(msg("plugin.address_in_use", address=address)) from None
+        raise BuildError(msg("plugin.preview_stopped", reason=str(error.strerror or error))) from None

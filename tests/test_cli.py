@@ -104,9 +104,12 @@ def test_validate_json(minimal_project: Project) -> None:
             "column": 7,
             "field": "team",
             "severity": "error",
+            "code": "ref.unknown",
+            "arguments": {"kind": "team", "id": "T-2", "hint": " (did you mean 'T-1'?)"},
             "message": "unknown team 'T-2' (did you mean 'T-1'?)",
         }
     ]
+    assert data["language"] == "en"
 
 
 def test_validate_github_annotations(minimal_project: Project) -> None:
@@ -183,8 +186,8 @@ def test_new_creates_a_record_with_a_free_id(minimal_project: Project) -> None:
     check = minimal_project.cli("validate")
     # Every required field is there, waiting to be filled in: the validator says which.
     assert check.code == 1
-    assert "content/findings/F-2.yaml:3:8: title: must not be empty" in check.out
-    assert "content/findings/F-2.yaml:4:7: unit: must not be empty: give an id" in check.out
+    assert "content/findings/F-2.yaml:5:8: title: must not be empty" in check.out
+    assert "content/findings/F-2.yaml:6:7: unit: must not be empty: give an id" in check.out
     again = minimal_project.cli("new", "finding", "--id", "F-2")
     assert again.code == 2 and "id 'F-2' is taken" in again.err
 
