@@ -176,14 +176,15 @@ def _language_of(argv: Sequence[str]) -> Messages:
     """The words of the site the command line names (its --config, else the mkdocs.yml found from
     here up), read before the command line is parsed; English where there is none to read.
 
-    `disclose init` makes a site: its words are those of its `--language`.
+    `disclose init` makes a site: its words are those of its `--language`, else of the site it is
+    run in, if any.
     """
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--config", type=Path)
     early.add_argument("--language")
     known, rest = early.parse_known_args(list(argv))
-    if "init" in rest[:1]:
-        return _messages(str(known.language or "en"), None)
+    if "init" in rest[:1] and known.language:
+        return _messages(str(known.language), None)
     try:
         path = (known.config or find_config()).resolve()
         options = plugin_options(path, read_config(path).get("plugins"))

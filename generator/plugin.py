@@ -524,8 +524,7 @@ def _setup_logging(level: int = logging.WARNING) -> None:
         logger.addHandler(handler)
     handler.setLevel(level)
     logger.setLevel(min(level, logging.INFO))
-    # Material's search segments Han text with jieba, which announces its dictionary on every build.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # jieba's own logger is quietened once Material's search plugin has imported it (on_config).
 
 
 def serve(settings: Settings, audience: str, as_of: str | None, address: str, dirty: bool = False) -> None:

@@ -288,14 +288,21 @@ def _pydantic_diagnostic(
 
 
 def _colon_typed(raw: RawRecord, name: str) -> Msg:
-    """A required field that seems missing because its key was typed with a full-width colon, which
-    YAML then read as part of the value before it (`  unit` and a full-width colon, under a long title)."""
-    pattern = re.compile(rf"^[ \t\u3000]*(?:-[ \t]+)?{re.escape(name)}[ \t\u3000]*\uff1a", re.MULTILINE)
-    found = pattern.search(raw.text)
-    if found is None:
-        return nothing()
-    line = raw.text.count("\n", 0, found.start()) + 1
-    return msg("hint.missing_fullwidth_colon", name=name, line=line)
+    """A required field that seems missing because its key was typed as YAML does not read it: with
+    a full-width colon, which YAML then read as part of the value before it (a key under a long
+    title), or indented with full-width spaces, which YAML reads as part of another key."""
+    escaped = re.escape(name)
+    colon = re.search(rf"^[ \t\u3000]*(?:-[ \t]+)?{escaped}[ \t\u3000]*\uff1a", raw.text, re.MULTILINE)
+    if colon is not None:
+        return msg("hint.missing_fullwidth_colon", name=name, line=_line_of(raw.text, colon.start()))
+    indent = re.search(rf"^[ \t]*\u3000[ \t\u3000]*(?:-[ \t]+)?{escaped}[ \t]*:", raw.text, re.MULTILINE)
+    if indent is not None:
+        return msg("hint.missing_ideographic_indent", name=name, line=_line_of(raw.text, indent.start()))
+    return nothing()
+
+
+def _line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
 
 
 def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnostic:

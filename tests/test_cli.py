@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -314,3 +315,16 @@ def test_folders_outside_the_project_are_printed_whole(minimal_project: Project,
     assert (result.code, result.out) == (0, f"built public site in {site / 'public'}\n"), result.err
     new = minimal_project.cli("new", "team")
     assert (new.code, new.out) == (0, f"{content / 'teams' / 'T-2.yaml'}\n"), new.err
+
+
+def test_a_quiet_chinese_build_prints_nothing(make_project: Callable[..., Project]) -> None:
+    """Material's search segments Chinese with jieba, whose logger printed its dictionary lines on
+    every build, -q or not; the build has nothing else to say of a valid site."""
+    project = make_project(REPO / "tests" / "fixtures" / "zh_district" / "content", language="zh")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--config", str(project.root / "mkdocs.yml"), "-q", "build", "--as-of", "2026-11-20"],
+        capture_output=True, text=True, check=False, cwd=project.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    assert result.stdout == "已构建公开网站：site/public\n"
