@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
 from .load import MAX_BYTES, parse_yaml
+from .messages import counted, msg
 from .redact import hidden_notes_removed
 from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
 
@@ -329,10 +330,7 @@ def _resolve(root: Path, rev: str) -> str | None:
 
 
 def _unknown_revision(root: Path, rev: str) -> RevisionError:
-    return RevisionError(
-        f"unknown revision '{rev}' in {root}: give a commit, branch or tag that exists"
-        " (see `git tag` and `git log --oneline`)"
-    )
+    return RevisionError(msg("history.unknown_revision", rev=rev, folder=str(root)))
 
 
 def _unavailable(rev: str, note: str) -> History:
@@ -1393,10 +1391,7 @@ def _is_under(path: str, folder: str) -> bool:
 def _check_found(rev: str, paths: list[str], entries: list[_TreeEntry]) -> None:
     missing = [p for p in paths if not any(_is_under(e.path, p) for e in entries)]
     if missing:
-        raise RevisionError(
-            f"revision '{rev}' has no {', '.join(repr(p) for p in missing)}: give paths from the"
-            " repository root that exist in that revision"
-        )
+        raise RevisionError(msg("history.missing_paths", rev=rev, paths=tuple(repr(p) for p in missing)))
 
 
 _SYMLINK, _SUBMODULE = "120000", "160000"
@@ -1415,19 +1410,11 @@ def _check_files(rev: str, entries: list[_TreeEntry], blobs: _Blobs) -> None:
         target = next(iter(blobs.fetch([links[0].blob])), None)
         shown = os.fsdecode(target) if target is not None else "?"
         shown = shown if shown.isprintable() else repr(shown)[1:-1]
-        more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
-        raise BuildError(
-            f"revision '{rev}' has a symbolic link at '{links[0].path}' (to '{shown}'){more}: records"
-            " are read only as files reviewed in git, never through links; commit the file itself in"
-            " the link's place, and build that revision"
-        )
+        more = counted("history.more_links", len(links) - 1) if len(links) > 1 else msg("")
+        raise BuildError(msg("history.symlink", rev=rev, path=links[0].path, target=shown, more=more))
     modules = [e for e in entries if e.mode == _SUBMODULE]
     if modules:
-        raise BuildError(
-            f"revision '{rev}' has a git submodule at '{modules[0].path}': its files are not in this"
-            " repository, so an edition built without them would lack records; commit the records"
-            " themselves"
-        )
+        raise BuildError(msg("history.submodule", rev=rev, path=modules[0].path))
 
 
 def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
@@ -1437,16 +1424,13 @@ def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
     for entry in entries:
         folded = unicodedata.normalize("NFC", entry.path).casefold()
         if folded in seen:
-            raise BuildError(
-                f"revision '{rev}' has both '{seen[folded]}' and '{entry.path}', which are one file"
-                " where case or Unicode form is not told apart: rename one of them in a new commit"
-            )
+            raise BuildError(msg("history.case_clash", rev=rev, first=seen[folded], second=entry.path))
         seen[folded] = entry.path
 
 
 def _check_empty(dest: Path) -> None:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise BuildError(f"{dest} is not an empty folder: export a revision into a new one")
+        raise BuildError(msg("history.not_empty", folder=str(dest)))
     dest.mkdir(parents=True, exist_ok=True)
 
 

@@ -167,6 +167,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         # `mkdocs build` into a published folder: that folder and its record count (written once built),
         # and the build lock it holds until then.
         self.publishing: tuple[Path, int] | None = None
+        # The site's language, for the messages of the events after on_config.
+        self.words: Messages = english()
         self.held = contextlib.ExitStack()
         # The Markdown files the preview's last update removed: their built pages must go too.
         self.removed: list[str] = []
@@ -197,7 +199,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
-            words = Messages(settings.template_dirs, settings.language)
+            words = self.words = Messages(settings.template_dirs, settings.language)
             complete_config(config, settings)  # what a site's own short mkdocs.yml leaves out
             if self.prepared is not None:  # `disclose build` rendered the tree already
                 nav, docs, audience = self.prepared
@@ -319,7 +321,11 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         """With `search: pagefind`, index the built site (`disclose build` swaps it in only after this);
         `mkdocs build` into a published folder records its count of records, and lets the lock go."""
         if (config.extra.get("disclose") or {}).get("search") == "pagefind":
-            index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
+            try:
+                index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
+            except DiscloseError as error:  # MkDocs prints a PluginError as a message, not a traceback
+                self._release()
+                raise PluginError(f"disclose: {error.text(self.words)}") from None
         if self.publishing is not None:
             record_published(*self.publishing)
         self._release()

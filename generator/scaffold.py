@@ -17,7 +17,7 @@ import string
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -35,6 +35,9 @@ _ID_RE = re.compile(ID_PATTERN)
 SCAFFOLDS = "scaffolds"
 # The kinds whose records are dated, and so may be numbered by year (F-2026-001).
 _DATED = ("finding", "rectification", "meeting", "notice")
+# The kinds a site keeps in year folders (content/findings/2026/), as the sample does, when it has no
+# dated record to show its own way yet.
+_YEAR_FOLDERS = ("finding", "rectification")
 # How long a new rectification's scaffold gives a deadline change: a quarter.
 _EXTENSION = dt.timedelta(days=91)
 
@@ -164,18 +167,25 @@ class Convention:
 
 def id_convention(kind: Kind, found: Iterable[tuple[Kind, Path]], content: Path) -> Convention:
     """The convention of a kind's ids, as its records show it; a kind without records follows the
-    dated kinds that have some (with its own prefix), else the plain one (`F-1`)."""
+    dated kinds that have some (with its own prefix), else the sample's: a dated kind by year
+    (`F-2026-001`, findings and rectifications in year folders), the others plainly (`T-1`)."""
     found = list(found)
     own = _convention_of(kind, [path for k, path in found if k == kind], content, kind.prefix)
     if own is not None:
         return own
-    if kind.name in _DATED:
-        for other in _DATED:
-            paths = [path for k, path in found if k.name == other]
-            borrowed = _convention_of(KINDS[other], paths, content, kind.prefix)
-            if borrowed is not None and borrowed.yearly:
-                return borrowed
-    return Convention(kind.prefix)
+    if kind.name not in _DATED:
+        return Convention(kind.prefix)
+    dated_records = False
+    for other in _DATED:
+        paths = [path for k, path in found if k.name == other]
+        dated_records = dated_records or bool(paths)
+        borrowed = _convention_of(KINDS[other], paths, content, kind.prefix)
+        if borrowed is not None and borrowed.yearly:
+            # Year folders for the kinds that grow by the dozen a year; meetings and notices stay flat.
+            return replace(borrowed, year_folders=borrowed.year_folders and kind.name in _YEAR_FOLDERS)
+    if dated_records:  # the site numbers its dated records plainly (F-1, F-007): so does this kind
+        return Convention(kind.prefix)
+    return Convention(kind.prefix, True, "-", 3, kind.name in _YEAR_FOLDERS)
 
 
 def _convention_of(kind: Kind, paths: list[Path], content: Path, prefix: str | None) -> Convention | None:

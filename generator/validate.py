@@ -815,14 +815,21 @@ def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
         if report.unit in seen:
             yield _problem(record, ("reports", position, "unit"), msg("meeting.unit_twice", unit=report.unit))
         seen.add(report.unit)
+    yield from _check_votes(record, model)
+
+
+def _check_votes(record: Record, model: Meeting) -> Iterator[Diagnostic]:
+    """No report's evaluation counts more votes than the meeting had attendees (#13, #14)."""
+    for position, report in enumerate(model.reports):
         votes = report.assessment
-        if votes is not None and model.attendees is not None:
-            total = votes.satisfied + votes.basically_satisfied + votes.dissatisfied
-            if total > model.attendees:
-                message = msg(
-                    "meeting.votes_over_attendees", votes=total, attendees=model.attendees, unit=report.unit
-                )
-                yield _problem(record, ("reports", position, "assessment"), message)
+        if votes is None or model.attendees is None:
+            continue
+        total = votes.satisfied + votes.basically_satisfied + votes.dissatisfied
+        if total > model.attendees:
+            message = msg(
+                "meeting.votes_over_attendees", votes=total, attendees=model.attendees, unit=report.unit
+            )
+            yield _problem(record, ("reports", position, "assessment"), message)
 
 
 def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[Diagnostic]:

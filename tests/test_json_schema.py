@@ -62,6 +62,17 @@ SCHEMA_CASES = {
     "fullwidth_choice": "enum",
     "fullwidth_id": "pattern",
     "date_trailing_newline": "format",  # where formats are asserted: a pattern's $ lets "\n" through
+    # What a Chinese keyboard types (issue #14): the editor flags these as the validator does.
+    "ime_category_by_label": "enum",
+    "ime_chinese_date": "pattern",
+    "ime_chinese_key": "additionalProperties",
+    "ime_chinese_status": "enum",
+    "ime_fullwidth_colon_everywhere": "type",  # every colon full-width: the file is one string
+    "ime_fullwidth_colon_swallowed": "required",
+    "ime_fullwidth_digits": "type",
+    "ime_ideographic_indent": "additionalProperties",
+    "ime_name_hint_never_internal": "pattern",
+    "ime_team_by_name": "pattern",
 }
 
 # Cases only the validator can catch, and why.
@@ -114,6 +125,18 @@ NOT_SCHEMA_CASES = {
     "report_unit_twice": "the same unit in two items of a list",
     "decomposed_tags": "order of two dates, and tags compared as Unicode text",
     "hint_never_internal": "needs the other records",
+    "ime_fullwidth_colon": "YAML text: the file does not parse",
+    "ime_ideographic_indent_nested": "YAML text: the file does not parse",
+    "ime_tab_indent": "YAML text: the file does not parse",
+    # The semantic slips of issue #14: the order of dates and states across fields and records.
+    "completed_with_open_measures": "a measure's status against the rectification's",
+    "deadline_before_opened": "the order of two dates",
+    "deadline_brought_forward": "the order of two dates",
+    "deadline_change_before_opened": "the order of two dates",
+    "measure_after_deadline": "the order of two dates",
+    "opened_before_found": "needs the other records",
+    "rectification_after_verified": "needs the other records",
+    "votes_over_attendees": "a sum of numbers against another",
 }
 
 NAMED_FILE = re.compile(r"^(content/[^:]+)(?::\d+:\d+)?: ", re.MULTILINE)

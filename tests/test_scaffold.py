@@ -296,3 +296,26 @@ def test_init_makes_a_first_commit_when_asked(tmp_path: Path, monkeypatch: pytes
     lines = log.stdout.splitlines()
     assert lines[0] == "新建公开网站（disclose init）"
     assert {"mkdocs.yml", ".gitignore", ".vscode/settings.json", "content/findings/.gitkeep"} <= set(lines)
+
+
+def test_a_new_site_numbers_its_dated_records_by_year(tmp_path: Path) -> None:
+    import datetime as dt
+
+    site = tmp_path / "s"
+    _init(site, "--language", "zh")
+    config_file = str(site / "mkdocs.yml")
+    year = dt.date.today().year
+    made = {}
+    for kind in ("team", "finding", "rectification", "meeting", "notice"):
+        result = run_cli("--config", config_file, "new", kind)
+        assert result.code == 0, result.err
+        made[kind] = sorted(
+            p.relative_to(site / "content").as_posix()
+            for p in site.rglob(f"content/{KINDS[kind].folder}/**/*.*")
+            if p.name != ".gitkeep"
+        )
+    assert made["team"] == ["teams/T-1.yaml"]  # no date to number by
+    assert made["finding"] == [f"findings/{year}/F-{year}-001.yaml"]
+    assert made["rectification"] == [f"rectifications/{year}/R-{year}-001.yaml"]
+    assert made["meeting"] == [f"meetings/M-{year}-001.yaml"]
+    assert made["notice"] == [f"notices/N-{year}-001.md"]
