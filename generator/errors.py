@@ -155,6 +155,12 @@ def screened(diagnostics: Iterable[Diagnostic], screen: Screen | None) -> tuple[
     return shown, len(every) - len(shown)
 
 
+def template_error(place: str, detail: str) -> BuildError:
+    """A template that failed to render, at `place` (render.py says no message of its own: its words
+    are the pages')."""
+    return BuildError(msg("render.template_error", place=place, detail=detail))
+
+
 def held_back(count: int) -> Msg:
     """The one line that says a public run did not print some diagnostics, and where to see them."""
     return counted("run.held_back", count)

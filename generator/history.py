@@ -243,7 +243,7 @@ def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("
     """
     place = _locate(repo_root)
     if isinstance(place, str):
-        raise RevisionError(f"cannot read revision '{rev}': {place}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=place))
     root = place[0]
     commit = _resolve(root, rev)
     if commit is None:
@@ -309,7 +309,7 @@ def commit_date(repo_root: Path, rev: str) -> dt.date:
     """The (UTC) committer date of `rev`, the as-of date of an edition built from it."""
     place = _locate(repo_root)
     if isinstance(place, str):
-        raise RevisionError(f"cannot read revision '{rev}': {place}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=place))
     commit = _resolve(place[0], rev)
     if commit is None:
         raise _unknown_revision(place[0], rev)
@@ -335,7 +335,7 @@ def _unknown_revision(root: Path, rev: str) -> RevisionError:
 
 def _unavailable(rev: str, note: str) -> History:
     if rev != "HEAD":
-        raise RevisionError(f"cannot read revision '{rev}': {note}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=note))
     return History(False, note=note)
 
 
@@ -1371,7 +1371,9 @@ def _list_tree(root: Path, commit: str, paths: list[str]) -> list[_TreeEntry]:
     scope = [p for p in paths if p] if all(paths) else []
     result = _run(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *scope)
     if result is None or result.returncode != 0:
-        raise BuildError(f"git ls-tree failed in {root}: {_first_line(result.stderr if result else b'')}")
+        raise BuildError(
+            msg("history.ls_tree", folder=str(root), reason=_first_line(result.stderr if result else b""))
+        )
     entries: list[_TreeEntry] = []
     for line in result.stdout.split(b"\0"):
         if not line:
@@ -1438,20 +1440,18 @@ def _write_entry(dest: Path, entry: _TreeEntry, data: bytes | None, inside: set[
     """Write one file; `inside` caches the folders already known to be inside `dest`."""
     parts = entry.path.split("/")
     if any(part in ("", ".", "..", ".git") for part in parts):
-        raise BuildError(f"refusing to export the path '{entry.path}': it would leave {dest}")
+        raise BuildError(msg("history.export_outside", path=entry.path, folder=str(dest)))
     if data is None:
-        raise BuildError(f"cannot read '{entry.path}' ({entry.blob}) from git: is the clone complete?")
+        raise BuildError(msg("history.missing_blob", path=entry.path, blob=entry.blob))
     target = dest.joinpath(*parts)
     if target.parent not in inside:
         target.parent.mkdir(parents=True, exist_ok=True)
         # On a case-insensitive file system a symbolic link could stand where a folder goes.
         if not target.parent.resolve().is_relative_to(dest.resolve()):
-            raise BuildError(
-                f"refusing to export the path '{entry.path}': a symbolic link leads out of {dest}"
-            )
+            raise BuildError(msg("history.export_link", path=entry.path, folder=str(dest)))
         inside.add(target.parent)
     if entry.mode in (_SYMLINK, _SUBMODULE):  # refused by _check_files; never written
-        raise BuildError(f"refusing to export '{entry.path}': it is no file (git mode {entry.mode})")
+        raise BuildError(msg("history.export_not_file", path=entry.path, mode=entry.mode))
     target.write_bytes(data)
     if entry.mode == "100755":
         target.chmod(0o755)

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import Bar, bar_chart, matrix_chart
-from .errors import BuildError
+from .errors import template_error
 from .export import downloads
 from .link import RECENT_CHANGES, STATUSES, Site, Tally
 from .markup import Md, escape_text, front_matter, render_md_field
@@ -450,9 +450,7 @@ class _Renderer:
                 **context,
             )
         except Exception as error:  # a template or a helper it called failed: say where, not how
-            raise BuildError(
-                f"{_template_place(error, template)}: template error: {str(error)[:300]}"
-            ) from None
+            raise template_error(_template_place(error, template), str(error)[:300]) from None
         return Page(path, front_matter(meta) + body)
 
     # -- site-wide figures that several pages show, worked out once per render call ------------
