@@ -14,13 +14,15 @@ import errno
 import ipaddress
 import json
 import os
+import re
 import signal
 import socket
 import sys
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import ContentError, Diagnostic, DiscloseError, Report, UsageError, printable, summarize
@@ -44,7 +46,59 @@ from .stats import stats_data, stats_text
 from .write import check_target
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped as Chinese is: between any two characters (argparse breaks lines at
+    spaces only, and so cut `rectification` in two where a Chinese line has none), by the width a
+    terminal gives each character; a Chinese heading ends with a full-width colon."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in _wrap(" ".join(text.split()), width - len(indent)))
+
+    def format_help(self) -> str:
+        # argparse ends a heading with an ASCII colon of its own: a Chinese heading takes a full-width one.
+        return _CHINESE_HEADING.sub("\\1\uff1a", super().format_help())
+
+
+_CHINESE_HEADING = re.compile(r"^(\S[^\n]*[\u4e00-\u9fff]):$", re.MULTILINE)
+# A run that is not broken inside: a Latin word (with what sticks to it), or one wide character.
+_CHUNK = re.compile(
+    r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|\s+"
+)
+# What may not begin a line (full-width closing punctuation).
+_NO_START = frozenset("\uff0c\u3002\u3001\uff1b\uff1a\uff09\u300b\u201d\u2019\uff01\uff1f")
+
+
+def _columns(text: str) -> int:
+    """The width of a text on a terminal: two columns for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, broken at spaces or beside a wide character."""
+    width = max(width, 11)
+    lines: list[str] = []
+    line = ""
+    for chunk in _CHUNK.findall(text):
+        if chunk.isspace():
+            chunk = " "
+        if line and _columns(line + chunk) > width and not chunk.isspace() and chunk not in _NO_START:
+            lines.append(line.rstrip())
+            line = ""
+        if line or not chunk.isspace():
+            line += chunk
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         raise UsageError(message)

@@ -8,6 +8,7 @@ import pickle
 import re
 import string
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -399,6 +400,31 @@ def test_the_command_line_speaks_the_sites_language(
     said = result.out + result.err
     assert HAN.search(said), said
     assert not _english_sentences(said), (_english_sentences(said), said)
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+@pytest.mark.parametrize("command", ["new", "init", "build", "serve"])
+def test_chinese_help_is_wrapped_as_chinese_is(
+    make_project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """argparse breaks lines at spaces, by len(): a Chinese help ran past the terminal and cut
+    `rectification` in two. Each line now fits the terminal's columns, every word of the English
+    whole, and a Chinese heading ends with a full-width colon."""
+    monkeypatch.setenv("COLUMNS", "60")
+    project = make_project(language="zh")
+    said = project.cli(command, "--help").out
+    lines = said.splitlines()
+    usage_ends = lines.index("")  # argparse wraps the usage lines by itself
+    assert [line for line in lines[usage_ends:] if _columns(line) > 60] == []
+    # Every Latin word of the help is one its messages have whole (none cut at the line's end).
+    catalogue = " ".join(str(text) for text in CATALOG["zh"].values())
+    english_help = make_project().cli(command, "--help").out  # option names and metavars
+    whole = set(re.findall(r"[A-Za-z]+", catalogue + english_help))
+    assert set(re.findall(r"[A-Za-z]+", said)) <= whole, said
+    assert "选项：" in lines and "选项:" not in lines, said
 
 
 def test_argparse_speaks_english_again_after_a_chinese_run(make_project: Callable[..., Project]) -> None:
