@@ -16,7 +16,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,34 @@ def date_fix(value: Any) -> Msg:
     if written:
         year, month, day = written.groups()
         return msg("date.fix.write_as", date=f"{year}-{month:0>2}-{day:0>2}")
+    numerals = _NUMERAL_DATE.fullmatch(plain)
+    if numerals:
+        year, month, day = (_numeral(part) for part in numerals.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return msg("date.fix.write_as", date=f"{year:04d}-{month:02d}-{day:02d}")
     return nothing()
+
+
+# The Chinese numerals of a date written out (the year digit by digit; month and day with the
+# character for ten): zero, one to nine, and ten, as escapes.
+_NUMERALS = {c: n for n, c in enumerate("\u3007\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d")}
+_NUMERALS["\u96f6"] = 0
+_TEN = "\u5341"
+_DIGIT = "[\u3007\u96f6\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d]"
+_NUMERAL_DATE = re.compile(
+    rf"({_DIGIT}{{4}})\s*\u5e74\s*({_DIGIT}?{_TEN}?{_DIGIT}?)\s*\u6708\s*({_DIGIT}?{_TEN}?{_DIGIT}?)\s*[\u65e5\u53f7]?"
+)
+
+
+def _numeral(text: str) -> int:
+    """A number in Chinese numerals: digit by digit (a year), or with ten (twenty-eight)."""
+    if _TEN not in text:
+        value = 0
+        for character in text:
+            value = value * 10 + _NUMERALS[character]
+        return value
+    tens, _, units = text.partition(_TEN)
+    return (_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[units] if units else 0)
 
 
 # -- the words of the pages, typed where a record keeps a code ---------------------------------------
@@ -137,6 +164,8 @@ _FIELD_LABELS = {
 # The label prefixes of the choices of a field (labels.yml: `status_completed`).
 _CHOICE_PREFIXES = ("status_", "measure_", "severity_", "source_", "meeting_", "notice_", "visibility_")
 _LANGUAGES = ("en", "zh")
+# Two or more Chinese characters: a key typed in part of its label is looked for only in Chinese.
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 @dataclass(frozen=True)
@@ -147,15 +176,36 @@ class Vocabulary:
     categories: dict[str, str]  # folded label -> category id
 
     def key(self, typed: str, fields: Iterable[str]) -> Msg:
-        """A hint for a key typed as the label of one of `fields` (the Chinese for measures)."""
+        """A hint for a key typed as the label of one of `fields` (the Chinese for measures), as the
+        pages or the CSV headers name it, or as the end or start of one such Chinese label (the
+        Chinese for status, of the label for rectification status) when only one field has it."""
         wanted = folded(typed.strip())
+        # A Chinese compound names its kind last (the Chinese for rectification deadline is a kind of
+        # deadline): a label that ends with what was typed is the better guess, one it starts with next.
+        ends: set[str] = set()
+        starts: set[str] = set()
         for field in fields:
             if wanted == folded(field):
                 continue  # the key itself, in other characters: left to spelling
-            for key in _FIELD_LABELS.get(field, (field,)):
-                if any(folded(words.get(key, "")) == wanted for words in self.words):
+            for label in self._labels_of(field):
+                if label == wanted:
                     return msg("hint.key_label", value=field, typed=typed.strip())
+                if _HAN_WORD.fullmatch(wanted):
+                    (ends if label.endswith(wanted) else starts if label.startswith(wanted) else set()).add(
+                        field
+                    )
+        for guesses in (ends, starts):
+            if len(guesses) == 1:
+                return msg("hint.key_label", value=guesses.pop(), typed=typed.strip())
+            if guesses:
+                break  # more than one field fits as well: no guess
         return nothing()
+
+    def _labels_of(self, field: str) -> Iterator[str]:
+        for key in (*_FIELD_LABELS.get(field, (field,)), f"csv_{field}"):
+            for words in self.words:
+                if words.get(key):
+                    yield folded(words[key])
 
     def choice(self, typed: str, choices: list[str]) -> Msg:
         """A hint for a value typed as the label of one of `choices` (the Chinese for completed)."""

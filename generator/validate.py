@@ -279,7 +279,8 @@ def _pydantic_diagnostic(
     if kind == "missing":
         line, column = locate(raw, loc[:-1])
         name = str(loc[-1])
-        message = msg("field.missing", name=name, hint=_colon_typed(raw, name))
+        hint = _colon_typed(raw, name) or _label_typed(raw, loc[:-1], name, words)
+        message = msg("field.missing", name=name, hint=hint)
         return Diagnostic(raw.display, line, column, _dotted(loc), message)
     if kind == "invalid_key" or loc[-1:] == ("[key]",):
         return _key_diagnostic(raw, loc[:-1] if loc[-1] == "[key]" else loc, item["input"])
@@ -303,6 +304,24 @@ def _colon_typed(raw: RawRecord, name: str) -> Msg:
 
 def _line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
+
+
+def _label_typed(raw: RawRecord, parent: tuple[Any, ...], name: str, words: Vocabulary) -> Msg:
+    """A required field that seems missing because its key was typed as its label (the Chinese for
+    deadline): the unknown key beside it, by its line."""
+    mapping: Any = raw.data
+    for step in parent:
+        try:
+            mapping = mapping[step]
+        except (KeyError, IndexError, TypeError):
+            return nothing()
+    if not isinstance(mapping, dict):
+        return nothing()
+    for key in mapping:
+        if isinstance(key, str) and key != name and words.key(key, (name,)):
+            line, _ = locate(raw, (*parent, key), key=True)
+            return msg("hint.missing_label", name=name, typed=key.strip(), line=line)
+    return nothing()
 
 
 def _key_diagnostic(raw: RawRecord, loc: tuple[Any, ...], key: Any) -> Diagnostic:

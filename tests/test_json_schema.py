@@ -66,6 +66,7 @@ SCHEMA_CASES = {
     "ime_category_by_label": "enum",
     "ime_chinese_date": "pattern",
     "ime_chinese_key": "additionalProperties",
+    "ime_chinese_key_in_part": "additionalProperties",
     "ime_chinese_status": "enum",
     "ime_fullwidth_colon_everywhere": "type",  # every colon full-width: the file is one string
     "ime_fullwidth_colon_swallowed": "required",
