@@ -17,8 +17,10 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -521,13 +523,59 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _setup_logging(level: int = logging.WARNING) -> None:
+# What MkDocs itself says while it builds and serves (in English, whatever the site's language), each
+# with the code of its words in messages.yml.
+_ENGINE_SAYS = tuple(
+    (re.compile(pattern), code)
+    for pattern, code in (
+        (r"Building documentation\.\.\.", "engine.building"),
+        (r"Building documentation to directory: (?P<folder>.*)", "engine.building_to"),
+        (r"Cleaning site directory", "engine.cleaning"),
+        (r"Documentation built in (?P<seconds>[0-9.]+) seconds", "engine.built"),
+        (r"Watching paths for changes: (?P<paths>.*)", "engine.watching"),
+        (r"Serving on (?P<url>\S+) and opening it in a browser", "engine.serving_browser"),
+        (r"Serving on (?P<url>\S+)", "engine.serving"),
+        (r"(?P<time>\[[0-9:]+\] )?Detected file changes", "engine.changes"),
+        (r"(?P<time>\[[0-9:]+\] )?Reloading browsers", "engine.reloading"),
+        (r"Browser connected: (?P<url>.*)", "engine.browser_connected"),
+        (r"Shutting down\.\.\.", "engine.shutting_down"),
+    )
+)
+_LEVEL_CODES = {"INFO": "engine.level.info", "WARNING": "engine.level.warning", "ERROR": "engine.level.error"}
+
+
+class _EngineFormatter(logging.Formatter):
+    """MkDocs' log lines in the site's language: its messages that we know, and the level names."""
+
+    def __init__(self, words: Messages) -> None:
+        super().__init__("%(level)s -  %(message)s")
+        self.words = words
+
+    def format(self, record: logging.LogRecord) -> str:
+        said = record.getMessage()
+        # livereload stamps some of its lines with the time: keep the stamp, translate the rest.
+        stamp, _, bare = said.partition("] ") if said.startswith("[") else ("", "", said)
+        for pattern, code in _ENGINE_SAYS:
+            found = pattern.fullmatch(bare)
+            if found:
+                args = {k: v for k, v in found.groupdict().items() if k != "time"}
+                said = (f"{stamp}] " if stamp else "") + self.words(msg(code, **args))
+                break
+        level_code = _LEVEL_CODES.get(record.levelname)
+        level = self.words(msg(level_code)) if level_code else record.levelname
+        # Padded to 7 terminal columns, as MkDocs pads its own (a Chinese character takes two).
+        level += " " * max(0, 7 - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in level))
+        shown = logging.makeLogRecord({**record.__dict__, "msg": said, "args": (), "level": level})
+        return super().format(shown)
+
+
+def _setup_logging(level: int = logging.WARNING, words: Messages | None = None) -> None:
     logger = logging.getLogger(engine_name())
     handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
     if handler is None:
         handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
+    handler.setFormatter(_EngineFormatter(words or english()))
     handler.setLevel(level)
     logger.setLevel(min(level, logging.INFO))
     # jieba's own logger is quietened once Material's search plugin has imported it (on_config).
@@ -544,7 +592,7 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
     os.environ["DISCLOSE_AUDIENCE"] = audience
     if as_of:
         os.environ["DISCLOSE_AS_OF"] = as_of
-    _setup_logging(logging.INFO)
+    _setup_logging(logging.INFO, Messages(settings.template_dirs, settings.language))
     try:
         mkdocs_serve(
             config_file=str(settings.config_file),

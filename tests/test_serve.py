@@ -163,3 +163,6 @@ def test_the_preview_of_a_chinese_site_says_its_errors_in_chinese_and_nothing_el
     assert 'not included in the "nav" configuration' not in said, said
     assert "Building prefix dict" not in said and "Loading model" not in said, said
     assert "已重新生成 Markdown" in said
+    # MkDocs' own lines too: its sentences that disclose knows, and the level names.
+    assert "信息    -  正在构建网站……" in said and "预览地址：http://127.0.0.1:" in said, said
+    assert "Building documentation" not in said and "Serving on" not in said and "INFO" not in said, said
