@@ -834,21 +834,29 @@ def _check_meeting(record: Record, model: Meeting) -> Iterator[Diagnostic]:
         if report.unit in seen:
             yield _problem(record, ("reports", position, "unit"), msg("meeting.unit_twice", unit=report.unit))
         seen.add(report.unit)
-    yield from _check_votes(record, model)
+        yield from _check_votes(record, model, position)
 
 
-def _check_votes(record: Record, model: Meeting) -> Iterator[Diagnostic]:
-    """No report's evaluation counts more votes than the meeting had attendees (#13, #14)."""
-    for position, report in enumerate(model.reports):
-        votes = report.assessment
-        if votes is None or model.attendees is None:
-            continue
-        total = votes.satisfied + votes.basically_satisfied + votes.dissatisfied
-        if total > model.attendees:
-            message = msg(
-                "meeting.votes_over_attendees", votes=total, attendees=model.attendees, unit=report.unit
-            )
-            yield _problem(record, ("reports", position, "assessment"), message)
+def _check_votes(record: Record, model: Meeting, position: int) -> Iterator[Diagnostic]:
+    """A report's votes cannot outnumber the meeting's attendees: each attendee votes once at most
+    (fewer vote when some abstain), so more votes is a typing slip the rate would hide."""
+    assessment = model.reports[position].assessment
+    if assessment is None or model.attendees is None:
+        return
+    votes = assessment.satisfied + assessment.basically_satisfied + assessment.dissatisfied
+    if votes > model.attendees:
+        yield _problem(
+            record,
+            ("reports", position, "assessment"),
+            msg(
+                "meeting.votes_over_attendees",
+                votes=votes,
+                satisfied=assessment.satisfied,
+                basically_satisfied=assessment.basically_satisfied,
+                dissatisfied=assessment.dissatisfied,
+                attendees=model.attendees,
+            ),
+        )
 
 
 def _check_future_dates(record: Record, model: Any, as_of: dt.date) -> Iterator[Diagnostic]:

@@ -137,7 +137,7 @@ NOT_SCHEMA_CASES = {
     "measure_after_deadline": "the order of two dates",
     "opened_before_found": "needs the other records",
     "rectification_after_verified": "needs the other records",
-    "votes_over_attendees": "a sum of numbers against another",
+    "votes_over_attendees": "a sum of three counts compared with another field",
 }
 
 NAMED_FILE = re.compile(r"^(content/[^:]+)(?::\d+:\d+)?: ", re.MULTILINE)
