@@ -115,7 +115,7 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any] | tuple[dict[str, Any]
             if draw(st.booleans()):
                 counts = st.integers(min_value=0, max_value=200)
                 report["assessment"] = {"satisfied": draw(counts), "dissatisfied": draw(counts)}
-                if "attendees" in meeting:  # no more votes than attendees (an error, issue #14)
+                if "attendees" in meeting:  # valid records: no more votes than attendees
                     votes = sum(report["assessment"].values())
                     meeting["attendees"] = max(meeting["attendees"], votes)
             meeting["reports"] = [report]
