@@ -1,17 +1,27 @@
-"""Diagnostics and the small exception hierarchy converted to exit codes at the CLI."""
+"""Diagnostics and the small exception hierarchy converted to exit codes at the CLI.
+
+Every message is a `messages.Msg` (a `str` in English, with the code and arguments that write it in
+the site's language); whatever prints one takes the run's `Messages`, English by default.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from .messages import Messages, Msg, counted, english, msg
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One message about one place in one file: `path:line:col: field: message`."""
+    """One message about one place in one file: `path:line:col: field: message`.
+
+    `message` is a `Msg` (or, in the old style, plain English text): it sorts, compares and is
+    screened by its English text, and is printed in the language of the `Messages` given.
+    """
 
     path: str
     line: int = 0
@@ -20,16 +30,30 @@ class Diagnostic:
     message: str = ""
     severity: Severity = "error"
 
-    def format(self) -> str:
+    @property
+    def code(self) -> str:
+        """The message's stable code (`validate --format json`); '' for a message in the old style."""
+        return self.message.code if isinstance(self.message, Msg) else ""
+
+    def arguments(self) -> dict[str, Any]:
+        """The values the message was made of, by name."""
+        return self.message.arguments() if isinstance(self.message, Msg) else {}
+
+    def text(self, messages: Messages | None = None) -> str:
+        """The message alone, in the language of `messages` (English without)."""
+        return (messages or english())(self.message)
+
+    def format(self, messages: Messages | None = None) -> str:
         """The one-line text form used on the terminal: whatever a record holds, one line of text."""
+        words = messages or english()
         place = printable(self.path)
         if self.line:
             place += f":{self.line}"
             if self.column:
                 place += f":{self.column}"
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = words(msg("diagnostic.warning")) if self.severity == "warning" else ""
         subject = f"{printable(self.field)}: " if self.field else ""
-        return f"{place}: {prefix}{subject}{printable(self.message)}"
+        return f"{place}: {prefix}{subject}{printable(words(self.message))}"
 
 
 def printable(text: str) -> str:
@@ -51,9 +75,15 @@ def quoted(value: object, limit: int = 80) -> str:
 
 
 class DiscloseError(Exception):
-    """Base class of every error this tool reports to its user."""
+    """Base class of every error this tool reports to its user: its one argument is the message (a
+    `Msg`, or English text in the old style)."""
 
     exit_code = 1
+
+    def text(self, messages: Messages | None = None) -> str:
+        """The message in the language of `messages`, on one line whatever it quotes."""
+        said = self.args[0] if self.args else ""
+        return printable((messages or english())(said if isinstance(said, str) else str(said)))
 
 
 # Whether a run may print a diagnostic (a public run's `pipeline.Screen`); None: every one.
@@ -63,9 +93,13 @@ Screen = Callable[[Diagnostic], bool]
 class ContentError(DiscloseError):
     """The records are wrong: one or more diagnostics, all collected before stopping."""
 
-    def __init__(self, diagnostics: list[Diagnostic], screen: Screen | None = None) -> None:
+    def __init__(
+        self, diagnostics: list[Diagnostic], screen: Screen | None = None, messages: Messages | None = None
+    ) -> None:
         self.diagnostics = sorted(diagnostics)
         self.screen = screen
+        # The language its diagnostics are printed in (the run's); English without.
+        self.messages = messages
         super().__init__(summarize(self.diagnostics))
 
     def shown(self) -> tuple[list[Diagnostic], int]:
@@ -90,6 +124,8 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Set for a public run, which prints only what its screen lets through.
     screen: Screen | None = None
+    # The language its diagnostics are printed in (the run's); English without.
+    messages: Messages | None = None
 
     def shown(self, diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], int]:
         """Those of `diagnostics` this run may print, and how many it holds back."""
@@ -119,22 +155,21 @@ def screened(diagnostics: Iterable[Diagnostic], screen: Screen | None) -> tuple[
     return shown, len(every) - len(shown)
 
 
-def held_back(count: int) -> str:
+def template_error(place: str, detail: str) -> BuildError:
+    """A template that failed to render, at `place` (render.py says no message of its own: its words
+    are the pages')."""
+    return BuildError(msg("render.template_error", place=place, detail=detail))
+
+
+def held_back(count: int) -> Msg:
     """The one line that says a public run did not print some diagnostics, and where to see them."""
-    return (
-        f"{_plural(count, 'diagnostic')} held back: a public run names no internal record and no file"
-        " that did not load; `disclose validate` (for staff) shows every one"
-    )
+    return counted("run.held_back", count)
 
 
-def summarize(diagnostics: list[Diagnostic]) -> str:
+def summarize(diagnostics: list[Diagnostic]) -> Msg:
     """`3 errors in 2 files` (or warnings), for the last line of a failed run."""
     errors = [d for d in diagnostics if d.severity == "error"]
     chosen = errors or diagnostics
-    kind = "error" if errors else "warning"
     files = len({d.path for d in chosen})
-    return f"{_plural(len(chosen), kind)} in {_plural(files, 'file')}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    count = counted("summary.errors" if errors else "summary.warnings", len(chosen))
+    return msg("summary.in_files", count=count, files=counted("summary.files", files))

@@ -114,6 +114,9 @@ class Column:
     derived: bool = False
     # An internal field (or one only the internal build shows): never a column of the public build.
     internal: bool = False
+    # The label prefix of its values in labels.yml (`status_`), where they are codes: a site in
+    # another language than English writes them in its words (all.json keeps the codes).
+    choices: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,7 @@ _VISIBILITY = Column(
     "column_visibility",
     lambda r: r.m.visibility,
     internal=True,
+    choices="visibility_",
 )
 _EXTRA = Column(
     "extra",
@@ -383,6 +387,7 @@ COLUMNS: dict[str, list[Column]] = {
             "kind",
             "column_meeting_kind",
             lambda r: r.m.kind,
+            choices="meeting_",
         ),
         Column(
             "organizer",
@@ -486,6 +491,7 @@ COLUMNS: dict[str, list[Column]] = {
             "source",
             "column_finding_source",
             lambda r: r.m.source,
+            choices="source_",
         ),
         Column(
             "meeting",
@@ -503,6 +509,7 @@ COLUMNS: dict[str, list[Column]] = {
             "severity",
             "column_finding_severity",
             lambda r: r.m.severity,
+            choices="severity_",
         ),
         Column("description", "column_team_description", lambda r: r.m.description),
         Column(
@@ -517,7 +524,7 @@ COLUMNS: dict[str, list[Column]] = {
             lambda r: _ids(r.site.rectifications_of(r.record)),
             derived=True,
         ),
-        Column("state", "column_finding_state", _finding_state("state"), derived=True),
+        Column("state", "column_finding_state", _finding_state("state"), derived=True, choices="state_"),
         Column("closed", "column_finding_closed", _finding_state("closed"), derived=True),
         Column(
             "no_rectification",
@@ -579,6 +586,7 @@ COLUMNS: dict[str, list[Column]] = {
             "status",
             "column_rectification_status",
             lambda r: r.m.status,
+            choices="status_",
         ),
         Column(
             "overdue",
@@ -622,6 +630,7 @@ COLUMNS: dict[str, list[Column]] = {
             "kind",
             "column_notice_kind",
             lambda r: r.m.kind,
+            choices="notice_",
         ),
         Column("issuer", "column_notice_issuer", lambda r: r.m.issuer),
         Column(
@@ -638,7 +647,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("body", "column_notice_body", lambda r: r.record.body),
         Column("document_number", "column_notice_document_number", lambda r: r.m.document_number),
         Column("index_number", "column_notice_index_number", lambda r: r.m.index_number),
-        Column("disclosure", "column_notice_disclosure", lambda r: r.m.disclosure),
+        Column("disclosure", "column_notice_disclosure", lambda r: r.m.disclosure, choices="disclosure_"),
         Column(
             "attachments",
             "column_notice_attachments",
@@ -707,7 +716,7 @@ class DataFiles:
         with gc_frozen():
             make = functools.partial(_record_parts, site, self.settings, self.urls)
             parts = self._parts.each(site, changed, make)
-            pages = [_table_file(site, table, parts) for table in TABLES.values()]
+            pages = [_table_file(site, self.settings, table, parts) for table in TABLES.values()]
             pages.append(Page(JSON_PATH, _json_file(site, parts)))
             pages.append(data_page(site, self.settings))
         self._last = Made(pages)
@@ -725,12 +734,35 @@ class _Parts:
 def _record_parts(site: Site, settings: Settings, urls: SiteUrls, record: Record) -> _Parts:
     memo: dict[str, Any] = {}  # one record's figures, shared by its rows and its JSON object
     rows = {}
+    words = _cell_words(settings)
     for table in TABLES.values():
         if table.kind == record.kind:
-            getters = [c.get for c in columns(table, site.audience)]
+            shown = columns(table, site.audience)
             lines = rows_of(site, settings, urls, record, table, memo)
-            rows[table.name] = _csv_lines([format_cell(get(row)) for get in getters] for row in lines)
+            rows[table.name] = _csv_lines([_cell(column, row, words) for column in shown] for row in lines)
     return _Parts(rows, _record_json(Row(site, settings, urls, record, memo=memo)))
+
+
+def _cell_words(settings: Settings) -> Labels | None:
+    """The words a CSV file writes its headers and coded values in: None for an English site, whose
+    CSV files keep the column names and codes of the content format (as all.json does)."""
+    return None if settings.language == "en" else Labels(settings.template_dirs, settings.language)
+
+
+def _cell(column: Column, row: Row, words: Labels | None) -> str:
+    """One cell: a coded value (a status, true or false) in the site's words where it has its own."""
+    value = column.get(row)
+    if words is not None:
+        if column.choices and isinstance(value, str):
+            value = words(f"{column.choices}{value}")
+        elif isinstance(value, bool):
+            value = words("csv_true" if value else "csv_false")
+    return format_cell(value)
+
+
+def header(column: Column, words: Labels | None) -> str:
+    """A column's header: its name, or its label in the site's language (`csv_<name>`)."""
+    return column.name if words is None else words.words.get(f"csv_{column.name}", column.name)
 
 
 def rows_of(
@@ -745,11 +777,12 @@ def rows_of(
     ]
 
 
-def _table_file(site: Site, table: Table, parts: dict[str, _Parts]) -> Page:
+def _table_file(site: Site, settings: Settings, table: Table, parts: dict[str, _Parts]) -> Page:
     """One table as CSV: a BOM, the header, then the records' lines (CRLF, as RFC 4180 says)."""
-    header = _csv_lines([[c.name for c in columns(table, site.audience)]])
+    words = _cell_words(settings)
+    head = _csv_lines([[header(c, words) for c in columns(table, site.audience)]])
     rows = (parts[r.id].rows[table.name] for r in site.of_kind(table.kind))
-    return Page(table.path, "".join([BOM, header, *rows]))  # one join: the rows are copied once
+    return Page(table.path, "".join([BOM, head, *rows]))  # one join: the rows are copied once
 
 
 def _csv_lines(rows: Iterable[Iterable[str]]) -> str:
@@ -907,6 +940,8 @@ def data_page(site: Site, settings: Settings) -> Page:
     t = labels = Labels(settings.template_dirs, settings.language)
     lines = [f"# {t('data_title')}", "", escape_text(t("data_intro", as_of=site.as_of.isoformat())), ""]
     lines += [escape_text(t("data_cells")), ""]
+    words = _cell_words(settings)
+    lines += [escape_text(t("data_programs" if words is None else "data_programs_translated")), ""]
     lines += [f"- [all.json](all.json): {t('data_json')}"]
     # The ledger spreadsheet and the generated progress notice (generator/ledger.py, notice.py).
     lines += [
@@ -918,11 +953,13 @@ def data_page(site: Site, settings: Settings) -> Page:
         "",
     ]
     for table in TABLES.values():
-        lines += _table_section(table, columns(table, site.audience), labels)
+        lines += _table_section(table, columns(table, site.audience), labels, words)
     return Page(DATA_PATH, front_matter({"title": t("open_data")}) + "\n".join(lines))
 
 
-def _table_section(table: Table, shown: list[Column], labels: Labels) -> list[str]:
+def _table_section(
+    table: Table, shown: list[Column], labels: Labels, words: Labels | None = None
+) -> list[str]:
     file_name = table.path.rsplit("/", 1)[1]
     lines = [
         f"## {escape_text(file_name)}",
@@ -933,5 +970,26 @@ def _table_section(table: Table, shown: list[Column], labels: Labels) -> list[st
     lines += [f"| {labels('data_column')} | {labels('data_meaning')} |", "| --- | --- |"]
     for column in shown:
         note = f" ({labels('data_derived')})" if column.derived else ""
-        lines.append(f"| `{column.name}` | {escape_cell(labels(column.words) + note)} |")
+        meaning = escape_cell(labels(column.words) + note) + _values_of(column, words)
+        name = (
+            f"`{column.name}`" if words is None else f"{escape_cell(header(column, words))} (`{column.name}`)"
+        )
+        lines.append(f"| {name} | {meaning} |")
     return [*lines, ""]
+
+
+def _values_of(column: Column, words: Labels | None) -> str:
+    """For a site not in English, the words a column's coded values are written in, with their codes."""
+    if words is None:
+        return ""
+    if column.choices:
+        codes = [key[len(column.choices) :] for key in words.words if key.startswith(column.choices)]
+        codes = [code for code in codes if code != "overdue"]  # a status the records never hold
+        pairs = [(words(column.choices + code), code) for code in codes]
+    elif column.name == "overdue":
+        pairs = [(words("csv_true"), "true"), (words("csv_false"), "false")]
+    else:
+        return ""
+    # The codes are the content format's (letters and '-'): safe in a code span as they are.
+    listed = words("data_values_separator").join(f"{escape_cell(label)} (`{code}`)" for label, code in pairs)
+    return f" {escape_cell(words('data_values'))}{listed}"

@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from .errors import BuildError, UsageError
 from .load import MAX_BYTES, parse_yaml
+from .messages import counted, msg
 from .redact import hidden_notes_removed
 from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
 
@@ -242,7 +243,7 @@ def export_tree(repo_root: Path, rev: str, dest: Path, paths: Sequence[str] = ("
     """
     place = _locate(repo_root)
     if isinstance(place, str):
-        raise RevisionError(f"cannot read revision '{rev}': {place}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=place))
     root = place[0]
     commit = _resolve(root, rev)
     if commit is None:
@@ -308,7 +309,7 @@ def commit_date(repo_root: Path, rev: str) -> dt.date:
     """The (UTC) committer date of `rev`, the as-of date of an edition built from it."""
     place = _locate(repo_root)
     if isinstance(place, str):
-        raise RevisionError(f"cannot read revision '{rev}': {place}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=place))
     commit = _resolve(place[0], rev)
     if commit is None:
         raise _unknown_revision(place[0], rev)
@@ -329,15 +330,12 @@ def _resolve(root: Path, rev: str) -> str | None:
 
 
 def _unknown_revision(root: Path, rev: str) -> RevisionError:
-    return RevisionError(
-        f"unknown revision '{rev}' in {root}: give a commit, branch or tag that exists"
-        " (see `git tag` and `git log --oneline`)"
-    )
+    return RevisionError(msg("history.unknown_revision", rev=rev, folder=str(root)))
 
 
 def _unavailable(rev: str, note: str) -> History:
     if rev != "HEAD":
-        raise RevisionError(f"cannot read revision '{rev}': {note}")
+        raise RevisionError(msg("history.cannot_read", rev=rev, reason=note))
     return History(False, note=note)
 
 
@@ -1373,7 +1371,9 @@ def _list_tree(root: Path, commit: str, paths: list[str]) -> list[_TreeEntry]:
     scope = [p for p in paths if p] if all(paths) else []
     result = _run(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *scope)
     if result is None or result.returncode != 0:
-        raise BuildError(f"git ls-tree failed in {root}: {_first_line(result.stderr if result else b'')}")
+        raise BuildError(
+            msg("history.ls_tree", folder=str(root), reason=_first_line(result.stderr if result else b""))
+        )
     entries: list[_TreeEntry] = []
     for line in result.stdout.split(b"\0"):
         if not line:
@@ -1393,10 +1393,7 @@ def _is_under(path: str, folder: str) -> bool:
 def _check_found(rev: str, paths: list[str], entries: list[_TreeEntry]) -> None:
     missing = [p for p in paths if not any(_is_under(e.path, p) for e in entries)]
     if missing:
-        raise RevisionError(
-            f"revision '{rev}' has no {', '.join(repr(p) for p in missing)}: give paths from the"
-            " repository root that exist in that revision"
-        )
+        raise RevisionError(msg("history.missing_paths", rev=rev, paths=tuple(repr(p) for p in missing)))
 
 
 _SYMLINK, _SUBMODULE = "120000", "160000"
@@ -1415,19 +1412,11 @@ def _check_files(rev: str, entries: list[_TreeEntry], blobs: _Blobs) -> None:
         target = next(iter(blobs.fetch([links[0].blob])), None)
         shown = os.fsdecode(target) if target is not None else "?"
         shown = shown if shown.isprintable() else repr(shown)[1:-1]
-        more = f" (and {len(links) - 1} more)" if len(links) > 1 else ""
-        raise BuildError(
-            f"revision '{rev}' has a symbolic link at '{links[0].path}' (to '{shown}'){more}: records"
-            " are read only as files reviewed in git, never through links; commit the file itself in"
-            " the link's place, and build that revision"
-        )
+        more = counted("history.more_links", len(links) - 1) if len(links) > 1 else msg("")
+        raise BuildError(msg("history.symlink", rev=rev, path=links[0].path, target=shown, more=more))
     modules = [e for e in entries if e.mode == _SUBMODULE]
     if modules:
-        raise BuildError(
-            f"revision '{rev}' has a git submodule at '{modules[0].path}': its files are not in this"
-            " repository, so an edition built without them would lack records; commit the records"
-            " themselves"
-        )
+        raise BuildError(msg("history.submodule", rev=rev, path=modules[0].path))
 
 
 def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
@@ -1437,16 +1426,13 @@ def _check_distinct(rev: str, entries: list[_TreeEntry]) -> None:
     for entry in entries:
         folded = unicodedata.normalize("NFC", entry.path).casefold()
         if folded in seen:
-            raise BuildError(
-                f"revision '{rev}' has both '{seen[folded]}' and '{entry.path}', which are one file"
-                " where case or Unicode form is not told apart: rename one of them in a new commit"
-            )
+            raise BuildError(msg("history.case_clash", rev=rev, first=seen[folded], second=entry.path))
         seen[folded] = entry.path
 
 
 def _check_empty(dest: Path) -> None:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise BuildError(f"{dest} is not an empty folder: export a revision into a new one")
+        raise BuildError(msg("history.not_empty", folder=str(dest)))
     dest.mkdir(parents=True, exist_ok=True)
 
 
@@ -1454,20 +1440,18 @@ def _write_entry(dest: Path, entry: _TreeEntry, data: bytes | None, inside: set[
     """Write one file; `inside` caches the folders already known to be inside `dest`."""
     parts = entry.path.split("/")
     if any(part in ("", ".", "..", ".git") for part in parts):
-        raise BuildError(f"refusing to export the path '{entry.path}': it would leave {dest}")
+        raise BuildError(msg("history.export_outside", path=entry.path, folder=str(dest)))
     if data is None:
-        raise BuildError(f"cannot read '{entry.path}' ({entry.blob}) from git: is the clone complete?")
+        raise BuildError(msg("history.missing_blob", path=entry.path, blob=entry.blob))
     target = dest.joinpath(*parts)
     if target.parent not in inside:
         target.parent.mkdir(parents=True, exist_ok=True)
         # On a case-insensitive file system a symbolic link could stand where a folder goes.
         if not target.parent.resolve().is_relative_to(dest.resolve()):
-            raise BuildError(
-                f"refusing to export the path '{entry.path}': a symbolic link leads out of {dest}"
-            )
+            raise BuildError(msg("history.export_link", path=entry.path, folder=str(dest)))
         inside.add(target.parent)
     if entry.mode in (_SYMLINK, _SUBMODULE):  # refused by _check_files; never written
-        raise BuildError(f"refusing to export '{entry.path}': it is no file (git mode {entry.mode})")
+        raise BuildError(msg("history.export_not_file", path=entry.path, mode=entry.mode))
     target.write_bytes(data)
     if entry.mode == "100755":
         target.chmod(0o755)

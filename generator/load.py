@@ -25,9 +25,10 @@ import yaml
 
 from .errors import Diagnostic
 from .fast import Unusual, YamlBuilder
+from .messages import NOTHING_CODE, Msg, msg, value_type
 from .parallel import fork_map, gc_paused
 from .records import Attachment, RawRecord
-from .schema import KINDS, Kind, quote, type_name
+from .schema import KINDS, Kind
 from .typeset import mark_folds, unfold
 
 MAX_BYTES = 1024 * 1024
@@ -37,7 +38,7 @@ _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _LoadError(Exception):
-    def __init__(self, line: int, column: int, message: str) -> None:
+    def __init__(self, line: int, column: int, message: Msg) -> None:
         super().__init__(message)
         self.line, self.column, self.message = line, column, message
 
@@ -99,21 +100,16 @@ class RecordLoader(_BaseLoader):  # type: ignore[misc]
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, (list, dict)):
-                raise _LoadError(*_mark(key_node), "a mapping key must be plain text")
+                raise _LoadError(*_mark(key_node), msg("load.key_not_plain"))
             if key in seen:
                 first = seen[key].start_mark.line + 1
                 if type(key) is not type(self.construct_object(seen[key], deep=deep)):
                     # 1, 1.0 and yes (True) are one key to Python, and would become one.
                     raise _LoadError(
                         *_mark(key_node),
-                        f"key {quote(key_node.value)} is read as the same key as"
-                        f" {quote(seen[key].value)} on line {first}: put keys in quotes to keep them as text",
+                        msg("load.keys_read_as_one", key=key_node.value, other=seen[key].value, line=first),
                     )
-                raise _LoadError(
-                    *_mark(key_node),
-                    f"duplicate key {quote(str(key))} (first on line {first}): keep one, YAML would"
-                    " silently drop the other",
-                )
+                raise _LoadError(*_mark(key_node), msg("load.duplicate_key", key=str(key), line=first))
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
@@ -149,13 +145,10 @@ def _check_shape(root: yaml.Node, loader: RecordLoader) -> None:
     while stack:
         node, depth, is_key = stack.pop()
         if id(node) in seen:
-            raise _LoadError(
-                *_mark(node),
-                "YAML anchors and aliases (&name, *name) are not allowed in records: write the value out",
-            )
+            raise _LoadError(*_mark(node), msg("load.alias"))
         seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise _LoadError(*_mark(node), f"nested more than {MAX_DEPTH} levels deep: flatten the data")
+            raise _LoadError(*_mark(node), msg("load.too_deep", depth=MAX_DEPTH))
         _check_tag(node, loader, is_key)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -174,35 +167,23 @@ def _check_tag(node: yaml.Node, loader: RecordLoader, is_key: bool) -> None:
     if isinstance(node, yaml.ScalarNode):
         if tag == _MERGE and node.value == "<<":
             if is_key:
-                raise _LoadError(
-                    *_mark(node),
-                    "YAML merge keys (<<:) are not allowed in records: write the fields out",
-                )
+                raise _LoadError(*_mark(node), msg("load.merge_key"))
             return  # a plain '<<' as a value is text
         if tag in (_SEQ, _MAP):
-            raise _LoadError(
-                *_mark(node), f"the YAML tag {_shown(tag)} does not fit a single value: remove it"
-            )
+            raise _LoadError(*_mark(node), msg("load.tag_not_a_value", tag=_shown(tag)))
         if tag not in _SCALAR_TAGS:
             raise _LoadError(*_mark(node), _tag_message(tag))
         if tag not in _TEXT_TAGS and loader.resolve(yaml.ScalarNode, node.value, _PLAIN) != tag:
-            raise _LoadError(
-                *_mark(node),
-                f"{quote(node.value)} is not what the tag {_shown(tag)} says: remove the tag, and"
-                " write a plain number, true or false, or the text in quotes",
-            )
+            raise _LoadError(*_mark(node), msg("load.tag_mismatch", value=node.value, tag=_shown(tag)))
     elif tag != (_MAP if isinstance(node, yaml.MappingNode) else _SEQ):
         if tag in _SCALAR_TAGS or tag in (_SEQ, _MAP):
-            what = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
-            raise _LoadError(*_mark(node), f"the YAML tag {_shown(tag)} does not fit {what}: remove it")
+            code = "load.tag_not_a_mapping" if isinstance(node, yaml.MappingNode) else "load.tag_not_a_list"
+            raise _LoadError(*_mark(node), msg(code, tag=_shown(tag)))
         raise _LoadError(*_mark(node), _tag_message(tag))
 
 
-def _tag_message(tag: str) -> str:
-    return (
-        f"the YAML tag {_shown(tag)} is not allowed in records, which hold text, numbers, true or"
-        " false, lists and mappings: remove the tag (put the value in quotes to keep it as text)"
-    )
+def _tag_message(tag: str) -> Msg:
+    return msg("load.tag", tag=_shown(tag))
 
 
 def _shown(tag: str) -> str:
@@ -216,12 +197,8 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     """A float, as yaml makes it; not a number and the infinities are refused (JSON has neither)."""
     value = float(yaml.constructor.SafeConstructor.construct_yaml_float(loader, node))
     if not math.isfinite(value):
-        what = "not a number" if math.isnan(value) else "infinity"
-        raise _LoadError(
-            *_mark(node),
-            f"{node.value} is read as {what}, which a record cannot hold: write a number, or put it in"
-            " quotes to keep it as text",
-        )
+        code = "load.not_a_number" if math.isnan(value) else "load.infinity"
+        raise _LoadError(*_mark(node), msg(code, value=node.value))
     return value
 
 
@@ -278,14 +255,7 @@ class _Scan:
         kinds = {e.name: e for e in entries if e.name in _KIND_BY_FOLDER and _is_folder(e)}
         if not kinds:
             where = displays.of(str(content_dir))
-            self.problems.append(
-                Diagnostic(
-                    where,
-                    message="no folder of records in the content folder: create a folder per kind"
-                    f" ({_FOLDERS}), or set plugins.disclose.content_dir in mkdocs.yml to the folder"
-                    " that holds them",
-                )
-            )
+            self.problems.append(Diagnostic(where, message=msg("load.no_kind_folder", folders=_FOLDERS)))
         for entry in entries:
             if entry.name in kinds:
                 continue
@@ -301,26 +271,18 @@ class _Scan:
     def _content_entries(self, content_dir: Path) -> list[os.DirEntry[str]] | None:
         """The sorted entries of the content folder itself, or None after saying why there are none."""
         where = self._displays.of(str(content_dir))
-        fix = (
-            f"create it, with a folder per kind of record ({_FOLDERS}), or set"
-            " plugins.disclose.content_dir in mkdocs.yml to the folder that holds the records"
-        )
         if content_dir.is_symlink():
-            message = (
-                f"the content folder is a symbolic link to '{_link_target(str(content_dir))}': records"
-                " are read only where git reviews them, so set plugins.disclose.content_dir in"
-                " mkdocs.yml to the folder itself"
-            )
+            message = msg("load.content_symlink", target=_link_target(str(content_dir)))
         else:
             try:
                 with os.scandir(content_dir) as listing:
                     return sorted(listing, key=_name)
             except FileNotFoundError:
-                message = f"the content folder does not exist: {fix}"
+                message = msg("load.content_missing", folders=_FOLDERS)
             except NotADirectoryError:
-                message = f"the content folder is a file, not a folder: {fix}"
+                message = msg("load.content_is_file", folders=_FOLDERS)
             except OSError as error:
-                message = f"cannot list the content folder: {error.strerror}: check its permissions"
+                message = msg("load.content_unlisted", reason=str(error.strerror))
         self.problems.append(Diagnostic(where, message=message))
         return None
 
@@ -436,7 +398,9 @@ class _Scan:
             self.problems.append(_special(self._displays.entry(entry), entry.path))
         elif name.casefold().endswith(RECORD_SUFFIXES):
             fix = _record_fix(name, kind, top)
-            self.problems.append(Diagnostic(self._displays.entry(entry), message=f"not read: {fix}"))
+            self.problems.append(
+                Diagnostic(self._displays.entry(entry), message=msg("load.not_read", fix=fix))
+            )
         else:
             self.problems.append(_other_file(self._displays.entry(entry), kind))
 
@@ -475,26 +439,17 @@ def _printable(name: str) -> str:
 
 
 def _symlink(display: str, path: str) -> Diagnostic:
-    target, what, state = _link_target(path), "file", ""
+    target, code = _link_target(path), "load.symlink_file"
     try:
         if stat.S_ISDIR(os.stat(path).st_mode):
-            what = "folder"
+            code = "load.symlink_folder"
     except OSError as error:
-        state = ", a loop of links" if error.errno == errno.ELOOP else ", which does not exist"
-    return Diagnostic(
-        display,
-        message=f"symbolic link to '{target}'{state}: links are never followed under the content"
-        f" folder, since what is published must be what was reviewed in git: replace the link by the"
-        f" {what} itself",
-    )
+        code = "load.symlink_loop" if error.errno == errno.ELOOP else "load.symlink_nowhere"
+    return Diagnostic(display, message=msg(code, target=target))
 
 
 def _hidden(display: str) -> Diagnostic:
-    return Diagnostic(
-        display,
-        message="hidden file not read: if it is a record, remove the '.' at the start of its name",
-        severity="warning",
-    )
+    return Diagnostic(display, message=msg("load.hidden"), severity="warning")
 
 
 def _special(display: str, path: str) -> Diagnostic:
@@ -505,30 +460,24 @@ def _special(display: str, path: str) -> Diagnostic:
     return Diagnostic(display, message=_not_regular(mode))
 
 
-def _not_regular(mode: int) -> str:
+def _not_regular(mode: int) -> Msg:
     """Why a file of this mode (a named pipe, a socket, a device) is not read."""
     if stat.S_ISFIFO(mode):
-        what = "a named pipe (FIFO)"
-    elif stat.S_ISSOCK(mode):
-        what = "a socket"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device"
-    else:
-        return "not read: this is not a regular file: replace it by the record file itself, or remove it"
-    return f"not read: this is {what}, not a regular file: replace it by the record file itself, or remove it"
+        return msg("load.not_regular", what=msg("load.fifo"))
+    if stat.S_ISSOCK(mode):
+        return msg("load.not_regular", what=msg("load.socket"))
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return msg("load.not_regular", what=msg("load.device"))
+    return msg("load.not_regular_file")
 
 
 def _unlisted(display: str, error: OSError) -> Diagnostic:
     if isinstance(error, FileNotFoundError):
-        return Diagnostic(display, message="folder removed while it was read: run again")
-    return Diagnostic(
-        display,
-        message=f"cannot list this folder ({error.strerror}), so its records are not read: check its"
-        " permissions",
-    )
+        return Diagnostic(display, message=msg("load.folder_removed"))
+    return Diagnostic(display, message=msg("load.folder_unlisted", reason=str(error.strerror)))
 
 
-def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
+def _record_fix(name: str, kind: Kind | None, top: str | None) -> Msg:
     """What to do with a file named like a record that is not read where it is."""
     stem, _, suffix = _printable(name).rpartition(".")
     top = None if top is None else _printable(top)
@@ -536,42 +485,47 @@ def _record_fix(name: str, kind: Kind | None, top: str | None) -> str:
     if kind is None:
         guess = _guess_kind(stem, suffix)
         if top is None:
-            place = (
-                f"move it into content/{guess.folder}/"
-                if guess
-                else f"move it into its kind's folder ({_FOLDERS})"
-            )
-            return (
-                f"a record goes in the folder of its kind: {place}, or out of the content folder if it"
-                " is no record"
-            )
+            if guess:
+                return msg("load.fix.into_folder", folder=f"content/{guess.folder}/")
+            return msg("load.fix.into_kind_folder", folders=_FOLDERS)
         folder = _guess_folder(top) or guess
         if folder is not None:
-            return f"content/{top}/ is no kind's folder: move the file into content/{folder.folder}/"
-        return f"content/{top}/ is no kind's folder: move the file into its kind's folder ({_FOLDERS})"
+            return msg("load.fix.no_kind_folder", top=f"content/{top}/", folder=f"content/{folder.folder}/")
+        return msg("load.fix.no_kind_folder_any", top=f"content/{top}/", folders=_FOLDERS)
     if suffix == kind.suffix:
-        return f"the suffix is written in lower case: rename it to {stem}{kind.suffix}"
+        return msg("load.fix.lower_case", name=f"{stem}{kind.suffix}")
     if suffix == ".json":
-        return f"records are YAML files: write it as {stem}{kind.suffix}"
+        return msg("load.fix.json", name=f"{stem}{kind.suffix}")
     if kind.suffix == ".yaml" and suffix == ".yml":
-        return f"a {kind.name} file ends in .yaml: rename it to {stem}.yaml"
+        return msg("load.fix.yml", kind=kind_noun(kind.name), name=f"{stem}.yaml")
     if kind.suffix == ".yaml":
-        return (
-            f"a {kind.name} is a .yaml file, and only notices are .md files: rename it to {stem}.yaml,"
-            " or move it into content/notices/ if it is a notice"
-        )
+        return msg("load.fix.not_md", kind=kind_noun(kind.name), name=f"{stem}.yaml")
     if suffix == ".markdown":
-        return f"a notice file ends in .md: rename it to {stem}.md"
+        return msg("load.fix.markdown", name=f"{stem}.md")
     other = _guess_kind(stem, ".yaml")
-    move = (
-        f", or move it into content/{other.folder}/ if it is a {other.name}"
-        if other and other != kind
-        else ""
-    )
-    return (
-        f"a notice is a .md file (front matter between '---' lines, then its text): rename it to"
-        f" {stem}.md{move}"
-    )
+    if other and other != kind:
+        return msg(
+            "load.fix.notice_or_move",
+            name=f"{stem}.md",
+            folder=f"content/{other.folder}/",
+            kind=kind_noun(other.name),
+        )
+    return msg("load.fix.notice", name=f"{stem}.md")
+
+
+def kind_noun(kind: str) -> Msg:
+    """A kind's name for a sentence ("unit", or its Chinese name), or "record" for any kind ('*')."""
+    return msg(_KIND_NOUNS.get(kind, "kind.record"))
+
+
+_KIND_NOUNS = {
+    "team": "kind.team",
+    "unit": "kind.unit",
+    "meeting": "kind.meeting",
+    "finding": "kind.finding",
+    "rectification": "kind.rectification",
+    "notice": "kind.notice",
+}
 
 
 def _guess_kind(stem: str, suffix: str) -> Kind | None:
@@ -595,20 +549,11 @@ def _other_file(display: str, kind: Kind | None) -> Diagnostic:
     """A file that is no record, where only records are read: a warning."""
     if kind is not None and kind.name == "notice":
         folder = display.rpartition("/")[0]
-        message = (
-            "not read: a notice's attachments go in a folder named after the notice, beside its file"
-            f" (for {folder}/N-1.md: {folder}/N-1/): move it into its notice's folder, or out of the"
-            " content folder"
-        )
+        message = msg("load.other_file.notice", folder=folder)
     elif kind is not None:
-        message = (
-            f"not read: a {kind.name} is a {kind.suffix} file: keep other files outside the content folder"
-        )
+        message = msg("load.other_file.kind", kind=kind_noun(kind.name), suffix=kind.suffix)
     else:
-        message = (
-            f"not read: only records are read, each in its kind's folder ({_FOLDERS}): keep other files"
-            " outside the content folder"
-        )
+        message = msg("load.other_file.any", folders=_FOLDERS)
     return Diagnostic(display, message=message, severity="warning")
 
 
@@ -834,19 +779,15 @@ def load_file(
     try:
         raw, size = _read(path)
     except _NotRegular as error:
-        return Diagnostic(display, message=str(error))
+        return Diagnostic(display, message=error.args[0])
     except FileNotFoundError:
-        return Diagnostic(display, message="file removed while it was read: run again")
+        return Diagnostic(display, message=msg("load.file_removed"))
     except OSError as error:
         if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link that took the file's place
             return _symlink(display, str(path))
-        return Diagnostic(display, message=f"cannot read file: {error.strerror}")
+        return Diagnostic(display, message=msg("load.cannot_read", reason=str(error.strerror)))
     if size > MAX_BYTES:
-        return Diagnostic(
-            display,
-            message=f"file is {size:,} bytes, over the 1 MiB limit: split it or move"
-            " bulky data out of the record",
-        )
+        return Diagnostic(display, message=msg("load.too_big", size=size))
     text = _decode(raw, display)
     if isinstance(text, Diagnostic):
         return text
@@ -911,10 +852,7 @@ def _decode(raw: bytes, display: str) -> str | Diagnostic:
         line_start = before.rfind(b"\n") + 1
         column = len(raw[line_start : error.start].decode("utf-8-sig")) + 1
         return Diagnostic(
-            display,
-            line,
-            column,
-            message=f"not valid UTF-8 (byte 0x{raw[error.start]:02x}): save the file as UTF-8",
+            display, line, column, message=msg("load.not_utf8", byte=f"0x{raw[error.start]:02x}")
         )
 
 
@@ -925,10 +863,11 @@ def _parse(kind: Kind, path: Path, display: str, text: str) -> RawRecord:
         yaml_line = 2
     data = parse_yaml(yaml_text, yaml_line)
     if not isinstance(data, dict):
-        found = "nothing" if data is None else type_name(data)
-        raise _LoadError(
-            yaml_line, 1, f"expected a mapping of fields, found {found}: write one 'key: value' per line"
-        )
+        colon = _fullwidth_colon(yaml_text, yaml_line)
+        if colon is not None:
+            raise _LoadError(*colon)
+        found = msg("type.nothing_at_all") if data is None else value_type(data)
+        raise _LoadError(yaml_line, 1, msg("load.not_a_mapping", found=found))
     return RawRecord(kind.name, path.stem, path, display, data, body, body_line, text, yaml_line)
 
 
@@ -937,11 +876,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     lines = text.splitlines(keepends=True)
     # White space after a delimiter is invisible in an editor: '---  ' is what the writer meant.
     if not lines or lines[0].rstrip() != "---":
-        raise _LoadError(1, 1, "a notice starts with a '---' line, then its front matter")
+        raise _LoadError(1, 1, msg("load.notice_start"))
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
-    raise _LoadError(1, 1, "front matter is not closed: add a '---' line after its last field")
+    raise _LoadError(1, 1, msg("load.front_matter_open"))
 
 
 def parse_yaml(text: str, first_line: int = 1) -> Any:
@@ -949,11 +888,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     # Blank lines in front make every mark, and every line named in a message, a line of the file.
     padded = "\n" * (first_line - 1) + text
     if "\x85" in text:  # a C1 control that YAML 1.1 folds into a space or a line break, unasked
-        raise _LoadError(
-            *_place(padded, padded.index("\x85")),
-            "a next-line character (U+0085) is here, which YAML turns into a space or a line break:"
-            " write a space or a line break instead",
-        )
+        raise _LoadError(*_place(padded, padded.index("\x85")), msg("load.next_line"))
     marked = mark_folds(padded)
     if marked is not None:
         # A line break inside Chinese text is no space (see `typeset`). Any problem with the file
@@ -968,20 +903,24 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
         raise _yaml_error(error, first_line, padded) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere
         character = error.character if isinstance(error.character, str) else chr(error.character)
+        name = unicodedata.name(character, "")
         raise _LoadError(
             *_place(padded, error.position),
-            f"the character U+{ord(character):04X} ({unicodedata.name(character, 'a control character')})"
-            " is not allowed in YAML: remove it",
+            msg(
+                "load.bad_character",
+                code=f"U+{ord(character):04X}",
+                name=name or msg("load.control_character"),
+            ),
         ) from None
     except yaml.YAMLError as error:
-        raise _LoadError(first_line, 1, f"YAML error: {error}") from None
+        raise _LoadError(first_line, 1, msg("load.yaml_error", detail=str(error))) from None
 
 
 # Characters that YAML 1.1 (libyaml) takes for line breaks, though few editors break the line there
 # (pasted from a word processor): where YAML's complaint comes from one, saying so is the fix.
 _UNICODE_BREAKS = {
-    "\u2028": "a Unicode line separator (U+2028)",
-    "\u2029": "a Unicode paragraph separator (U+2029)",
+    "\u2028": "load.line_separator",
+    "\u2029": "load.paragraph_separator",
 }
 
 
@@ -1013,12 +952,52 @@ def _load_full(text: str) -> Any:
 
 # The usual causes of libyaml's commonest complaints, said as the fix.
 _SYNTAX_HINTS = {
-    "mapping values are not allowed": "put a value that contains ': ' in quotes, or check this line's indent",
-    "tab character": "indent with spaces, not tabs",
-    "cannot start any token": "put a value that starts with this character in quotes",
-    "end of stream while scanning a quoted": "close the quote",
-    "undefined alias": "'*' starts a YAML alias: put the value in quotes",
+    "mapping values are not allowed": "hint.yaml.colon_in_value",
+    "tab character": "hint.yaml.tab",
+    "cannot start any token": "hint.yaml.quote_first_character",
+    "end of stream while scanning a quoted": "hint.yaml.close_quote",
+    "undefined alias": "hint.yaml.alias",
 }
+
+# What libyaml says (its problems and contexts), each with a code, so that it is said in the site's
+# language too. A phrase it says that is not listed here is shown as libyaml wrote it.
+_YAML_PHRASES = {
+    "mapping values are not allowed in this context": "yaml.mapping_values",
+    "could not find expected ':'": "yaml.no_colon",
+    "did not find expected key": "yaml.no_key",
+    "did not find expected '-' indicator": "yaml.no_dash",
+    "did not find expected ',' or ']'": "yaml.no_bracket",
+    "did not find expected ',' or '}'": "yaml.no_brace",
+    "did not find expected node content": "yaml.no_content",
+    "found character that cannot start any token": "yaml.cannot_start",
+    "found unexpected end of stream": "yaml.end_of_stream",
+    "found a tab character that violates indentation": "yaml.tab_indentation",
+    "found a tab character where an indentation space is expected": "yaml.tab_indentation",
+    "found undefined alias": "yaml.undefined_alias",
+    "found unknown escape character": "yaml.unknown_escape",
+    "found unexpected ':'": "yaml.unexpected_colon",
+    "block sequence entries are not allowed in this context": "yaml.sequence_entries",
+    "while scanning a simple key": "yaml.while_simple_key",
+    "while scanning a quoted scalar": "yaml.while_quoted",
+    "while parsing a quoted scalar": "yaml.while_quoted",
+    "while scanning a plain scalar": "yaml.while_plain",
+    "while scanning a block scalar": "yaml.while_block_scalar",
+    "while scanning for the next token": "yaml.while_next_token",
+    "while parsing a block mapping": "yaml.while_block_mapping",
+    "while parsing a block collection": "yaml.while_block_collection",
+    "while parsing a flow sequence": "yaml.while_flow_sequence",
+    "while parsing a flow mapping": "yaml.while_flow_mapping",
+    "while scanning an anchor": "yaml.while_anchor",
+    "while scanning an alias": "yaml.while_alias",
+    "while scanning a tag": "yaml.while_tag",
+    "while scanning a directive": "yaml.while_directive",
+}
+
+
+def _phrase(text: str) -> str:
+    """One of libyaml's phrases as a message, or as it wrote it."""
+    code = _YAML_PHRASES.get(text)
+    return msg(code) if code else text
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, first_line: int, text: str) -> _LoadError:
@@ -1030,21 +1009,73 @@ def _yaml_error(error: yaml.MarkedYAMLError, first_line: int, text: str) -> _Loa
     column = (mark.column + 1) if mark else 1
     problem = error.problem or "invalid YAML"
     if "expected a single document" in (error.context or "") + problem:
-        return _LoadError(line, column, "more than one YAML document: keep one record per file")
-    context = f" {error.context}" if error.context and error.context != problem else ""
+        return _LoadError(line, column, msg("load.two_documents"))
     start = error.context_mark
-    if context and start is not None and mark is not None and start.line != mark.line:
-        context += f" started on line {start.line + 1}, column {start.column + 1}"
-    hints = [hint for cause, hint in _SYNTAX_HINTS.items() if cause in problem + context]
-    breaks = [name for separator, name in _UNICODE_BREAKS.items() if separator in text]
+    typed = _keyboard_slip(text, start.line + 1 if start else line, line)
+    if typed is not None:
+        return typed
+    context: Msg = msg(NOTHING_CODE)
+    said = ""
+    if error.context and error.context != problem:
+        said = f" {error.context}"
+        context = msg("load.syntax_context", context=_phrase(error.context))
+        if start is not None and mark is not None and start.line != mark.line:
+            said += " started on"
+            where = {"line": start.line + 1, "column": start.column + 1}
+            context = msg("load.syntax_context_started", context=_phrase(error.context), **where)
+    hints = [msg(hint) for cause, hint in _SYNTAX_HINTS.items() if cause in problem + said]
+    if "cannot start any token" in problem and _character_at(text, line, column) == "\t":
+        hints = [msg("hint.yaml.tab")]  # a tab where the indent is: not a quoting problem
+    breaks = [code for separator, code in _UNICODE_BREAKS.items() if separator in text]
     if breaks:
-        hints.insert(
-            0,
-            f"the file holds {breaks[0]}, which YAML reads as a line break (so lines are"
-            " counted one more from there on): replace it by a space or a line break",
-        )
-    fix = f": {hints[0]}" if hints else ""
-    return _LoadError(line, column, f"YAML syntax error: {problem}{context}{fix}")
+        hints.insert(0, msg("hint.yaml.unicode_break", separator=msg(breaks[0])))
+    fix = msg("load.syntax_fix", hint=hints[0]) if hints else msg(NOTHING_CODE)
+    return _LoadError(line, column, msg("load.syntax", problem=_phrase(problem), context=context, fix=fix))
+
+
+# -- what an input method types where YAML wants ASCII ------------------------------------------------
+
+# A key (a field name) followed by a full-width colon, as a Chinese input method types ':'.
+_FULLWIDTH_COLON = re.compile(r"^([ \t]*(?:-[ \t]+)?)([A-Za-z_][A-Za-z0-9_]*)[ \t\u3000]*\uff1a")
+# Indentation an input method or a word processor puts there: ideographic spaces, tabs.
+_ODD_INDENT = re.compile(r"^[ ]*([\t\u3000])")
+
+
+def _keyboard_slip(text: str, first: int, last: int) -> _LoadError | None:
+    """A full-width colon after a key, or an indent of tabs or ideographic spaces, on lines `first` to
+    `last` (from 1) of `text`, that YAML's own complaint (often a line later) is really about."""
+    lines = text.split("\n")
+    colon = _fullwidth_colon_in(lines, 1, last)
+    if colon is not None:
+        return _LoadError(*colon)
+    for number in range(max(first - 1, 1), min(last, len(lines)) + 1):
+        odd = _ODD_INDENT.match(lines[number - 1])
+        if odd is not None:
+            code = "hint.indent_tab" if odd.group(1) == "\t" else "hint.indent_ideographic"
+            return _LoadError(number, odd.start(1) + 1, msg(code))
+    return None
+
+
+def _fullwidth_colon(text: str, first_line: int) -> tuple[int, int, Msg] | None:
+    """Where a key is followed by a full-width colon in a document that YAML read as no mapping."""
+    lines = ("\n" * (first_line - 1) + text).split("\n")
+    return _fullwidth_colon_in(lines, first_line, len(lines))
+
+
+def _fullwidth_colon_in(lines: list[str], first: int, last: int) -> tuple[int, int, Msg] | None:
+    for number in range(first, min(last, len(lines)) + 1):
+        found = _FULLWIDTH_COLON.match(lines[number - 1])
+        if found is not None:
+            key = found.group(2)
+            return number, found.end(), msg("hint.fullwidth_colon", key=key)
+    return None
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 def locate(record: RawRecord, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]:

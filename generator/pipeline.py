@@ -30,6 +30,7 @@ from .json_schema import Schemas
 from .ledger import Ledgers
 from .link import Site, changes, link
 from .load import FileCache, display_path
+from .messages import Messages, counted, msg
 from .notice import Notices
 from .outputs import Made, Output, Page
 from .parallel import gc_paused
@@ -39,7 +40,7 @@ from .redact import Redactions, redact
 from .redirects import Redirects
 from .render import Pages
 from .schema import KINDS
-from .settings import Settings
+from .settings import AUDIENCE_WORDS, Settings
 from .urls import NavItem, navigation
 from .validate import Checks, validate
 from .words import Labels
@@ -52,12 +53,15 @@ class Progress:
 
     stream: TextIO | None = sys.stderr
     started: float = field(default_factory=time.perf_counter)
+    # The language it speaks (the site's); English without.
+    messages: Messages | None = None
 
     def step(self, message: str) -> None:
         """Say what just finished and how long the run has taken."""
         if self.stream is not None:
             elapsed = time.perf_counter() - self.started
-            print(f"[{elapsed:6.2f}s] {printable(message)}", file=self.stream, flush=True)
+            said = self.messages(message) if self.messages is not None else str(message)
+            print(f"[{elapsed:6.2f}s] {printable(said)}", file=self.stream, flush=True)
 
 
 QUIET = Progress(None)
@@ -128,10 +132,11 @@ class Pipeline:
         # A pipeline that runs once keeps no memory: it would hold every file's text to the end.
         files = self._files if self.keep else FileCache(self.settings.content_path, self.settings.root)
         loaded = files.load()
-        progress.step(f"loaded {len(loaded.records)} record files")
+        progress.step(counted("progress.loaded", len(loaded.records)))
         records, report = validate(loaded, self.settings, as_of, self._checks if self.keep else None)
         report.screen = Screen.of(records, self.audience, self.settings)
-        progress.step(f"validated: {len(report.errors)} errors, {len(report.warnings)} warnings")
+        report.messages = Messages(self.settings.template_dirs, self.settings.language)
+        progress.step(msg("progress.validated", errors=len(report.errors), warnings=len(report.warnings)))
         return records, report
 
     def link(
@@ -141,14 +146,16 @@ class Pipeline:
         raise ContentError on errors (and on warnings with strict)."""
         records, report = self.check(as_of, progress)
         if report.errors or (strict and report.warnings):
-            raise ContentError(report.diagnostics, report.screen)
+            raise ContentError(report.diagnostics, report.screen, report.messages)
         records = redact(records, self.audience, self._redactions if self.keep else None)
         histories = self._histories(records) if history else None
         if histories is not None:
-            progress.step("read the git history" if histories.history.available else "no git history")
+            progress.step(msg("progress.history" if histories.history.available else "progress.no_history"))
         collation = Collation(self.settings.language, self.settings.order)
         site = link(records, as_of, self.audience, histories, tracked(Site) if self.keep else Site, collation)
-        progress.step(f"linked {len(site.records)} {self.audience} records")
+        progress.step(
+            counted("progress.linked", len(site.records), audience=msg(AUDIENCE_WORDS[self.audience]))
+        )
         return site, report
 
     def run(self, as_of: dt.date, strict: bool = False, progress: Progress = QUIET) -> Run:
@@ -161,14 +168,14 @@ class Pipeline:
             last = self._last if self.keep and inputs == self._inputs else None
             changed = changes(last.site, site) if last is not None else None
             if self.keep:
-                progress.step("compared with the last run" if changed is not None else "rendering everything")
+                progress.step(msg("progress.compared" if changed is not None else "progress.rendering_all"))
             made = [family.make(site, changed) for family in self._made_by()]
             pages = [page for one in made for page in one.pages]
             fresh = _fresh(made) if changed is not None else None
             progress.step(
-                f"rendered {len(pages)} pages"
+                msg("progress.rendered", pages=len(pages))
                 if fresh is None
-                else f"rendered {len(fresh)} of {len(pages)} pages"
+                else msg("progress.rendered_some", fresh=len(fresh), pages=len(pages))
             )
             labels = Labels(self.settings.template_dirs, self.settings.language)
             run = Run(site, pages, navigation(labels), report, fresh)
@@ -192,7 +199,12 @@ class Pipeline:
             self._last = self._manifest = None
             raise
         progress.step(
-            f"wrote {len(result.written)} changed files, removed {len(result.removed)} into {out_dir}"
+            msg(
+                "progress.wrote",
+                written=len(result.written),
+                removed=len(result.removed),
+                folder=str(out_dir),
+            )
         )
         if self.keep:
             self._last, self._manifest = run, result.manifest
@@ -323,6 +335,7 @@ def print_diagnostics(
     """Print diagnostics through the run's screen, with one line for what it held back."""
     shown, held = screened(diagnostics, report.screen)
     for diagnostic in shown:
-        print(diagnostic.format(), file=stream)
+        print(diagnostic.format(report.messages), file=stream)
     if held:
-        print(f"disclose: {held_back(held)}", file=stream)
+        said = report.messages(held_back(held)) if report.messages is not None else held_back(held)
+        print(f"disclose: {said}", file=stream)

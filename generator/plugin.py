@@ -18,8 +18,10 @@ import dataclasses
 import errno
 import logging
 import os
+import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +33,13 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 
 from .dictionary import add_to_jieba, terms
-from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back, printable
+from .errors import BuildError, ContentError, DiscloseError, UsageError, held_back
+from .messages import Messages, english, msg
 from .official import footer_config
 from .pipeline import Pipeline, Run
 from .publish import check_shrink, clean_leftovers, index_pagefind, lock, record_published
 from .settings import (
+    AUDIENCE_WORDS,
     AUDIENCES,
     Settings,
     check_audience,
@@ -97,10 +101,7 @@ def complete_config(config: MkDocsConfig, settings: Settings) -> None:
     """Check the theme and add to a loaded config what the generated site needs and mkdocs.yml leaves out."""
     theme = config.theme
     if theme.name != "material":
-        raise UsageError(
-            f"{settings.config_file}: theme: the disclose pages are laid out for Material for MkDocs"
-            f" (its banner marks every internal page), not {theme.name!r}: set `theme: {{name: material}}`"
-        )
+        raise UsageError(msg("plugin.theme", file=str(settings.config_file), theme=repr(theme.name)))
     _add_overrides(config, settings.template_subdirs("overrides"))
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
@@ -181,6 +182,8 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         # `mkdocs build` into a published folder: that folder and its record count (written once built),
         # and the build lock it holds until then.
         self.publishing: tuple[Path, int] | None = None
+        # The site's language, for the messages of the events after on_config.
+        self.words: Messages = english()
         self.held = contextlib.ExitStack()
         # The Markdown files the preview's last update removed: their built pages must go too.
         self.removed: list[str] = []
@@ -204,9 +207,14 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         docs: Path | None = None
         self._release()
         self.removed = []
+        # Material's search plugin imported jieba by now, which set its logger to print its dictionary
+        # lines on every build, past MkDocs' own logging and -q: only its warnings matter.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        words = english()
         try:
             config_file = Path(config.config_file_path)
             settings = settings_from_options(config_file, config.site_name, options)
+            words = self.words = Messages(settings.template_dirs, settings.language)
             if self.serving and settings.search == "auto":
                 # The preview searches with Material's: Pagefind would index the whole site again
                 # after every rebuild (seconds at 10,000 records, on an edit that took a second).
@@ -221,7 +229,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                     os.environ.get("DISCLOSE_AUDIENCE") or settings.audience, "DISCLOSE_AUDIENCE"
                 )
                 if self.deploying and audience == "internal":  # before any work, and before the lock
-                    raise UsageError("refusing to deploy the internal site (DISCLOSE_AUDIENCE=internal)")
+                    raise UsageError(msg("plugin.deploy_internal"))
                 published = self._publish_into(config, settings, audience, own_site_dir)
                 # A preview writes a page at a time between full writes: in a tree of its own, so that
                 # neither it nor a build ever finds the other's files in the tree it publishes.
@@ -233,11 +241,11 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                     self.publishing = (published, count)
         except DiscloseError as error:
             self._release()
-            _log_error(error)
+            _log_error(error, words)
             if not (self.serving and docs is not None and (docs / MANIFEST).is_file()):
-                raise PluginError(f"disclose: {printable(str(error))}") from None
+                raise PluginError(f"disclose: {error.text(words)}") from None
             # Live preview: keep serving the last good tree, and show the errors on every page.
-            errors = _error_lines(error)
+            errors = _error_lines(error, words)
             nav = navigation(Labels(settings.template_dirs, settings.language))
         if self.dirty and docs is not None and errors != self.shown_errors:
             _touch_pages(docs)  # every page shows the errors: MkDocs must rebuild them all
@@ -268,16 +276,16 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         for folder in published:
             if site_dir in folder.parents or folder in site_dir.parents:
                 # MkDocs empties its site_dir first: `--site-dir site` would delete both published sites.
-                raise UsageError(
-                    f"--site-dir {site_dir} holds or lies in {folder}, a published folder: build into"
-                    " the published folder itself (the default) or into one apart"
-                )
+                raise UsageError(msg("plugin.site_dir", site_dir=str(site_dir), folder=str(folder)))
         if site_dir not in published:
             return None
         if self.dirty:
             raise UsageError(
-                f"--dirty would keep the pages of records that are no longer {audience} in {site_dir}:"
-                " build the published folders without --dirty"
+                msg(
+                    "plugin.dirty",
+                    audience=msg(AUDIENCE_WORDS.get(audience, "word.public")),
+                    site_dir=str(site_dir),
+                )
             )
         out = published[site_dir]
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -306,10 +314,13 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
         assert run is not None
         self.removed = result.removed
         _log_warnings(run)
-        log.info(
-            f"disclose: regenerated the Markdown in {time.perf_counter() - started:.2f} s"
-            f" ({len(result.written)} files written, {len(result.removed)} removed)"
+        said = msg(
+            "plugin.regenerated",
+            seconds=f"{time.perf_counter() - started:.2f}",
+            written=len(result.written),
+            removed=len(result.removed),
         )
+        log.info(f"disclose: {run.report.messages(said) if run.report.messages else said}")
         return run.nav, len(run.site.records)
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
@@ -333,7 +344,7 @@ class DisclosePlugin(BasePlugin[DiscloseConfig]):
                 index_pagefind(Path(config.site_dir), keep_index_url=not config.use_directory_urls)
             except DiscloseError as error:  # MkDocs prints a PluginError as a message, not a traceback
                 self._release()
-                raise PluginError(f"disclose: {printable(str(error))}") from None
+                raise PluginError(f"disclose: {error.text(self.words)}") from None
         if self.publishing is not None:
             record_published(*self.publishing)
         self._release()
@@ -369,10 +380,14 @@ def configure(
         "audience": audience,
         "internal_label": labels("site_internal"),
         "errors": errors or [],
+        "errors_title": labels("preview_errors"),
         "search": settings.search_for(audience),
         # The issuing body and how to reach it, in the footer of every page (overrides/partials/copyright.html).
         "footer": footer_config(settings, labels),
     }
+    # The navigation lists the index pages only, on purpose: MkDocs' list of every other page (at
+    # info level, which the live preview prints) on every rebuild says nothing.
+    config.validation.nav.omitted_files = logging.DEBUG
     if settings.search_for(audience) == "pagefind":
         _disable_material_search(config)
     else:
@@ -427,7 +442,7 @@ def _configure_offline(config: MkDocsConfig) -> None:
     plugin = OfflinePlugin()
     errors, _ = plugin.load_config({}, config.config_file_path)
     if errors:
-        raise BuildError(f"Material's offline plugin: {errors}")
+        raise BuildError(msg("plugin.offline", errors=str(errors)))
     config.plugins["material/offline"] = plugin
     # The config event is already under way (this runs inside ours), so apply its settings now;
     # running them again later changes nothing.
@@ -442,13 +457,15 @@ def _guard_site_dir(config: MkDocsConfig, settings: Settings, audience: str) -> 
         config.site_dir = str(settings.output_path(audience))
 
 
-def _error_lines(error: DiscloseError, limit: int = 30) -> list[str]:
-    """The lines of the preview's error banner, through the run's screen as its log is."""
+def _error_lines(error: DiscloseError, words: Messages, limit: int = 30) -> list[str]:
+    """The lines of the preview's error banner, through the run's screen as its log is, in the
+    site's language."""
     if isinstance(error, ContentError):
+        words = error.messages or words
         shown, held = error.shown()
-        lines = [d.format() for d in shown if d.severity == "error"][:limit]
-        return [*lines, *([held_back(held)] if held else []), str(error)]
-    return [printable(str(error))]
+        lines = [d.format(words) for d in shown if d.severity == "error"][:limit]
+        return [*lines, *([words(held_back(held))] if held else []), error.text(words)]
+    return [error.text(words)]
 
 
 def remove_built(config: MkDocsConfig, docs: Path, removed: list[str]) -> None:
@@ -474,21 +491,23 @@ def _touch_pages(docs: Path) -> None:
 
 
 def _log_warnings(run: Run) -> None:
+    words = run.report.messages or english()
     shown, held = run.report.shown(run.report.warnings)
     for warning in shown:
-        log.warning(warning.format())
+        log.warning(warning.format(words))
     if held:
-        log.warning(f"disclose: {held_back(held)}")
+        log.warning(f"disclose: {words(held_back(held))}")
 
 
-def _log_error(error: DiscloseError) -> None:
+def _log_error(error: DiscloseError, words: Messages) -> None:
     if isinstance(error, ContentError):
+        words = error.messages or words
         shown, held = error.shown()
         for diagnostic in shown:
-            log.error(diagnostic.format())
+            log.error(diagnostic.format(words))
         if held:
-            log.error(f"disclose: {held_back(held)}")
-    log.error(printable(str(error)))
+            log.error(f"disclose: {words(held_back(held))}")
+    log.error(error.text(words))
 
 
 def run_mkdocs(
@@ -507,7 +526,7 @@ def run_mkdocs(
         )
         plugin = config.plugins.get("disclose")
         if not isinstance(plugin, DisclosePlugin):
-            raise BuildError(f"{settings.config_file}: add `- disclose` to plugins (before search)")
+            raise BuildError(msg("plugin.missing", file=str(settings.config_file)))
         # MkDocs keeps one instance of a plugin with on_startup per process: hand the tree
         # over for this build only.
         plugin.prepared = (nav, docs, audience)
@@ -516,9 +535,9 @@ def run_mkdocs(
         finally:
             plugin.prepared = None
     except Abort as error:
-        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+        raise BuildError(msg("plugin.mkdocs_failed", error=str(error))) from None
     except (OSError, ValueError, KeyError) as error:
-        raise BuildError(f"MkDocs failed: {error}; the published site was left as it was") from None
+        raise BuildError(msg("plugin.mkdocs_failed", error=str(error))) from None
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -533,17 +552,62 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
-def _setup_logging(level: int = logging.WARNING) -> None:
+# What MkDocs itself says while it builds and serves (in English, whatever the site's language), each
+# with the code of its words in messages.yml.
+_ENGINE_SAYS = tuple(
+    (re.compile(pattern), code)
+    for pattern, code in (
+        (r"Building documentation\.\.\.", "engine.building"),
+        (r"Building documentation to directory: (?P<folder>.*)", "engine.building_to"),
+        (r"Cleaning site directory", "engine.cleaning"),
+        (r"Documentation built in (?P<seconds>[0-9.]+) seconds", "engine.built"),
+        (r"Watching paths for changes: (?P<paths>.*)", "engine.watching"),
+        (r"Serving on (?P<url>\S+) and opening it in a browser", "engine.serving_browser"),
+        (r"Serving on (?P<url>\S+)", "engine.serving"),
+        (r"(?P<time>\[[0-9:]+\] )?Detected file changes", "engine.changes"),
+        (r"(?P<time>\[[0-9:]+\] )?Reloading browsers", "engine.reloading"),
+        (r"Browser connected: (?P<url>.*)", "engine.browser_connected"),
+        (r"Shutting down\.\.\.", "engine.shutting_down"),
+    )
+)
+_LEVEL_CODES = {"INFO": "engine.level.info", "WARNING": "engine.level.warning", "ERROR": "engine.level.error"}
+
+
+class _EngineFormatter(logging.Formatter):
+    """MkDocs' log lines in the site's language: its messages that we know, and the level names."""
+
+    def __init__(self, words: Messages) -> None:
+        super().__init__("%(level)s -  %(message)s")
+        self.words = words
+
+    def format(self, record: logging.LogRecord) -> str:
+        said = record.getMessage()
+        # livereload stamps some of its lines with the time: keep the stamp, translate the rest.
+        stamp, _, bare = said.partition("] ") if said.startswith("[") else ("", "", said)
+        for pattern, code in _ENGINE_SAYS:
+            found = pattern.fullmatch(bare)
+            if found:
+                args = {k: v for k, v in found.groupdict().items() if k != "time"}
+                said = (f"{stamp}] " if stamp else "") + self.words(msg(code, **args))
+                break
+        level_code = _LEVEL_CODES.get(record.levelname)
+        level = self.words(msg(level_code)) if level_code else record.levelname
+        # Padded to 7 terminal columns, as MkDocs pads its own (a Chinese character takes two).
+        level += " " * max(0, 7 - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in level))
+        shown = logging.makeLogRecord({**record.__dict__, "msg": said, "args": (), "level": level})
+        return super().format(shown)
+
+
+def _setup_logging(level: int = logging.WARNING, words: Messages | None = None) -> None:
     logger = logging.getLogger(engine_name())
     handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
     if handler is None:
         handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
+    handler.setFormatter(_EngineFormatter(words or english()))
     handler.setLevel(level)
     logger.setLevel(min(level, logging.INFO))
-    # Material's search segments Han text with jieba, which announces its dictionary on every build.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # jieba's own logger is quietened once Material's search plugin has imported it (on_config).
 
 
 def serve(settings: Settings, audience: str, as_of: str | None, address: str, dirty: bool = False) -> None:
@@ -557,7 +621,7 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
     os.environ["DISCLOSE_AUDIENCE"] = audience
     if as_of:
         os.environ["DISCLOSE_AS_OF"] = as_of
-    _setup_logging(logging.INFO)
+    _setup_logging(logging.INFO, Messages(settings.template_dirs, settings.language))
     try:
         mkdocs_serve(
             config_file=str(settings.config_file),
@@ -570,5 +634,5 @@ def serve(settings: Settings, audience: str, as_of: str | None, address: str, di
         raise BuildError(str(error)) from None
     except OSError as error:  # the port was taken between the check and MkDocs' own bind
         if error.errno == errno.EADDRINUSE:
-            raise UsageError(f"--dev-addr: {address} is in use: give another port") from None
-        raise BuildError(f"the preview stopped: {error.strerror or error}") from None
+            raise UsageError(msg("plugin.address_in_use", address=address)) from None
+        raise BuildError(msg("plugin.preview_stopped", reason=str(error.strerror or error))) from None

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from .errors import BuildError, UsageError
 from .history import checkout_root, commit_date, export_tree
+from .messages import msg
 from .parallel import clean_dead_spools, process_alive
 from .pipeline import Pipeline, Progress, Run, Source, print_diagnostics
-from .settings import Settings
+from .settings import AUDIENCE_WORDS, Settings
 from .urls import NavItem
 
 # With `search: pagefind`, Pagefind skips what Material's search is told to skip, and heading anchors.
@@ -55,10 +56,7 @@ def build_site(
     if out.is_symlink():
         # The swap would replace the link, not what it points at: the web server would go on
         # serving the old site while the build said it published a new one.
-        raise BuildError(
-            f"{out} is a symlink (to {os.readlink(out)}): a build replaces the folder itself, so the link's"
-            f" target would keep the old site; serve {out} itself, or set plugins.disclose.site_dir"
-        )
+        raise BuildError(msg("publish.symlink", folder=str(out), target=os.readlink(out)))
     held = out.parent / f".{audience}.lock"
     with _publishing(out), lock(held):  # first of all: a site a killed build swapped out is published again
         clean_leftovers(out)
@@ -82,7 +80,7 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         try:
             engine(settings, nav, docs, audience, staging, strict)
-            progress.step(f"MkDocs built {pages} pages")
+            progress.step(msg("progress.mkdocs_built", pages=pages))
             # No count while the swap is under way: a kill now must not leave the old one beside the new site.
             forget_published(out)
             _swap(staging, out)
@@ -90,7 +88,7 @@ def build_site(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             gc.unfreeze()
-    progress.step(f"published {out}")
+    progress.step(msg("progress.published", folder=str(out)))
     return out
 
 
@@ -100,10 +98,8 @@ def _publishing(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise BuildError(
-            f"cannot publish into {out}: {error.strerror or error}"
-            f"{f' ({error.filename})' if error.filename else ''}; the published site was left as it was"
-        ) from None
+        reason = f"{error.strerror or error}{f' ({error.filename})' if error.filename else ''}"
+        raise BuildError(msg("publish.cannot", folder=str(out), reason=reason)) from None
 
 
 def _print_warnings(run: Run) -> None:
@@ -163,8 +159,14 @@ def check_shrink(out: Path, audience: str, records: int, allowed: bool, option: 
     if published is None or allowed or records * 2 >= published:
         return
     raise BuildError(
-        f"the new {audience} site would hold {records} of the {published} records published in {out}:"
-        f" a build that drops more than half of them needs {option}; the published site was left as it was"
+        msg(
+            "publish.shrink",
+            audience=msg(AUDIENCE_WORDS.get(audience, "word.public")),
+            records=records,
+            published=published,
+            folder=str(out),
+            option=option,
+        )
     )
 
 
@@ -221,12 +223,12 @@ def build_edition(
     """
     top = checkout_root(settings.root)
     if top is None:
-        raise UsageError(f"--rev needs a git checkout, and {settings.root} is not in one")
+        raise UsageError(msg("publish.rev_no_git", folder=str(settings.root)))
     content = settings.content_path.resolve()
     try:
         in_repo = content.relative_to(top).as_posix()
     except ValueError:
-        raise UsageError(f"--rev: {content} is outside the git checkout {top}") from None
+        raise UsageError(msg("publish.rev_outside", folder=str(content), top=str(top))) from None
     when = as_of or commit_date(top, rev)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", rev).strip("-.") or "rev"
     # The export holds internal records: named after this process, so that a later run can remove
@@ -284,11 +286,13 @@ def index_pagefind(site: Path, keep_index_url: bool = False) -> None:
 
     binary = get_executable()
     if binary is None:
-        raise BuildError("search: pagefind needs Pagefind: pip install 'pagefind[extended]'")
+        raise BuildError(msg("publish.no_pagefind"))
     args = [str(binary), "--site", str(site), "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
     if keep_index_url:  # results name index.html, as the site's own links do (the internal site)
         args.append("--keep-index-url")
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
         output = (result.stderr + result.stdout).strip()[-2000:]
-        raise BuildError(f"Pagefind could not index {site} (exit code {result.returncode}): {output}")
+        raise BuildError(
+            msg("publish.pagefind_failed", folder=str(site), code=result.returncode, output=output)
+        )

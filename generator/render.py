@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .attachments import type_key
 from .charts import Bar, bar_chart, matrix_chart
 from .collate import NAMED_KINDS
-from .errors import BuildError
+from .errors import BuildError, template_error
 from .evaluation import (
     FLAG_RATE,
     Result,
@@ -519,9 +519,7 @@ class _Renderer:
                 **context,
             )
         except Exception as error:  # a template or a helper it called failed: say where, not how
-            raise BuildError(
-                f"{_template_place(error, template)}: template error: {str(error)[:300]}"
-            ) from None
+            raise template_error(_template_place(error, template), str(error)[:300]) from None
         return Page(path, front_matter(meta) + body)
 
     # -- site-wide figures that several pages show, worked out once per render call ------------

@@ -18,9 +18,12 @@ from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 from . import templates
 from .collate import ORDER_KEYS
 from .errors import UsageError, quoted
+from .messages import msg
 from .words import Labels
 
 AUDIENCES = ("public", "internal")
+# Each audience as a sentence names it ("the public site").
+AUDIENCE_WORDS = {"public": "word.public", "internal": "word.internal"}
 LANGUAGES = ("en", "zh")
 # The search of each audience: `auto` (the default) is Pagefind for the public site, which is served
 # by a web server and may be large (its first result comes in under a second at 10,000 records), and
@@ -195,7 +198,7 @@ def find_config(start: Path | None = None) -> Path:
         candidate = folder / "mkdocs.yml"
         if candidate.is_file():
             return candidate
-    raise UsageError(f"no mkdocs.yml in {here} or above: run from the project folder or pass --config")
+    raise UsageError(msg("config.none", folder=str(here)))
 
 
 def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
@@ -211,18 +214,18 @@ def read_config(path: Path, depth: int = 0) -> dict[str, Any]:
         mark = error.problem_mark or error.context_mark
         place = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise UsageError(f"{place}: cannot read the configuration: {problem}") from None
+        raise UsageError(msg("config.unreadable", place=place, problem=problem)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise UsageError(f"{path}: cannot read the configuration: {error}") from None
+        raise UsageError(msg("config.unreadable", place=str(path), problem=str(error))) from None
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        raise UsageError(f"{path}: expected a mapping of settings, not {type(config).__name__}")
+        raise UsageError(msg("config.not_mapping", file=str(path), type=type(config).__name__))
     parent = config.pop("INHERIT", None)
     if parent is None:
         return config
     if not isinstance(parent, str) or depth >= 10:
-        raise UsageError(f"{path}: INHERIT: give the path of one mkdocs.yml to inherit from (no cycles)")
+        raise UsageError(msg("config.inherit", file=str(path)))
     base = read_config((path.parent / parent).resolve(), depth + 1)
     merged: dict[str, Any] = mergedeep.merge(base, config)
     return merged
@@ -256,10 +259,7 @@ def plugin_options(config_file: Path, plugins: Any) -> dict[str, Any]:
             if isinstance(options, dict):
                 # As MkDocs does for the plugin: an option set to nothing takes its default.
                 return {key: value for key, value in options.items() if value is not None}
-            raise UsageError(
-                f"{config_file}: plugins: disclose: expected its options as `key: value` lines under it"
-                f" (e.g. `language: en`), not {_shown(options)}"
-            )
+            raise UsageError(msg("config.plugin_options", file=str(config_file), value=_shown(options)))
     return {}
 
 
@@ -281,23 +281,27 @@ def check_site_dir(settings: Settings, value: Any) -> None:
     for MkDocs, first delete what the folder holds. The plugin sets the site_dir itself.
     """
     own = mkdocs_site_dir(settings, value)
-    shown = quoted(value).strip("'") if value not in (None, "") else "site (MkDocs' default)"
+    shown = quoted(value).strip("'") if value not in (None, "") else msg("config.mkdocs_default_site")
     for audience in AUDIENCES:
         published = settings.output_path(audience).resolve()
         where = f"{settings.site_dir}/{audience}"
         if own == published:
-            relation = f"is {where}"
+            relation = msg("config.site_dir_is", where=where)
         elif own in published.parents:
-            relation = f"holds {where}"
+            relation = msg("config.site_dir_holds", where=where)
         elif published in own.parents:
-            relation = f"is inside {where}"
+            relation = msg("config.site_dir_inside", where=where)
         else:
             continue
         raise UsageError(
-            f"{settings.config_file}: site_dir: {shown} {relation}, where the {audience} site is published:"
-            " an engine that skips the disclose plugin (Zensical; MkDocs without it) would build an empty"
-            " site there. Set `site_dir: .build/without-disclose`; the disclose plugin builds into"
-            f" {settings.site_dir}/<audience> by itself"
+            msg(
+                "config.site_dir",
+                file=str(settings.config_file),
+                value=shown,
+                relation=relation,
+                audience=msg(AUDIENCE_WORDS[audience]),
+                site_dir=settings.site_dir,
+            )
         )
 
 
@@ -321,25 +325,27 @@ def settings_from_options(config_file: Path, site_name: Any, options: dict[str, 
     unknown = sorted(set(map(str, options)) - known)
     if unknown:
         raise UsageError(
-            f"{config_file}: plugins.disclose: unknown option(s) {', '.join(map(quoted, unknown))}"
-            f" (known: {', '.join(sorted(known))})"
+            msg(
+                "config.unknown_options",
+                file=str(config_file),
+                names=tuple(map(quoted, unknown)),
+                known=tuple(sorted(known)),
+            )
         )
     for name in sorted(
         known - {"categories", "contact", "evaluation", "progress_notice", "order", "dictionary"}
     ):
         if name in options and not isinstance(options[name], str):
             raise UsageError(
-                f"{config_file}: plugins.disclose.{name}: give text, not {_shown(options[name])}"
+                msg("config.not_text", file=str(config_file), name=name, value=_shown(options[name]))
             )
     language = str(options.get("language", "en"))
     if language not in LANGUAGES:
-        raise UsageError(f"{config_file}: plugins.disclose.language must be one of {', '.join(LANGUAGES)}")
+        raise UsageError(msg("config.language", file=str(config_file), choices=LANGUAGES))
     audience = check_audience(str(options.get("audience", "public")))
     search = str(options.get("search", "auto"))
     if search not in SEARCH_ENGINES:
-        raise UsageError(
-            f"{config_file}: plugins.disclose.search must be one of {', '.join(SEARCH_ENGINES)}, not '{search}'"
-        )
+        raise UsageError(msg("config.search", file=str(config_file), choices=SEARCH_ENGINES, value=search))
     return Settings(
         root=config_file.parent,
         site_name=str(site_name or Settings.site_name),
@@ -529,7 +535,7 @@ def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:
     if value is None:
         return {key: {} for key in DEFAULT_CATEGORIES}
     if not isinstance(value, dict) or not value:
-        raise UsageError(f"{config_file}: plugins.disclose.categories must map category ids to labels")
+        raise UsageError(msg("config.categories", file=str(config_file)))
     result: dict[str, dict[str, str]] = {}
     for key, labels in value.items():
         if isinstance(labels, str):
@@ -539,9 +545,7 @@ def _categories(config_file: Path, value: Any) -> dict[str, dict[str, str]]:
         elif labels is None:
             result[str(key)] = {}  # labels.yml's label (`category_<id>`), else the id
         else:
-            raise UsageError(
-                f"{config_file}: plugins.disclose.categories.{key}: give a label or {{en:, zh:}}"
-            )
+            raise UsageError(msg("config.category", file=str(config_file), key=str(key)))
     return result
 
 
@@ -552,7 +556,7 @@ def check_audience(value: str, name: str = "") -> str:
     """
     if value not in AUDIENCES:
         where = f"{name}: " if name else ""
-        raise UsageError(f"{where}unknown audience {_shown(value)}: use public or internal")
+        raise UsageError(msg("config.audience", where=where, value=_shown(value)))
     return value
 
 
@@ -568,19 +572,15 @@ def parse_as_of(value: str | None, name: str = "--as-of") -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise UsageError(f"{name}: {_shown(value)} is not a date YYYY-MM-DD") from None
+            raise UsageError(msg("config.as_of", name=name, value=_shown(value))) from None
     return from_epoch or dt.date.today()
 
 
 def _epoch_date(epoch: str) -> dt.date:
     """The UTC date of SOURCE_DATE_EPOCH: seconds since 1970, as `date +%s` prints them."""
     if not (epoch.isascii() and epoch.isdigit()):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH: {_shown(epoch)} is not a whole number of seconds since 1970-01-01 (date +%s)"
-        )
+        raise UsageError(msg("config.epoch", value=_shown(epoch)))
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (OverflowError, OSError, ValueError):
-        raise UsageError(
-            f"SOURCE_DATE_EPOCH: {_shown(epoch)} seconds is past the year 9999: give a time as `date +%s` prints it"
-        ) from None
+        raise UsageError(msg("config.epoch_too_late", value=_shown(epoch))) from None

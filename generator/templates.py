@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, printable
+from .messages import msg
 
 
 def _package_templates() -> Path:
@@ -46,9 +47,7 @@ def overlay(folders: Sequence[Path]) -> dict[str, Path]:
         for path in folder.rglob("*"):
             if path.is_symlink():
                 # These files are published as they are: never what a link points at (an internal record).
-                raise BuildError(
-                    f"{printable(str(path))}: a symbolic link: put the file itself there, or remove the link"
-                )
+                raise BuildError(msg("templates.symlink", file=printable(str(path))))
             if path.is_file():
                 relative = path.relative_to(folder).as_posix()
                 chosen[relative.casefold()] = (relative, path)

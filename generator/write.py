@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, UsageError
+from .messages import msg
 from .outputs import Page
 from .templates import overlay
 
@@ -83,7 +84,7 @@ def write_tree(pages: Iterable[Page], out_dir: Path, static_dir: StaticDirs = No
         manifest = _write_manifest(out_dir, {path: results[path][1] for path in files}, manifest_text)
     except OSError as error:
         raise BuildError(
-            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
+            msg("write.cannot", folder=str(out_dir), reason=str(error.strerror or error))
         ) from None
     return WriteResult(written, removed, len(files) - len(written), manifest)
 
@@ -133,7 +134,7 @@ def write_changes(
         manifest = _write_manifest(out_dir, known, manifest_text)
     except OSError as error:
         raise BuildError(
-            f"cannot write the Markdown tree into {out_dir}: {error.strerror or error}"
+            msg("write.cannot", folder=str(out_dir), reason=str(error.strerror or error))
         ) from None
     return WriteResult(written, removed, len(pages) - len(written), manifest)
 
@@ -145,12 +146,9 @@ def check_target(out_dir: Path) -> None:
     (`disclose render --out .`), it would delete whatever is there.
     """
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
-        raise UsageError(f"--out: {out_dir} is not a folder: give a new or empty folder")
+        raise UsageError(msg("write.out_not_folder", folder=str(out_dir)))
     if out_dir.is_dir() and not (out_dir / MANIFEST).is_file() and any(out_dir.iterdir()):
-        raise UsageError(
-            f"--out: {out_dir} holds files and is no Markdown tree disclose wrote (it has no {MANIFEST});"
-            " writing the tree removes every file it did not generate: give a new or empty folder"
-        )
+        raise UsageError(msg("write.out_not_tree", folder=str(out_dir), manifest=MANIFEST))
 
 
 def _collect(pages: Iterable[Page], static_dir: StaticDirs) -> dict[str, bytes]:
@@ -164,9 +162,7 @@ def _collect(pages: Iterable[Page], static_dir: StaticDirs) -> dict[str, bytes]:
         key = path.casefold()
         other = folded.get(key)
         if other is not None:
-            raise BuildError(
-                f"two pages would be written to {path} (and {other}): give one of the records another id"
-            )
+            raise BuildError(msg("write.two_pages", path=path, other=other))
         folded[key] = path
         files[path] = page.content
     return files
@@ -189,7 +185,7 @@ def _checked_path(path: str) -> str:
         return path
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or "\\" in path or "\x00" in path or not pure.parts:
-        raise BuildError(f"refusing to write outside the output folder: {path!r}")
+        raise BuildError(msg("write.outside", path=repr(path)))
     return pure.as_posix()
 
 

@@ -711,7 +711,7 @@ class _Synth:
         for group in groups:
             follow_up = group[0].id in seen
             seen.add(group[0].id)
-            made.append(self._rectification(group, follow_up))
+            made.append(self._rectification(group, follow_up, _verified_on(group, made)))
         for rec in _numbered(made, "R", 4):
             self._add(rec, self.rects)
 
@@ -738,7 +738,7 @@ class _Synth:
             groups.append(rng.choice(older))
         return groups
 
-    def _rectification(self, group: list[_Rec], follow_up: bool) -> _Rec:
+    def _rectification(self, group: list[_Rec], follow_up: bool, closed: dt.date | None = None) -> _Rec:
         rng = self.rng
         first = group[0]
         zh = first.zh
@@ -748,6 +748,10 @@ class _Synth:
         latest = max(f.date for f in group)
         delay = rng.randint(180, 720) if follow_up else rng.randint(3, 40)
         opened_on = min(latest + delay * DAY, AS_OF)
+        if closed is not None:
+            # A second item is opened while the first is still being checked: once that one is
+            # verified and closed, a problem that comes back is a new finding (validate warns).
+            opened_on = min(opened_on, closed)
         status, overdue = self._status(opened_on)
         dates = self._rect_dates(opened_on, status, overdue)
         data: dict[str, Any] = {"visibility": "public" if public else "internal"}
@@ -1024,6 +1028,17 @@ def _rect_title(finding_title: str, zh: bool, follow_up: bool) -> str:
         return f"{'巩固整改' if follow_up else '整改'}：{finding_title}"
     verb = "Consolidate the fix" if follow_up else "Fix"
     return f"{verb}: {finding_title[0].lower()}{finding_title[1:]}"
+
+
+def _verified_on(group: list[_Rec], made: list[_Rec]) -> dt.date | None:
+    """The first date an item already made verified and closed one of these findings, if any."""
+    ids = {f.id for f in group}
+    dates = [
+        rect.data["verification"]["date"]
+        for rect in made
+        if "verification" in rect.data and ids & set(rect.data["findings"])
+    ]
+    return min(dates, default=None)
 
 
 def _numbered(records: list[_Rec], prefix: str, width: int) -> list[_Rec]:

@@ -1,13 +1,16 @@
 """The bad-input catalogue: every folder in tests/cases/ is a tiny project that must fail validation.
 
 A case is `tests/cases/<name>/content/...` (records that are valid except for the one mistake the
-name says) and `expected.txt`, the exact lines `disclose validate` prints for it, summary last.
-A file too big to keep in the repository is committed small and listed in `generate.txt`
-(`<path> <size in bytes>` a line); the test pads it with a YAML comment to that size.
+name says), `expected.txt`, the exact lines `disclose validate` prints for it on an English site,
+summary last, and `expected.zh.txt`, what it prints on a Chinese one (`language: zh`): the same
+places, each message in Chinese. A case with a file `strict` is about warnings: it runs with
+`--strict`. A file too big to keep in the repository is committed small and listed in
+`generate.txt` (`<path> <size in bytes>` a line); the test pads it with a YAML comment to that size.
 
 To add a case, write its content, run
-`disclose --config <a project with that content>/mkdocs.yml validate --as-of 2026-11-27`,
-read every line (right file, line and column, a clear fix) and save the output as expected.txt.
+`disclose --config <a project with that content>/mkdocs.yml validate --as-of 2026-11-27` on an
+English and on a Chinese site, read every line (right file, line and column, a clear fix, in the
+site's language) and save the outputs as expected.txt and expected.zh.txt.
 """
 
 from __future__ import annotations
@@ -32,11 +35,17 @@ WHOLE_FILE = re.compile(
     r"|file name '[^']*' is taken by|not read: )"
     r"|^content: no folder of records in the content folder: "
 )
-SUMMARY = re.compile(r"^(\d+) errors? in (\d+) files?$")
+SUMMARY = re.compile(r"^(\d+) (errors?|warnings?) in (\d+) files?$")
+LANGUAGES = ("en", "zh")
+EXPECTED = {"en": "expected.txt", "zh": "expected.zh.txt"}
 
 
-def _expected(case: Path) -> str:
-    return (case / "expected.txt").read_text(encoding="utf-8")
+def _expected(case: Path, language: str = "en") -> str:
+    return (case / EXPECTED[language]).read_text(encoding="utf-8")
+
+
+def _strict(case: Path) -> tuple[str, ...]:
+    return ("--strict",) if (case / "strict").is_file() else ()
 
 
 def _generate(case: Path, root: Path) -> None:
@@ -54,12 +63,16 @@ def _generate(case: Path, root: Path) -> None:
         path.write_bytes(data + b"#" * (int(size) - len(data) - 1) + b"\n")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_case_prints_exactly_the_expected_diagnostics(case: Path, tmp_path: Path) -> None:
-    project = new_project(tmp_path / "project", content=case / "content")
+@pytest.mark.parametrize(
+    ("case", "language"),
+    [(case, language) for case in CASES for language in LANGUAGES],
+    ids=[f"{case.name}-{language}" for case in CASES for language in LANGUAGES],
+)
+def test_case_prints_exactly_the_expected_diagnostics(case: Path, language: str, tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project", content=case / "content", language=language)
     _generate(case, project.root)
-    result = project.cli("validate", "--as-of", AS_OF)
-    expected = _expected(case)
+    result = project.cli("validate", "--as-of", AS_OF, *_strict(case))
+    expected = _expected(case, language)
     diff = "".join(
         difflib.unified_diff(
             expected.splitlines(keepends=True),
@@ -69,7 +82,7 @@ def test_case_prints_exactly_the_expected_diagnostics(case: Path, tmp_path: Path
         )
     )
     assert result.out == expected, (
-        f"{case.name}: disclose validate printed other diagnostics than expected.txt\n"
+        f"{case.name}: disclose validate printed other diagnostics than {EXPECTED[language]}\n"
         f"--- expected.txt ---\n{expected}--- printed (exit {result.code}) ---\n{result.out}"
         f"--- stderr ---\n{result.err}--- diff ---\n{diff}"
     )
@@ -86,8 +99,11 @@ def test_every_diagnostic_names_its_file_and_line() -> None:
             continue
         diagnostics = lines[:-1]
         errors = [line for line in diagnostics if ": warning: " not in line]
-        if int(summary.group(1)) != len(errors) or not errors:
-            bad.append(f"{case.name}: the summary counts {summary.group(1)} errors, the lines {len(errors)}")
+        counted = errors if summary.group(2).startswith("error") else diagnostics
+        if int(summary.group(1)) != len(counted) or not counted:
+            bad.append(f"{case.name}: the summary counts {summary.group(1)}, the lines {len(counted)}")
+        if not errors and not _strict(case):
+            bad.append(f"{case.name}: only warnings, which fail only with --strict: add a file `strict`")
         bad += [
             f"{case.name}: {line}"
             for line in diagnostics
@@ -100,4 +116,25 @@ def test_the_catalogue_is_complete() -> None:
     assert len(CASES) >= 25, f"only {len(CASES)} cases in {CASES_DIR}"
     for case in CASES:
         assert (case / "content").is_dir(), f"{case.name}: no content/ folder"
-        assert (case / "expected.txt").is_file(), f"{case.name}: no expected.txt"
+        for name in EXPECTED.values():
+            assert (case / name).is_file(), f"{case.name}: no {name}"
+
+
+# The place a line names (file, line, column and field), and its kind: what a translation keeps.
+_PLACE = re.compile(
+    r"^(?P<place>content[^:]*(?::\d+)*): (?P<warning>warning: |警告：)?(?P<field>[\x21-\x39\x3b-\x7e]+: )?"
+)
+
+
+def test_both_languages_name_the_same_places() -> None:
+    """A Chinese site is told of the same problems at the same places: only the words differ."""
+    for case in CASES:
+        english, chinese = _expected(case, "en").splitlines(), _expected(case, "zh").splitlines()
+        assert len(english) == len(chinese), case.name
+        for en, zh in zip(english[:-1], chinese[:-1], strict=True):
+            one, other = _PLACE.match(en), _PLACE.match(zh)
+            assert one is not None and other is not None, (case.name, en, zh)
+            assert one.group("place") == other.group("place"), (case.name, en, zh)
+            assert bool(one.group("warning")) == bool(other.group("warning")), (case.name, en, zh)
+            assert one.group("field") == other.group("field"), (case.name, en, zh)
+            assert en != zh, (case.name, "the Chinese line is the English one", en)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -104,9 +105,12 @@ def test_validate_json(minimal_project: Project) -> None:
             "column": 7,
             "field": "team",
             "severity": "error",
+            "code": "ref.unknown",
+            "arguments": {"kind": "team", "id": "T-2", "hint": " (did you mean 'T-1'?)"},
             "message": "unknown team 'T-2' (did you mean 'T-1'?)",
         }
     ]
+    assert data["language"] == "en"
 
 
 def test_validate_github_annotations(minimal_project: Project) -> None:
@@ -183,8 +187,8 @@ def test_new_creates_a_record_with_a_free_id(minimal_project: Project) -> None:
     check = minimal_project.cli("validate")
     # Every required field is there, waiting to be filled in: the validator says which.
     assert check.code == 1
-    assert "content/findings/F-2.yaml:3:8: title: must not be empty" in check.out
-    assert "content/findings/F-2.yaml:4:7: unit: must not be empty: give an id" in check.out
+    assert "content/findings/F-2.yaml:5:8: title: must not be empty" in check.out
+    assert "content/findings/F-2.yaml:6:7: unit: must not be empty: give an id" in check.out
     again = minimal_project.cli("new", "finding", "--id", "F-2")
     assert again.code == 2 and "id 'F-2' is taken" in again.err
 
@@ -196,7 +200,8 @@ def test_new_notice_and_team_become_valid_when_filled_in(project: Project) -> No
         team.read_text().replace('name: ""', "name: A").replace('stationed_at: ""', "stationed_at: B")
     )
     assert project.cli("new", "notice").code == 0
-    notice = project.root / "content" / "notices" / "N-1.md"
+    # A site with no dated record yet numbers them by year, as the sample does (N-2026-001).
+    (notice,) = (project.root / "content" / "notices").glob("N-*.md")
     notice.write_text(notice.read_text().replace('title: ""', "title: Hello"))
     result = project.cli("validate")
     assert result.code == 0, result.out
@@ -311,3 +316,16 @@ def test_folders_outside_the_project_are_printed_whole(minimal_project: Project,
     assert (result.code, result.out) == (0, f"built public site in {site / 'public'}\n"), result.err
     new = minimal_project.cli("new", "team")
     assert (new.code, new.out) == (0, f"{content / 'teams' / 'T-2.yaml'}\n"), new.err
+
+
+def test_a_quiet_chinese_build_prints_nothing(make_project: Callable[..., Project]) -> None:
+    """Material's search segments Chinese with jieba, whose logger printed its dictionary lines on
+    every build, -q or not; the build has nothing else to say of a valid site."""
+    project = make_project(REPO / "tests" / "fixtures" / "zh_district" / "content", language="zh")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--config", str(project.root / "mkdocs.yml"), "-q", "build", "--as-of", "2026-11-20"],
+        capture_output=True, text=True, check=False, cwd=project.root,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr
+    assert result.stdout == "已构建公开网站：site/public\n"

@@ -415,9 +415,11 @@ def test_bom_survives_writing_and_chinese_round_trips(
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\xef\xbb\xbf") == 1
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert rows[0]["title"] == "公务用车管理制度执行不到位，“三重一大”事项未经集体决策"
-    assert rows[0]["category_label"] == "作风建设"
-    assert rows[0]["description"] == "车辆调度记录不全；油卡使用未经审核。\n"
+    # A Chinese site's CSV files are for people: headers and coded values in Chinese (all.json keeps codes).
+    assert rows[0]["标题"] == "公务用车管理制度执行不到位，“三重一大”事项未经集体决策"
+    assert rows[0]["问题类别"] == "作风建设"
+    assert rows[0]["说明"] == "车辆调度记录不全；油卡使用未经审核。\n"
+    assert (rows[0]["问题来源"], rows[0]["严重程度"]) == ("日常监督", "较重")
     document = json.loads((tmp_path / "out" / JSON_PATH).read_text(encoding="utf-8"))
     # ensure_ascii=False: the file holds the characters, not \\u escapes.
     assert "公务用车" in (tmp_path / "out" / JSON_PATH).read_text(encoding="utf-8")

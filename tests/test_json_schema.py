@@ -37,6 +37,18 @@ FOLDER_KIND = {kind.folder: name for name, kind in KINDS.items()}
 
 # Cases a schema rejects, with the JSON Schema keyword that does it.
 SCHEMA_CASES = {
+    # What a Chinese keyboard types (issue #14): the editor flags these as the validator does.
+    "ime_category_by_label": "enum",
+    "ime_chinese_date": "pattern",
+    "ime_chinese_key": "additionalProperties",
+    "ime_chinese_key_in_part": "additionalProperties",
+    "ime_chinese_status": "enum",
+    "ime_fullwidth_colon_everywhere": "type",  # every colon full-width: the file is one string
+    "ime_fullwidth_colon_swallowed": "required",
+    "ime_fullwidth_digits": "type",
+    "ime_ideographic_indent": "additionalProperties",
+    "ime_name_hint_never_internal": "pattern",
+    "ime_team_by_name": "pattern",
     "bad_date": "format",  # calendar validity: only where formats are asserted (the tests do; editors check the shape)
     "bad_date_format": "pattern",
     "bad_enum": "enum",
@@ -119,6 +131,17 @@ NOT_SCHEMA_CASES = {
     "votes_over_attendees": "a sum of three counts compared with another field",
     "decomposed_tags": "order of two dates, and tags compared as Unicode text",
     "hint_never_internal": "needs the other records",
+    "ime_fullwidth_colon": "YAML text: the file does not parse",
+    "ime_ideographic_indent_nested": "YAML text: the file does not parse",
+    "ime_tab_indent": "YAML text: the file does not parse",
+    # The semantic slips of issue #14: the order of dates and states across fields and records.
+    "completed_with_open_measures": "a measure's status against the rectification's",
+    "deadline_before_opened": "the order of two dates",
+    "deadline_brought_forward": "the order of two dates",
+    "deadline_change_before_opened": "the order of two dates",
+    "measure_after_deadline": "the order of two dates",
+    "opened_before_found": "needs the other records",
+    "rectification_after_verified": "needs the other records",
 }
 
 NAMED_FILE = re.compile(r"^(content/[^:]+)(?::\d+:\d+)?: ", re.MULTILINE)

@@ -128,3 +128,33 @@ def test_an_installed_wheel_builds_a_site_of_ones_own(installed: Installed, tmp_
         "internal",
         "public",
     ]
+
+
+def test_an_installed_wheel_makes_a_site_with_init_that_builds(installed: Installed, tmp_path: Path) -> None:
+    """`disclose init`, one record by `disclose new`, a build: the package alone, in Chinese."""
+    made = installed.run(
+        "disclose",
+        "init",
+        "my-site",
+        "--yes",
+        "--language",
+        "zh",
+        "--site-name",
+        "区纪委监委公开",
+        cwd=tmp_path,
+    )
+    assert made.returncode == 0 and "已在 my-site 新建网站" in made.stdout, made.stderr
+    site = tmp_path / "my-site"
+    new = installed.run("disclose", "new", "team", cwd=site)
+    assert new.returncode == 0 and new.stdout.strip() == "content/teams/T-1.yaml", new.stderr
+    team = site / "content" / "teams" / "T-1.yaml"
+    text = team.read_text(encoding="utf-8").replace("visibility: internal", "visibility: public")
+    team.write_text(
+        text.replace('name: ""', "name: 一组", 1).replace('stationed_at: ""', "stationed_at: 办公室"),
+        encoding="utf-8",
+    )
+    built = installed.run("disclose", "-q", "build", cwd=site)
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    assert "区纪委监委公开" in (site / "site" / "public" / "teams" / "T-1" / "index.html").read_text(
+        encoding="utf-8"
+    )

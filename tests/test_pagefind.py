@@ -38,7 +38,7 @@ def pagefind_project(root: Path, content: Path, language: str = "en") -> Project
 def build(project: Project, *args: str) -> Path:
     result = project.cli("-q", "build", "--strict", "--as-of", SAMPLE_AS_OF, *args)
     assert result.code == 0, result.err
-    assert "WARNING" not in result.err, result.err
+    assert "WARNING" not in result.err and "警告" not in result.err, result.err
     return project.root / "site" / "public"
 
 
@@ -224,3 +224,23 @@ def test_a_chinese_word_finds_its_finding(page: Any, zh_url: str) -> None:
     results = pagefind_search(page, "公务接待")
     assert results == [zh_url + "findings/F-2/"], results
     watch.assert_clean()
+
+
+def test_mkdocs_build_says_a_failed_index_in_the_sites_language(tmp_path: Path) -> None:
+    """Through `mkdocs build` too, a Pagefind failure is one line in the site's language, never a
+    traceback, and the build lock is let go (a second build is not refused as running)."""
+    project = pagefind_project(tmp_path / "p", ZH_CONTENT, language="zh")
+    env = {**os.environ, "DISCLOSE_AS_OF": SAMPLE_AS_OF, "PAGEFIND_BINARY_PATH": "/bin/false"}
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "Pagefind 无法为" in result.stderr, result.stderr

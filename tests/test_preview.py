@@ -251,8 +251,12 @@ def test_relations_by_default_follow_an_edit(synthetic: Project, tmp_path: Path)
     rect_path = next(p for p in (content / "rectifications").rglob("*.yaml") if "owner" not in _load(p))
     rect = _load(rect_path)
     first_unit = findings[rect["findings"][0]]["unit"]
+    # A finding of another team, found by the time the rectification opened (else an error, issue #14).
     elsewhere = next(
-        f for f, data in findings.items() if units[data["unit"]]["team"] != units[first_unit]["team"]
+        f
+        for f, data in findings.items()
+        if units[data["unit"]]["team"] != units[first_unit]["team"]
+        and str(data["found_on"]) <= str(rect["opened_on"])
     )
     rect["findings"] = [elsewhere, *rect["findings"]]
     _save(rect_path, rect)

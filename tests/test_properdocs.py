@@ -89,6 +89,8 @@ def _late_finding(project: Project) -> None:
     """A finding dated after the as-of date: a warning, which --strict turns into a failure."""
     path = project.root / "content" / "findings" / "F-1.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("found_on: 2022-01-10", "found_on: 2099-01-10"))
+    # Its rectification would now be opened before it was found, an error (issue #14): the finding alone.
+    (project.root / "content" / "rectifications" / "R-1.yaml").unlink()
 
 
 _WARNING = (

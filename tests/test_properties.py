@@ -123,13 +123,16 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any] | tuple[dict[str, Any]
 
     sources = ["daily-supervision", "interview", "inspection", "petition", "audit", "other"]
     finding_vis = []
+    found_on = []
     for number in range(1, draw(st.integers(min_value=1, max_value=3)) + 1):
         vis = _below(draw, unit_vis)
+        found = draw(DATES)
+        found_on.append(found)
         finding: dict[str, Any] = {
             "visibility": vis,
             "title": draw(TEXT),
             "unit": "U-1",
-            "found_on": draw(DATES).isoformat(),
+            "found_on": found.isoformat(),
             "source": draw(st.sampled_from([*sources, "reporting-meeting"] if has_meeting else sources)),
             "category": draw(st.sampled_from(sorted(DEFAULT_CATEGORIES))),
             "description": draw(MARKDOWN),
@@ -144,7 +147,8 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any] | tuple[dict[str, Any]
 
     chosen = draw(st.lists(st.integers(0, len(finding_vis) - 1), min_size=1, max_size=3, unique=True))
     status = draw(st.sampled_from(["planned", "in-progress", "completed", "verified", "long-term"]))
-    opened = draw(DATES)
+    # Opened once its findings were found, its deadline changed once open (else errors, issue #14).
+    opened = max(found_on[i] for i in chosen) + draw(DAYS)
     rect: dict[str, Any] = {
         "visibility": _below(
             draw, *(finding_vis[i] for i in chosen), team_vis if status == "verified" else ""
@@ -157,7 +161,9 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any] | tuple[dict[str, Any]
     _optional(draw, rect, "title", TEXT)
     if draw(st.booleans()):
         rect["responsible"] = _person(draw)
-    statuses = st.sampled_from(["planned", "in-progress", "done"])
+    # A completed rectification with a measure not yet begun is an error (issue #14).
+    closed = status in ("completed", "verified")
+    statuses = st.sampled_from(["in-progress", "done"] if closed else ["planned", "in-progress", "done"])
     _optional(
         draw,
         rect,
@@ -170,7 +176,7 @@ def projects(draw: st.DrawFn) -> dict[str, dict[str, Any] | tuple[dict[str, Any]
         "progress",
         st.lists(st.fixed_dictionaries({"date": DATES.map(str), "note": MARKDOWN}), max_size=3),
     )
-    changes = sorted(draw(st.lists(DATES, max_size=3)))
+    changes = sorted(opened + delay for delay in draw(st.lists(DAYS, max_size=3)))
     if changes:
         rect["deadline_changes"] = [
             {"date": day.isoformat(), "new_deadline": (day + draw(DAYS)).isoformat(), "reason": draw(TEXT)}

@@ -37,6 +37,13 @@ source: daily-supervision
 category: work-style
 description: Something was wrong.
 """,
+    # Its rectification, opened once it was found (before, it would be an error: issue #14).
+    "content/rectifications/R-1.yaml": """visibility: public
+findings: [F-1]
+opened_on: 2022-08-10
+deadline: 2022-12-31
+status: in-progress
+""",
     # An internal record with a warning, in a folder whose name is telling too.
     "content/findings/hidden-CANARYDIR/F-CANARYWARN.yaml": """title: Internal with a warning
 unit: U-CANARYUNIT

@@ -125,3 +125,53 @@ def test_a_page_whose_record_turned_internal_is_no_longer_served(server: tuple[P
     project.write("content/findings/F-2.yaml", F2.format(visibility="internal"))
     assert _wait_for(lambda: _status(page) == 404), (_status(page), log.read_text())
     assert "A second finding" not in (_fetch(url.replace("findings/F-1/", "findings/")) or "")
+
+
+@pytest.fixture
+def zh_server(make_project: Callable[..., Project]) -> Iterator[tuple[Project, str, Path]]:
+    """The live preview of a Chinese site (the four records of MINIMAL)."""
+    from conftest import MINIMAL
+
+    project = make_project(language="zh")
+    for path, text in MINIMAL.items():
+        project.write(path, text)
+    port = _free_port()
+    log = project.root / "serve.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "generator", "--config", str(project.root / "mkdocs.yml"),
+                "serve", "--as-of", "2022-07-01", "--dev-addr", f"127.0.0.1:{port}",
+            ],
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/findings/F-1/"
+            assert _wait_for(lambda: _fetch(url) is not None), log.read_text()
+            yield project, url, log
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_the_preview_of_a_chinese_site_says_its_errors_in_chinese_and_nothing_else(
+    zh_server: tuple[Project, str, Path],
+) -> None:
+    project, url, log = zh_server
+    finding = project.root / "content" / "findings" / "F-1.yaml"
+    finding.write_text(finding.read_text().replace("unit: U-1", "unit: U-404"))
+    assert _wait_for(lambda: "data-disclose-errors" in (_fetch(url) or "")), log.read_text()
+    page = _fetch(url) or ""
+    assert "记录有错误，本预览显示的是最近一次无误的版本。" in page
+    assert "The records have errors" not in page
+    assert "content/findings/F-1.yaml:3:7: unit: 未知的被监督单位 &#39;U-404&#39;" in page, page
+    assert "1 个文件中共有 1 个错误" in page
+    said = log.read_text()
+    assert "content/findings/F-1.yaml:3:7: unit: 未知的被监督单位 'U-404'" in said
+    # MkDocs' list of the pages the short navigation leaves out, and jieba's dictionary lines: noise.
+    assert 'not included in the "nav" configuration' not in said, said
+    assert "Building prefix dict" not in said and "Loading model" not in said, said
+    assert "已重新生成 Markdown" in said
+    # MkDocs' own lines too: its sentences that disclose knows, and the level names.
+    assert "信息    -  正在构建网站……" in said and "预览地址：http://127.0.0.1:" in said, said
+    assert "Building documentation" not in said and "Serving on" not in said and "INFO" not in said, said

@@ -335,10 +335,13 @@ def test_checker_equals_a_full_check_trusting_stats(
 
 
 def test_checker_runs_again_with_the_same_records(minimal_project: Project) -> None:
+    # The finding is moved past the as-of date below: without its rectification, which would then be
+    # opened before it was found (an error of its own, issue #14).
+    (minimal_project.root / "content/rectifications/R-1.yaml").unlink()
     config = load_settings(minimal_project.root / "mkdocs.yml")
     checker = KeptCheck(config)
     first = checker.run(AS_OF)
-    assert first.changed is None and len(first.records) == 4
+    assert first.changed is None and len(first.records) == 3
     again = checker.run(AS_OF)
     assert again.changed == frozenset()
     assert all(a is b for a, b in zip(first.records, again.records, strict=True))
