@@ -30,6 +30,7 @@ import markdown
 from .errors import BuildError
 from .link import Site
 from .load import MAX_ATTACHMENT_BYTES
+from .messages import msg
 from .outputs import Made, Page
 from .records import Attachment, Record
 from .urls import attachment_path
@@ -409,12 +410,12 @@ class Attachments:
         fresh: set[str] = set()
         for record in site.of_kind("notice"):
             if site.audience != "internal" and not record.public:
-                raise BuildError(f"an internal notice in the {site.audience} attachments: {record.id}")
+                raise BuildError(
+                    msg("attachment.leak_notice", audience=msg(f"word.{site.audience}"), id=record.id)
+                )
             for attachment in record.raw.attachments:
                 if attachment.data is None or name_problem(attachment.name):
-                    raise BuildError(
-                        f"{attachment.display}: an attachment that failed its checks reached the output"
-                    )
+                    raise BuildError(msg("attachment.leak_file", file=attachment.display))
                 path = attachment_path(record.id, attachment.name)
                 pages.append(Page(path, "", attachment.data))
                 if changed is not None and record.id in changed:

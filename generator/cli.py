@@ -425,7 +425,15 @@ def _write_scoped(settings: Settings, audience: str, args: argparse.Namespace) -
     suffixes = (".docx", ".md") if args.command == "notice" else (".xlsx",)
     out: Path = args.out
     if out.suffix.lower() not in suffixes:
-        raise UsageError(f"--out: {printable(str(out))}: give a file name ending in {' or '.join(suffixes)}")
+        raise UsageError(
+            counted(
+                "cli.out_suffix",
+                len(suffixes),
+                path=printable(str(out)),
+                first=suffixes[0],
+                last=suffixes[-1],
+            )
+        )
     scope = Scope.parse(args.scope)
     site, _ = linked(settings, audience, parse_as_of(args.as_of))
     findings = scope.findings(site, site.as_of)
@@ -440,7 +448,8 @@ def _write_scoped(settings: Settings, audience: str, args: argparse.Namespace) -
     try:
         out.write_bytes(data)
     except OSError as error:
-        raise UsageError(f"--out: cannot write {printable(str(out))}: {error.strerror or error}") from None
+        problem = str(error.strerror or error)
+        raise UsageError(msg("cli.out_unwritable", path=printable(str(out)), problem=problem)) from None
 
 
 def _shown(path: Path, settings: Settings) -> str:

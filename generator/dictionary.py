@@ -11,6 +11,7 @@ own in `site_templates/`.
 from __future__ import annotations
 
 from .errors import BuildError, printable
+from .messages import msg
 from .settings import Settings
 
 DICTIONARY_FILE = "dictionary.txt"
@@ -34,7 +35,8 @@ def _file_lines(settings: Settings) -> list[str]:
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
-                raise BuildError(f"{printable(str(path))}: cannot read the dictionary: {error}") from None
+                shown = printable(str(path))
+                raise BuildError(msg("dictionary.unreadable", file=shown, problem=str(error))) from None
             return [
                 line.strip()
                 for line in text.splitlines()

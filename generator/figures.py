@@ -22,6 +22,8 @@ from fractions import Fraction
 from statistics import median
 from typing import Any
 
+from .errors import BuildError
+from .messages import msg
 from .schema import AMOUNTS, PEOPLE, Outcomes
 
 # A finding's state, in the order tables list them; together they are every problem, once.
@@ -325,6 +327,13 @@ def outcome_items(outcomes: OutcomeTotals) -> list[tuple[str, int | Decimal]]:
         items.append(("rules", outcomes.rules))
     items += [(name, amount) for name, amount in outcomes.amounts.items() if amount]
     return items
+
+
+def amount_unit(text: str) -> int:
+    """labels.yml's `amount_unit`: the yuan in one unit of `amount` (1 or 10000), checked."""
+    if not text.isdigit() or int(text) not in (1, 10000):
+        raise BuildError(msg("labels.amount_unit", value=text))
+    return int(text)
 
 
 def amount_text(amount: Decimal, unit: int = 1) -> str:

@@ -33,6 +33,7 @@ from .errors import UsageError
 from .figures import Figures, amount_text, count, derive_state, finding_state, outcome_items, totals_sentence
 from .link import Site
 from .markup import escape_text, front_matter
+from .messages import msg
 from .office import moment, reproducible, xml_text
 from .outputs import Made, Page, PerFile
 from .records import Record
@@ -83,10 +84,7 @@ class Scope:
                 return cls(start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end))
         except ValueError:
             pass
-        raise UsageError(
-            f"--scope: {text!r} is not a scope: give site, team:T-ID, unit:U-ID, year:YYYY"
-            " or period:YYYY-MM-DD..YYYY-MM-DD"
-        )
+        raise UsageError(msg("notice.scope", value=text))
 
     def findings(self, site: Site, as_of: dt.date) -> list[Record]:
         """The problems the scope covers that were found by the as-of date, in the site's order; the
@@ -96,10 +94,7 @@ class Scope:
             if record_id:
                 owner = site.get(record_id)
                 if owner is None or owner.kind != kind:
-                    raise UsageError(
-                        f"--scope: no {kind} {record_id!r} in this build's records: give the id of one"
-                        " (see `disclose stats`)"
-                    )
+                    raise UsageError(msg("notice.scope_unknown", kind=msg(f"kind.{kind}"), id=record_id))
                 ids = {f.id for f in site.findings_of(owner)}
                 found = [f for f in found if f.id in ids]
         return [

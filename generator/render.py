@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .attachments import type_key
 from .charts import Bar, bar_chart, matrix_chart
 from .collate import NAMED_KINDS
-from .errors import BuildError, template_error
+from .errors import template_error
 from .evaluation import (
     FLAG_RATE,
     Result,
@@ -34,7 +34,7 @@ from .evaluation import (
     threshold_text,
 )
 from .export import downloads
-from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text
+from .figures import RECT_STATUSES, STATES, Figures, Rate, amount_text, amount_unit
 from .link import RECENT_CHANGES, Site
 from .markup import Md, escape_html, escape_text, front_matter, render_md_field
 from .notice import markdown as notice_markdown
@@ -831,13 +831,7 @@ class _Renderer:
 
     @functools.cached_property
     def _amount_unit(self) -> int:
-        text = self.labels("amount_unit")
-        if not text.isdigit() or int(text) not in (1, 10000):
-            raise BuildError(
-                f"labels.yml: amount_unit: {text!r} is not 1 or 10000: give the yuan in one unit of"
-                " `amount` (1 to show yuan, 10000 to show amounts in units of 10,000 yuan, as written)"
-            )
-        return int(text)
+        return amount_unit(self.labels("amount_unit"))
 
     def _rate(self, rate: Rate) -> str:
         """A rate with its numerator and denominator, "12 / 21 · 57.1%"; "—" with nothing to divide by."""

@@ -20,6 +20,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from .messages import Msg, msg
+
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
 _ID_RE = re.compile(ID_PATTERN)
 # As the JSON Schema states it (where \d is an ASCII digit and a pattern is not anchored by itself);
@@ -184,7 +186,7 @@ def _parse_amount(value: Any) -> Any:
         raise PydanticCustomError(
             "amount_type",
             "expected an amount in units of 10,000 yuan, such as 12.5, got {got}{fix}",
-            {"got": _describe(value), "fix": _amount_fix(value)},
+            {"got": _describe(value), "fix": amount_fix(value)},
         )
     amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not amount.is_finite():
@@ -214,22 +216,22 @@ def _plain(amount: Decimal) -> str:
     return f"{amount:f}"
 
 
-def _amount_fix(value: Any) -> str:
-    """How to mend text that holds an amount, or ''."""
+def amount_fix(value: Any) -> Msg:
+    """How to mend text that holds an amount (a hint of validate's message), or nothing."""
     if not isinstance(value, str):
-        return ""
+        return msg("")
     plain = unicodedata.normalize("NFKC", value).strip().replace(",", "")
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", plain):
-        return f": write {plain} without quotes, commas or other characters"
+        return msg("hint.amount_quoted", number=plain)
     # A number with its unit, as staff copy it from a notice: 10,000 yuan (wan yuan, wan) or yuan.
     with_unit = _AMOUNT_WITH_UNIT.fullmatch(plain)
     if with_unit is None:
-        return ": write the number alone, in units of 10,000 yuan"
+        return msg("hint.amount_alone")
     number, unit = with_unit["number"], with_unit["unit"]
     if unit != _YUAN:
-        return f": write {number} without the unit (amounts are in units of 10,000 yuan)"
+        return msg("hint.amount_unit", number=number)
     yuan = Decimal(number)
-    return f": write {_plain((yuan / 10000).normalize())} ({yuan:,f} yuan in units of 10,000 yuan)"
+    return msg("hint.amount_yuan", amount=_plain((yuan / 10000).normalize()), yuan=f"{yuan:,f}")
 
 
 # The units an amount may be typed with: wan yuan (10,000 yuan), wan, yuan.

@@ -375,10 +375,9 @@ def _progress_notice(config_file: Path, value: Any) -> dict[str, str]:
         return {}
     unknown = sorted(set(map(str, value)) - set(PROGRESS_NOTICE_TEXTS)) if isinstance(value, dict) else []
     if not isinstance(value, dict) or unknown or not all(isinstance(v, str) for v in value.values()):
+        listed = msg("config.unknown_listed", names=tuple(map(quoted, unknown))) if unknown else msg("")
         raise UsageError(
-            f"{config_file}: plugins.disclose.progress_notice: give texts for any of"
-            f" {', '.join(PROGRESS_NOTICE_TEXTS)} (e.g. `document_number: X [2026] 1`)"
-            + (f"; unknown: {', '.join(map(quoted, unknown))}" if unknown else "")
+            msg("config.progress_notice", file=str(config_file), names=PROGRESS_NOTICE_TEXTS, unknown=listed)
         )
     return {str(key): text for key, text in value.items()}
 
@@ -400,20 +399,14 @@ def _contact(config_file: Path, value: Any) -> Contact:
     for name, given in options.items():
         if not isinstance(given, (str, int)) or isinstance(given, bool):
             raise UsageError(
-                f"{config_file}: plugins.disclose.contact.{name}: give text, not {_shown(given)}"
+                msg("config.not_text", file=str(config_file), name=f"contact.{name}", value=_shown(given))
             )
     found = {name: _text(given) for name, given in options.items()}
     email, website = found.get("email"), found.get("website")
     if email is not None and not _EMAIL.fullmatch(email):
-        raise UsageError(
-            f"{config_file}: plugins.disclose.contact.email: {_shown(email)} is not one e-mail address"
-            " (name@example.org): give the supervision mailbox's address"
-        )
+        raise UsageError(msg("config.contact_email", file=str(config_file), value=_shown(email)))
     if website is not None and not re.match(r"https?://[^\s/]+", website):
-        raise UsageError(
-            f"{config_file}: plugins.disclose.contact.website: {_shown(website)} is not a web address:"
-            " give one starting with https:// (or http://)"
-        )
+        raise UsageError(msg("config.contact_website", file=str(config_file), value=_shown(website)))
     return Contact(**found)
 
 
@@ -428,17 +421,11 @@ def _evaluation(config_file: Path, value: Any) -> Evaluation:
     )
     note = options.get("flag_note")
     if note is not None and not isinstance(note, str):
-        raise UsageError(
-            f"{config_file}: plugins.disclose.evaluation.flag_note: give text (what a flag means under"
-            f" your rules), not {_shown(note)}"
-        )
+        raise UsageError(msg("config.flag_note", file=str(config_file), value=_shown(note)))
     default = Evaluation()
     rate = options.get("rate", default.rate)
     if rate not in RATE_BASES:
-        raise UsageError(
-            f"{config_file}: plugins.disclose.evaluation.rate must be one of {', '.join(RATE_BASES)},"
-            f" not {_shown(rate)}"
-        )
+        raise UsageError(msg("config.rate", file=str(config_file), choices=RATE_BASES, value=_shown(rate)))
     return Evaluation(
         rate=str(rate),
         rate_below=_threshold(config_file, "rate_below", options, default.rate_below, 100),
@@ -455,7 +442,6 @@ def _threshold(
     if name not in options:
         return default
     given = options[name]
-    where = f"{config_file}: plugins.disclose.evaluation.{name}"
     if given is False or given == 0:
         return None
     if isinstance(given, (int, float)) and not isinstance(given, bool) and 0 < given <= 100:
@@ -463,8 +449,10 @@ def _threshold(
     match = re.fullmatch(r"\s*([0-9]+)\s*/\s*([1-9][0-9]*)\s*", given) if isinstance(given, str) else None
     if match and per == 100 and int(match[1]) <= int(match[2]):
         return Fraction(int(match[1]), int(match[2]))
-    what = "a percentage from 0 to 100, or a fraction such as 2/3" if per == 100 else "a score from 0 to 100"
-    raise UsageError(f"{where}: give {what} (0 or false: flag nothing), not {_shown(given)}")
+    what = msg("config.threshold_rate" if per == 100 else "config.threshold_score")
+    raise UsageError(
+        msg("config.threshold", file=str(config_file), name=name, what=what, value=_shown(given))
+    )
 
 
 def _section(
@@ -475,14 +463,18 @@ def _section(
         return {}
     if not isinstance(value, dict):
         raise UsageError(
-            f"{config_file}: plugins.disclose.{name}: give `key: value` lines under it (such as"
-            f" `{example}`), not {_shown(value)}"
+            msg("config.section", file=str(config_file), name=name, example=example, value=_shown(value))
         )
     unknown = sorted(set(map(str, value)) - set(known))
     if unknown:
         raise UsageError(
-            f"{config_file}: plugins.disclose.{name}: unknown option(s) {', '.join(map(quoted, unknown))}"
-            f" (known: {', '.join(known)})"
+            msg(
+                "config.section_unknown",
+                file=str(config_file),
+                name=name,
+                names=tuple(map(quoted, unknown)),
+                known=known,
+            )
         )
     return {str(key): given for key, given in value.items() if given is not None}
 
@@ -492,15 +484,10 @@ def _dictionary(config_file: Path, value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise UsageError(
-            f"{config_file}: plugins.disclose.dictionary: give a list of terms, such as `dictionary: [term, term]`"
-        )
+        raise UsageError(msg("config.dictionary", file=str(config_file)))
     spaced = next((v for v in value if len(v.split()) != 1), None)
     if spaced is not None:
-        raise UsageError(
-            f"{config_file}: plugins.disclose.dictionary: {quoted(spaced)} holds a space: give each term"
-            " as one word (a search keeps a term whole; words apart are found apart anyway)"
-        )
+        raise UsageError(msg("config.dictionary_space", file=str(config_file), value=quoted(spaced)))
     return tuple(v.strip() for v in value)
 
 
@@ -510,23 +497,24 @@ def _order(config_file: Path, value: Any) -> dict[str, tuple[str, ...]]:
         return {}
     example = "`order: {units: [U-GWYC, U-WYGL]}`"
     if not isinstance(value, dict):
-        raise UsageError(
-            f"{config_file}: plugins.disclose.order: give lists of ids by kind, such as {example}"
-        )
+        raise UsageError(msg("config.order", file=str(config_file), example=example))
     order: dict[str, tuple[str, ...]] = {}
     for key, ids in value.items():
         if key not in ORDER_KEYS:
             raise UsageError(
-                f"{config_file}: plugins.disclose.order.{_shown(key).strip(chr(39))}: only the order of"
-                f" {' and '.join(sorted(ORDER_KEYS))} can be set, such as {example}"
+                msg(
+                    "config.order_key",
+                    file=str(config_file),
+                    key=_shown(key).strip(chr(39)),
+                    kinds=tuple(sorted(ORDER_KEYS)),
+                    example=example,
+                )
             )
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise UsageError(
-                f"{config_file}: plugins.disclose.order.{key}: give a list of ids, such as {example}"
-            )
+            raise UsageError(msg("config.order_ids", file=str(config_file), key=key, example=example))
         if len(set(ids)) != len(ids):
             twice = next(i for i in ids if ids.count(i) > 1)
-            raise UsageError(f"{config_file}: plugins.disclose.order.{key}: {quoted(twice)} is listed twice")
+            raise UsageError(msg("config.order_twice", file=str(config_file), key=key, value=quoted(twice)))
         order[ORDER_KEYS[key]] = tuple(ids)
     return order
 

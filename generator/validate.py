@@ -45,6 +45,7 @@ from .schema import (
     Notice,
     Rectification,
     RefPath,
+    amount_fix,
     field_plans,
 )
 from .settings import Settings
@@ -385,8 +386,46 @@ def _bad_date(item: Any) -> Msg:
     return msg("date.format", got=got, fix=date_fix(value))
 
 
+def _given(value: Any) -> Any:
+    """A value a message says it got: text as typed, in quotes; anything else by its type."""
+    return repr(value) if isinstance(value, str) else value_type(value)
+
+
+def _bad_amount(item: Any) -> Msg:
+    # schema.py's checks of an amount, by their type; the fix is worked out again from the input.
+    kind, value, ctx = item["type"], item.get("input"), item.get("ctx") or {}
+    if kind == "amount_type":
+        return msg("amount.type", got=_given(value), fix=amount_fix(value))
+    if kind == "amount_finite":
+        return msg("amount.finite", got=str(value))
+    if kind == "amount_negative":
+        return msg("value.at_least", least=0, value=ctx["got"])
+    if kind == "amount_large":
+        return msg("amount.large", limit=ctx["limit"], got=ctx["got"])
+    return msg("amount.places", places=ctx["places"], got=ctx["got"])
+
+
+def _bad_score(item: Any) -> Msg:
+    value = item.get("input")
+    if item["type"] == "score_range":
+        return msg("score.range", value=value)
+    quoted_number = isinstance(value, str) and _NUMBER.fullmatch(value)
+    return msg("score.type", got=_given(value), fix=msg("hint.score_quoted" if quoted_number else ""))
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
 # The errors of schema.py's own validators (PydanticCustomError), by their type.
-_SCHEMA_MESSAGES = {"blank": _blank, "bad_id": _bad_id, "date_format": _bad_date, "date_invalid": _bad_date}
+_SCHEMA_MESSAGES = {
+    "blank": _blank,
+    "bad_id": _bad_id,
+    "date_format": _bad_date,
+    "date_invalid": _bad_date,
+    **dict.fromkeys(
+        ("amount_type", "amount_finite", "amount_negative", "amount_large", "amount_places"), _bad_amount
+    ),
+    **dict.fromkeys(("score_type", "score_range"), _bad_score),
+}
 
 _EXPECTED = {
     "string_type": "expect.text",

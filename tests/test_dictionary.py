@@ -113,9 +113,10 @@ def test_a_term_of_mkdocs_yml_is_kept_whole(internal_index: dict[str, Any]) -> N
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("dictionary: 述责述廉", "plugins.disclose.dictionary: give a list of terms"),
-        ("dictionary: [述责 述廉]", "plugins.disclose.dictionary: '述责 述廉' holds a space"),
-        ("dictionary: [1]", "plugins.disclose.dictionary: give a list of terms"),
+        # A Chinese site, told in Chinese.
+        ("dictionary: 述责述廉", "plugins.disclose.dictionary: 请给出词语列表"),
+        ("dictionary: [述责 述廉]", "plugins.disclose.dictionary: '述责 述廉' 含有空格"),
+        ("dictionary: [1]", "plugins.disclose.dictionary: 请给出词语列表"),
     ],
 )
 def test_a_bad_dictionary_is_a_usage_error(make_project: Any, value: str, message: str) -> None:

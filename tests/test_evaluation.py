@@ -277,3 +277,38 @@ def test_reports_csv_has_the_rate_score_and_rank_as_derived_columns(district: Pr
     assert (hqfw["score"], hqfw["rank"], hqfw["flags"]) == ("68.5", "7", "rate;score")
     data_page = files["data/index.md"]
     assert isinstance(data_page, str) and "`satisfaction_rate`" in data_page and "`rank`" in data_page
+
+
+@pytest.mark.parametrize(
+    ("score", "english", "chinese"),
+    [
+        (
+            "'86'",
+            "expected a score out of 100, such as 86 or 86.5, got '86': write the number without quotes",
+            "应为百分制得分，如 86 或 86.5，实际为 '86'：请去掉数字两边的引号",
+        ),
+        (
+            "120",
+            "a score is out of 100: give one from 0 to 100, not 120",
+            "得分为百分制：请给出 0 到 100 之间的分数，而不是 120",
+        ),
+    ],
+)
+def test_a_bad_score_is_told_in_the_sites_language(
+    make_project: Callable[..., Project], score: str, english: str, chinese: str
+) -> None:
+    """schema.py's check of a score reached a Chinese site in English (it had no code)."""
+    for language, said in (("en", english), ("zh", chinese)):
+        project = make_project(language=language)
+        project.write("content/teams/T-1.yaml", "visibility: public\nname: One\nstationed_at: X\n")
+        project.write("content/units/U-1.yaml", "visibility: public\nname: Unit One\nteam: T-1\n")
+        project.write(
+            "content/meetings/M-1.yaml",
+            "visibility: public\ntitle: Heard\ndate: 2022-01-05\nkind: interview\norganizer: T-1\n"
+            f"reports:\n  - unit: U-1\n    assessment:\n      score: {score}\n",
+        )
+        result = project.cli("validate", "--as-of", "2022-07-01")
+        assert result.code == 1
+        assert f"content/meetings/M-1.yaml:9:14: reports[0].assessment.score: {said}\n" in result.out, (
+            result.out
+        )

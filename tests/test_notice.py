@@ -368,9 +368,10 @@ def test_disclose_notice_writes_a_scoped_docx(zh_project: Project, tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--scope", "bogus", "--out", "x.docx"], "is not a scope"),
-        (["--scope", "unit:U-NOPE", "--out", "x.docx"], "no unit 'U-NOPE'"),
-        (["--out", "x.pdf"], "ending in .docx or .md"),
+        # zh_project is a Chinese site: it is told in Chinese (UsageError's English is tested above).
+        (["--scope", "bogus", "--out", "x.docx"], "--scope: 'bogus' 不是有效的范围"),
+        (["--scope", "unit:U-NOPE", "--out", "x.docx"], "本次构建的记录中没有被监督单位 'U-NOPE'"),
+        (["--out", "x.pdf"], "文件名应以 .docx 或 .md 结尾"),
     ],
 )
 def test_disclose_notice_refuses_bad_input_plainly(

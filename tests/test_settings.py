@@ -385,3 +385,32 @@ def test_a_bad_issuer_contact_or_evaluation_is_a_usage_error(
     result = minimal_project.cli("validate", "--as-of", AS_OF)
     assert result.code == 2 and said in result.err, result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ("contact: {email: a@b}", "plugins.disclose.contact.email: 'a@b' 不是一个电子邮箱地址"),
+        (
+            "contact: {fax: 1}",
+            "plugins.disclose.contact: 未知的选项 'fax'（可用的选项：phone、email、address、website）",
+        ),
+        (
+            "evaluation: {rate_below: 120}",
+            "evaluation.rate_below: 请给出 0 到 100 之间的百分数，或 2/3 这样的分数",
+        ),
+        (
+            "evaluation: {rate: basic}",
+            "evaluation.rate 必须是 satisfied、satisfied-or-basic 之一，而不是 'basic'",
+        ),
+        ("progress_notice: {titel: x}", "progress_notice: 请为 title、document_number"),
+        ("order: {units: [U-1, U-1]}", "plugins.disclose.order.units: 'U-1' 列出了两次"),
+    ],
+)
+def test_a_chinese_site_is_told_of_its_bad_settings_in_chinese(
+    minimal_project: Project, options: str, said: str
+) -> None:
+    """The settings of the official pages, notices and Chinese text were refused in English only."""
+    _replace_plugin_options(minimal_project, f"  - disclose:\n      language: zh\n      {options}\n")
+    result = minimal_project.cli("validate", "--as-of", AS_OF)
+    assert result.code == 2 and said in result.err, result.err
