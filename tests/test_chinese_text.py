@@ -149,10 +149,11 @@ def test_an_order_set_in_mkdocs_yml_comes_first(make_project: Any) -> None:
 @pytest.mark.parametrize(
     ("order", "message"),
     [
-        ("order: [U-YEY]", "plugins.disclose.order: give lists of ids by kind"),
-        ("order: {findings: [F-1]}", "plugins.disclose.order.findings: only the order of teams and units"),
-        ("order: {units: U-YEY}", "plugins.disclose.order.units: give a list of ids"),
-        ("order: {units: [U-YEY, U-YEY]}", "plugins.disclose.order.units: 'U-YEY' is listed twice"),
+        # A Chinese site, told in Chinese.
+        ("order: [U-YEY]", "plugins.disclose.order: 请按记录类型给出编号列表"),
+        ("order: {findings: [F-1]}", "plugins.disclose.order.findings: 只能设置 teams、units 的顺序"),
+        ("order: {units: U-YEY}", "plugins.disclose.order.units: 请给出编号列表"),
+        ("order: {units: [U-YEY, U-YEY]}", "plugins.disclose.order.units: 'U-YEY' 列出了两次"),
     ],
 )
 def test_a_bad_order_is_a_usage_error(make_project: Any, order: str, message: str) -> None:
