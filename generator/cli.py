@@ -365,7 +365,8 @@ def _dispatch(args: argparse.Namespace, t: Messages) -> int:
         if args.format == "json":
             print(_json(stats_data(site)))
         else:
-            print("\n".join(printable(line) for line in stats_text(site).split("\n")))
+            words = Labels(settings.template_dirs, settings.language)
+            print("\n".join(printable(line) for line in stats_text(site, words).split("\n")))
         return 0
     if args.command in ("notice", "ledger"):
         _write_scoped(settings, audience, args)

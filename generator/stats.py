@@ -1,11 +1,14 @@
 """`disclose stats`: the headline figures and the per-unit table, for the terminal or as JSON.
 
 The figures are counted by problem, as published notices count them (see `figures`); the
-rectifications follow as a second view, then the outcomes summed.
+rectifications follow as a second view, then the outcomes summed. The text is in the site's
+language (labels.yml, `stats_*`), aligned by the columns a terminal gives each character (a Chinese
+one takes two); the JSON keeps its keys in every language.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +16,7 @@ from .figures import RECT_STATUSES, STATES, Figures, totals
 from .link import Site
 from .records import Record
 from .schema import AMOUNTS, PEOPLE
+from .words import Labels
 
 
 def stats_data(site: Site) -> dict[str, Any]:
@@ -35,92 +39,99 @@ def _row(site: Site, record: Record) -> dict[str, Any]:
     return {"id": record.id, "name": site.title_of(record), **totals(site.figures_of(record))}
 
 
-_STATE_NAMES = {
-    "completed": "Completed",
-    "continuing": "Basically completed, continuing",
-    "in-progress": "In progress",
-    "not-started": "Not started",
-}
-_PEOPLE_NAMES = {
-    "disciplinary_sanctions": "Disciplinary sanctions",
-    "organizational_measures": "Organizational measures",
-    "admonitions": "Admonitions",
-    "referrals": "Referred or transferred",
-    "criticism_and_education": "Criticism and education",
-    "ordered_self_criticism": "Ordered self-criticism",
-    "reminder_talks": "Reminder talks",
-}
-_AMOUNT_NAMES = {
-    "funds_recovered": "Funds recovered (10,000 yuan)",
-    "losses_recovered": "Losses recovered (10,000 yuan)",
-}
+# The columns of the per-unit table: label, width, and whether the column is right-aligned.
+_COLUMNS = (
+    ("stats_column_unit", 12, False),
+    ("stats_column_problems", 8, True),
+    ("stats_column_done", 5, True),
+    ("stats_column_continuing", 5, True),
+    ("stats_column_open", 5, True),
+    ("stats_column_rate", 7, True),
+    ("stats_column_overdue", 8, True),
+)
+_NAME_WIDTH = 38  # the names of the figures, before their values
+_VALUE_WIDTH = 10
 
 
-def stats_text(site: Site) -> str:
-    """The headline figures, then one line per unit, as aligned plain text."""
+def stats_text(site: Site, t: Labels) -> str:
+    """The headline figures, then one line per unit, as aligned plain text in the words of `t`."""
     figures = site.figures_of(None)
-    lines = [f"Figures as of {site.as_of} ({site.audience} records), by problem", ""]
-    lines += _problem_lines(figures)
-    lines += ["", "Rectifications (a second view)", *_rectification_lines(figures)]
-    lines += ["", "Outcomes", *_outcome_lines(figures)]
-    lines += [
-        "",
-        f"{'Unit':<12} {'Problems':>8} {'Done':>5} {'Cont.':>5} {'Open':>5} {'Rate':>7} {'Overdue':>8}  Name",
-    ]
+    audience = t(f"stats_audience_{site.audience}")
+    lines = [t("stats_heading", date=site.as_of.isoformat(), audience=audience), ""]
+    lines += _problem_lines(figures, t)
+    lines += ["", t("stats_rectifications_heading"), *_rectification_lines(figures, t)]
+    lines += ["", t("stats_outcomes"), *_outcome_lines(figures, t)]
+    # A column is as wide as its heading, where that is wider (a Chinese heading may be).
+    columns = [(key, max(width, _columns(t(key))), right) for key, width, right in _COLUMNS]
+    header = " ".join(_pad(t(key), width, right) for key, width, right in columns)
+    lines += ["", f"{header}  {t('stats_column_name')}"]
     for unit in _sorted(site, "unit"):
         f = site.figures_of(unit)
-        lines.append(
-            f"{unit.id:<12} {f.problems:>8} {f.completed:>5} {f.continuing:>5} {f.unfinished:>5}"
-            f" {f.rate.percent:>7} {f.overdue:>8}  {site.title_of(unit)}"
+        cells = (unit.id, f.problems, f.completed, f.continuing, f.unfinished, f.rate.percent, f.overdue)
+        row = " ".join(
+            _pad(str(cell), width, right) for cell, (_, width, right) in zip(cells, columns, strict=True)
         )
+        lines.append(f"{row}  {site.title_of(unit)}")
     return "\n".join(lines)
 
 
+def _columns(text: str) -> int:
+    """The columns a terminal gives `text`: two for a wide (Chinese) character, one for the others."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` columns, on the left if `right` (aligned right)."""
+    spaces = " " * max(0, width - _columns(text))
+    return spaces + text if right else text + spaces
+
+
 def _line(name: str, value: object, indent: int = 0) -> str:
-    return f"{' ' * indent}{name:<{38 - indent}}{value!s:>10}"
+    return " " * indent + _pad(name, _NAME_WIDTH - indent) + _pad(str(value), _VALUE_WIDTH, right=True)
 
 
-def _problem_lines(figures: Figures) -> list[str]:
+def _overdue(t: Labels, count: int) -> str:
+    return f"  {t('stats_overdue', count=count)}" if count else ""
+
+
+def _problem_lines(figures: Figures, t: Labels) -> list[str]:
     rate = figures.rate
-    lines = [_line("Problems", figures.problems)]
+    lines = [_line(t("stats_problems"), figures.problems)]
     for state in STATES:
-        overdue = figures.overdue_by_state[state]
         lines.append(
-            _line(_STATE_NAMES[state], figures.by_state[state], 2)
-            + (f"  ({overdue} overdue)" if overdue else "")
+            _line(t(f"state_{state}"), figures.by_state[state], 2)
+            + _overdue(t, figures.overdue_by_state[state])
         )
         if state == "completed":
-            lines.append(_line("of which verified and closed", figures.closed, 4))
+            lines.append(_line(t("stats_of_which_closed"), figures.closed, 4))
         if state == "not-started":
-            lines.append(_line("of which no rectification yet", figures.no_rectification, 4))
+            lines.append(_line(t("stats_of_which_no_rectification"), figures.no_rectification, 4))
+    longest = f"  {t('stats_longest', days=figures.longest_overdue)}" if figures.overdue else ""
     lines += [
-        _line("Completion rate", rate.percent) + f"  ({rate.numerator} / {rate.denominator})",
-        _line("Overdue problems", figures.overdue)
-        + (f"  (longest {figures.longest_overdue} days)" if figures.overdue else ""),
-        _line("Median days, finding to completion", _number(figures.median_days_to_complete)),
+        _line(t("stats_rate"), rate.percent) + f"  ({rate.numerator} / {rate.denominator})",
+        _line(t("stats_overdue_problems"), figures.overdue) + longest,
+        _line(t("stats_median_days"), _number(figures.median_days_to_complete)),
     ]
     return lines
 
 
-def _rectification_lines(figures: Figures) -> list[str]:
+def _rectification_lines(figures: Figures, t: Labels) -> list[str]:
     rects = figures.rectifications
-    lines = [_line("Rectifications", rects.rectifications)]
+    lines = [_line(t("stats_rectifications"), rects.rectifications)]
     for status in RECT_STATUSES:
-        overdue = rects.overdue_by_status[status]
-        lines.append(
-            _line(status, rects.by_status[status], 2) + (f"  ({overdue} overdue)" if overdue else "")
-        )
+        overdue = _overdue(t, rects.overdue_by_status[status])
+        lines.append(_line(t(f"stats_status_{status}"), rects.by_status[status], 2) + overdue)
     rate = rects.rate
-    lines.append(_line("Completed or verified", rate.percent) + f"  ({rate.numerator} / {rate.denominator})")
+    lines.append(_line(t("stats_done"), rate.percent) + f"  ({rate.numerator} / {rate.denominator})")
     return lines
 
 
-def _outcome_lines(figures: Figures) -> list[str]:
+def _outcome_lines(figures: Figures, t: Labels) -> list[str]:
     outcomes = figures.outcomes
-    lines = [_line(_PEOPLE_NAMES[name], outcomes.people[name], 2) for name in PEOPLE]
-    lines.append(_line("People dealt with (person-times)", outcomes.people_total))
-    lines.append(_line("Rules made or revised", outcomes.rules))
-    lines += [_line(_AMOUNT_NAMES[name], _decimal(outcomes.amounts[name])) for name in AMOUNTS]
+    lines = [_line(t(f"stats_people_{name}"), outcomes.people[name], 2) for name in PEOPLE]
+    lines.append(_line(t("stats_people_total"), outcomes.people_total))
+    lines.append(_line(t("stats_rules"), outcomes.rules))
+    lines += [_line(t(f"stats_amount_{name}"), _decimal(outcomes.amounts[name])) for name in AMOUNTS]
     return lines
 
 
