@@ -30,7 +30,7 @@ import markdown
 from .errors import BuildError
 from .link import Site
 from .load import MAX_ATTACHMENT_BYTES
-from .messages import msg
+from .messages import Msg, msg
 from .outputs import Made, Page
 from .records import Attachment, Record
 from .urls import attachment_path
@@ -75,22 +75,22 @@ ALLOWED = ", ".join(f".{suffix}" for suffix in TYPES)
 # Types a browser renders as a page of the site, scripts and all (or that run as programs): named in
 # their refusal, with what to publish instead.
 _ACTIVE = {
-    "svg": "SVG pictures",
-    "svgz": "SVG pictures",
-    "html": "HTML pages",
-    "htm": "HTML pages",
-    "xhtml": "HTML pages",
-    "xml": "XML files",
-    "js": "scripts",
-    "mjs": "scripts",
-    "swf": "Flash files",
-    "exe": "programs",
-    "bat": "programs",
-    "cmd": "programs",
-    "sh": "programs",
-    "docm": "Office documents with macros",
-    "xlsm": "Office documents with macros",
-    "pptm": "Office documents with macros",
+    "svg": "svg",
+    "svgz": "svg",
+    "html": "html",
+    "htm": "html",
+    "xhtml": "html",
+    "xml": "xml",
+    "js": "script",
+    "mjs": "script",
+    "swf": "flash",
+    "exe": "program",
+    "bat": "program",
+    "cmd": "program",
+    "sh": "program",
+    "docm": "macro",
+    "xlsm": "macro",
+    "pptm": "macro",
 }
 _MAGIC = {
     "png": (b"\x89PNG\r\n\x1a\n",),
@@ -139,116 +139,92 @@ def problems(attachments: tuple[Attachment, ...]) -> Iterator[tuple[Attachment, 
         if other != attachment.name:
             yield (
                 attachment,
-                (
-                    f"this name differs from '{other}' only in upper and lower case, and the two would be"
-                    " one file on Windows and macOS: rename one of them"
-                ),
+                msg("attachment.case_twin", other=other),
             )
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Msg | None:
     """Why a file name cannot be an attachment's (and so a URL and a file of every system), or None."""
     shown = _shown(name)
     if not unicodedata.is_normalized("NFC", name):
-        return f"the name {shown} is written in decomposed Unicode characters: type the name again"
+        return msg("attachment.decomposed", name=shown)
     bad = sorted({c for c in name if not (unicodedata.category(c)[0] in "LN" or c in _NAME_PUNCTUATION)})
     if bad:
-        listed = ", ".join(
+        listed = tuple(
             f"'{c}'"
             if c.isprintable() and not c.isspace()
-            else f"U+{ord(c):04X} {unicodedata.name(c, 'a control character')}"
+            else f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL')}"
             for c in bad
         )
-        return (
-            f"the name {shown} holds characters a link cannot carry as they are ({listed}): rename the"
-            " file with letters, digits, '-', '_' and full-width punctuation such as \uff08\uff09 only"
-        )
+        return msg("attachment.characters", name=shown, characters=listed)
     if len(name) > MAX_NAME:
-        return f"the name is {len(name)} characters long, over {MAX_NAME}: give the file a shorter name"
+        return msg("attachment.long", length=len(name), limit=MAX_NAME)
     stem, suffix = name.rpartition(".")[0], suffix_of(name)
     if not suffix:
-        return f"the name {shown} has no suffix: name the file after its type ({ALLOWED})"
+        return msg("attachment.no_suffix", name=shown, allowed=ALLOWED)
     if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
-        return f"Windows reserves the name {shown} for a device, so it cannot be checked out there: rename the file"
+        return msg("attachment.reserved", name=shown)
     if suffix.casefold() in _ACTIVE:
-        what = _ACTIVE[suffix.casefold()]
-        return (
-            f"{what} are not published as attachments: a browser would run what they hold on the"
-            " site's own address. Publish a PDF or a PNG picture of it instead"
-        )
+        return msg("attachment.active", what=msg(f"attachment.active.{_ACTIVE[suffix.casefold()]}"))
     if suffix.casefold() not in TYPES:
-        return f"a '.{_shown_suffix(suffix)}' file is not an allowed type of attachment: publish one of {ALLOWED}"
+        return msg("attachment.type", suffix=_shown_suffix(suffix), allowed=ALLOWED)
     if suffix != suffix.lower():
-        return f"write the suffix in lower case, as links name it: rename the file to {_shown(stem + '.' + suffix.lower())}"
+        return msg("attachment.suffix_case", name=_shown(stem + "." + suffix.lower()))
     return None
 
 
-def _content_problem(attachment: Attachment) -> str | None:
+def _content_problem(attachment: Attachment) -> Msg | None:
     """Why an attachment's content is not what its name says, or too large, or None."""
     if attachment.data is None or attachment.size > MAX_ATTACHMENT_BYTES:
-        return (
-            f"the file is {_megabytes(attachment.size)}, over the {_megabytes(MAX_ATTACHMENT_BYTES)}"
-            " limit of an attachment: make it smaller (a PDF at a lower resolution) or split it"
+        return msg(
+            "attachment.large", size=_megabytes(attachment.size), limit=_megabytes(MAX_ATTACHMENT_BYTES)
         )
     data = attachment.data
     if not data:
-        return "the file is empty: put the document in it, or remove it"
+        return msg("attachment.empty")
     file_type = TYPES[suffix_of(attachment.name)]
     family = file_type.family
-    what = f"a .{file_type.suffix} file"
+    what = file_type.suffix
     if family == "pdf":
-        return (
-            None
-            if b"%PDF-" in data[:1024]
-            else f"this is not {what}: a PDF begins with '%PDF-'. {_resave(file_type)}"
-        )
+        return None if b"%PDF-" in data[:1024] else msg("attachment.not_pdf", suffix=what)
     if family == "webp":
         return (
-            None
-            if data[:4] == b"RIFF" and data[8:12] == b"WEBP"
-            else f"this is not {what}. {_resave(file_type)}"
+            None if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else msg("attachment.not_type", suffix=what)
         )
     if family == "text":
         return _text_problem(data, what)
     if not data.startswith(_MAGIC[family]):
-        return f"this is not {what}: its content begins as another type does. {_resave(file_type)}"
+        return msg("attachment.other_type", suffix=what)
     if family in ("ooxml", "odf"):
-        return _package_problem(data, family, what, file_type)
+        return _package_problem(data, family, what)
     return None
 
 
-def _package_problem(data: bytes, family: str, what: str, file_type: FileType) -> str | None:
+def _package_problem(data: bytes, family: str, what: str) -> Msg | None:
     """An Office Open XML or OpenDocument file: a ZIP package with its table of contents, and no macros."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        return f"this is not {what}: the package cannot be read. {_resave(file_type)}"
+        return msg("attachment.bad_package", suffix=what)
     contents = "[Content_Types].xml" if family == "ooxml" else "mimetype"
     if contents not in names:
-        return f"this is not {what}: it is a ZIP file without {contents}. {_resave(file_type)}"
+        return msg("attachment.bare_zip", suffix=what, contents=contents)
     if any(
         name.casefold().endswith("vbaproject.bin") or name.casefold().startswith("basic/") for name in names
     ):
-        return f"this {what} holds macros, which run when it is opened: save it again without macros"
+        return msg("attachment.macros", suffix=what)
     return None
 
 
-def _text_problem(data: bytes, what: str) -> str | None:
+def _text_problem(data: bytes, what: str) -> Msg | None:
     """Plain text: no NUL bytes, and nothing a browser could take for a page (it may guess the type)."""
     if b"\x00" in data[:8192]:
-        return f"this is not {what}: it holds binary data. Give it the suffix of its type"
+        return msg("attachment.binary", suffix=what)
     start = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if start == b"<":
-        return (
-            f"this {what} begins with '<', as HTML does, and a browser may show it as a page of the site:"
-            " publish it as a PDF instead"
-        )
+        return msg("attachment.html_text", suffix=what)
     return None
-
-
-def _resave(file_type: FileType) -> str:
-    return f"Save it again as .{file_type.suffix}, or give it the suffix of its type"
 
 
 def _megabytes(size: int) -> str:
@@ -279,33 +255,19 @@ def broken_links(record: Record) -> Iterator[tuple[int, int, str]]:
         other = _other_notices_file(target, record.id)
         if other is not None:
             line, column = _place(body, target, record.raw.body_line)
-            yield (
-                line,
-                column,
-                f"the body links to '{target}', a file of the notice {other}, which this notice cannot"
-                f" vouch for (it may be internal, or change): put a copy into {folder}/ and link it by its"
-                f" name, or link the notice's page (../{other}/)",
-            )
+            yield line, column, msg("attachment.link_other", target=target, other=other, folder=folder)
             continue
         if name is None or (name in names and not own_folder):
             continue
         line, column = _place(body, target, record.raw.body_line)
         if own_folder:
-            fix = f"link an attachment by its name alone: write '{name}' (it is published beside the notice's page)"
-            if name not in names:
-                fix += f", and put the file into {folder}/"
+            also = msg("attachment.fix_put_too", folder=folder) if name not in names else msg("")
+            fix = msg("attachment.fix_by_name", name=name, also=also)
         elif name.casefold() in folded:
-            fix = f"the attachment is named '{folded[name.casefold()]}': write the name as it is"
+            fix = msg("attachment.fix_case", name=folded[name.casefold()])
         else:
-            fix = (
-                f"put the file into {folder}/ (the folder named after the notice, beside its file),"
-                " or correct the link"
-            )
-        yield (
-            line,
-            column,
-            f"the body links to '{target}', which is not among the notice's attachments: {fix}",
-        )
+            fix = msg("attachment.fix_put", folder=folder)
+        yield line, column, msg("attachment.link_missing", target=target, fix=fix)
 
 
 def _folder_of(record: Record) -> str:

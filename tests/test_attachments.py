@@ -439,3 +439,27 @@ def test_the_notices_csv_lists_the_attachments(make_project: Callable[..., Proje
     run = Pipeline(settings_of(project.root), "public").run(AS_OF)
     notices = next(page.text for page in run.pages if page.path == "data/notices.csv")
     assert isinstance(notices, str) and '"ledger.pdf;photo.png"' in notices
+
+
+def test_a_chinese_site_is_told_of_its_attachments_in_chinese(make_project: Callable[..., Project]) -> None:
+    """The attachments' checks came with the official branch in English only: a Chinese site read
+    them in English among its other, Chinese, diagnostics."""
+    project = make_project(language="zh")
+    for path, text in MINIMAL.items():
+        project.write(path, text)
+    project.write(
+        "content/notices/N-1.md", NOTICE.format(visibility="public").replace("ledger.pdf)", "Ledger.pdf)")
+    )
+    folder = project.root / "content" / "notices" / "N-1"
+    folder.mkdir()
+    (folder / "ledger.pdf").write_bytes(b"not a pdf")
+    (folder / "photo.png").write_bytes(png())
+    (folder / "bad.svg").write_text("<svg/>", encoding="utf-8")
+    (folder / "macro.docx").write_bytes(package("[Content_Types].xml", "word/vbaProject.bin"))
+    said = _messages(project)
+    assert said == [
+        "content/notices/N-1.md:7:38: body: 正文链接到 'Ledger.pdf'，但它不在本通报的附件中：附件的文件名是 'ledger.pdf'：请按原样书写",
+        "content/notices/N-1/bad.svg: `.svg` 图片不作为附件发布：浏览器会在本网站的地址下运行其中的内容。请改为发布其 `.pdf` 文件或 `.png` 图片",
+        "content/notices/N-1/ledger.pdf: 这不是 .pdf 文件：`.pdf` 文件以 '%PDF-' 开头。请重新另存为 .pdf，或按其实际类型修改后缀",
+        "content/notices/N-1/macro.docx: 此 .docx 文件含有宏，打开时会运行：请另存为不含宏的文件",
+    ], said
