@@ -810,3 +810,17 @@ def test_rectification_timeline(built: Project) -> None:
 def test_category_page(built: Project) -> None:
     html = _html(built, "categories/work-style")
     assert "F-2021-003" in html and "R-2026-002" in html
+
+
+def test_a_bad_amount_unit_in_labels_yml_is_said_in_the_sites_language() -> None:
+    """labels.yml's amount_unit (moved here from render.py, which may not import messages)."""
+    from generator.errors import BuildError
+    from generator.figures import amount_unit
+    from generator.messages import Messages
+
+    assert (amount_unit("1"), amount_unit("10000")) == (1, 10000)
+    with pytest.raises(BuildError) as raised:
+        amount_unit("万")
+    said = raised.value.args[0]
+    assert said.startswith("labels.yml: amount_unit: '万' is not 1 or 10000"), said
+    assert Messages(None, "zh")(said).startswith("labels.yml: `amount_unit`: '万' 不是 1 或 10000"), said
