@@ -91,7 +91,7 @@ def test_index_table_reads_as_stacked_rows_on_a_phone(phone: Any, site_url: str,
             "rectifications/R-2025-002/",
             [
                 "Put asset disposal under collective decision and independent valuation",
-                "Status: In progress · Overdue (58 days overdue)",
+                "Status: In progress · 58 days overdue",
                 "Idle assets disposed of without a collective decision",
                 "Review of all disposals since 2022 and recovery of losses where possible.",
                 "2026-08-31 · Progress",

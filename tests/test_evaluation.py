@@ -19,6 +19,7 @@ from generator.export import BOM
 from generator.pipeline import Pipeline
 from generator.schema import Meeting
 from generator.settings import Evaluation
+from generator.words import Labels
 
 DISTRICT = REPO / "tests" / "fixtures" / "zh_district" / "content"
 # M-2026-001 (the 2025 reports, 58 votes each) by hand: unit -> (satisfied, basically, dissatisfied).
@@ -170,7 +171,7 @@ def test_the_meeting_page_compares_every_unit_best_first_with_each_fraction(
     assert "满意率＝“满意”票数÷总票数（满意＋基本满意＋不满意）。" in section
     assert "按满意率排名" in section and "满意率低于2/3或得分低于70分" in section
     # Each report's own evaluation, with its rank among the seven.
-    assert "- **满意率:** 70\\.7% \\(41/58\\)" in page and "- **排名:** 第4名（共7个）" in page
+    assert "- **满意率**：70\\.7% \\(41/58\\)" in page and "- **排名**：第4名（共7个）" in page
 
 
 def test_a_meeting_with_scores_shows_them_and_says_it_ranks_by_them(district_pages: dict[str, str]) -> None:
@@ -264,7 +265,15 @@ def test_reports_csv_has_the_rate_score_and_rank_as_derived_columns(district: Pr
     files = {page.path: page.text for page in data_files(linked_site(settings, "public"), settings)}
     text = files["data/reports.csv"]
     assert isinstance(text, str) and text.startswith(BOM)
-    rows = {(r["meeting"], r["unit"]): r for r in csv.DictReader(io.StringIO(text[len(BOM) :], newline=""))}
+    # A Chinese site's CSV files head their columns in Chinese (labels.yml: csv_<column>).
+    names = {
+        v: k.removeprefix("csv_")
+        for k, v in Labels(settings.template_dirs, "zh").words.items()
+        if k.startswith("csv_")
+    }
+    read = csv.DictReader(io.StringIO(text[len(BOM) :], newline=""))
+    named = [{names[head]: value for head, value in r.items()} for r in read]
+    rows = {(r["meeting"], r["unit"]): r for r in named}
     gwyc = rows[("M-2026-001", "U-GWYC")]
     assert (gwyc["votes"], gwyc["satisfaction_rate"], gwyc["rank"], gwyc["ranked"], gwyc["flags"]) == (
         "58",
