@@ -711,7 +711,10 @@ class _Renderer:
         beside them, the rectifications as a second view, and where the counting is explained."""
         t = self.labels
         headline = escape_text(t("headline_rate", rate=self._rate(figures.rate)))
-        lines = [f"**{headline}** {escape_text(t('headline_rate_of'))}\n\n", self._state_table(figures), "\n"]
+        rate_of = t("headline_rate_of")
+        # A space before an English bracket; Chinese sets its full-width bracket right after the rate.
+        gap = " " if rate_of[:1].isascii() else ""
+        lines = [f"**{headline}**{gap}{escape_text(rate_of)}\n\n", self._state_table(figures), "\n"]
         facts = []
         if figures.overdue:
             facts.append(t("longest_overdue_line", days=figures.longest_overdue))
