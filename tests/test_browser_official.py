@@ -175,3 +175,12 @@ def test_a_meetings_unit_name_wraps_in_even_halves_at_1280(page: Any, site_url: 
     wrapped = [w for w in widths if len(w) > 1]
     assert wrapped, "no unit name wraps at 1280 px: the test shows nothing"
     assert all(min(w) > 0.5 * max(w) for w in wrapped), wrapped
+
+
+def test_an_evaluation_card_reads_down_its_left_edge_on_a_phone(phone: Any, site_url: str) -> None:
+    """The figures were set right in the card ("满意：47" at the right edge), the rank and unit left."""
+    phone.goto(site_url + "meetings/M-2025-001/")
+    aligns = phone.locator(".disclose-evaluation--meeting tbody tr").first.evaluate(
+        "row => [...row.cells].map(cell => getComputedStyle(cell).textAlign)"
+    )
+    assert aligns and set(aligns) <= {"left", "start"}, aligns
