@@ -1,0 +1,16 @@
+"""The charts drawn as inline SVG (generator/charts.py): what they write stays inside their box."""
+
+from __future__ import annotations
+
+import re
+
+from generator.charts import BAR_WIDTH, FONT, LABEL_WIDTH, Bar, bar_chart
+
+
+def test_the_text_at_a_full_bars_end_is_inside_the_chart() -> None:
+    """A unit at 100%: "100.0% (1/" was drawn, the rest cut off by the chart's edge (team pages)."""
+    chart = str(bar_chart("c", "Rates", [Bar("A unit", 1.0, "100.0% (12/12)"), Bar("B", 0.0, "0.0% (0/1)")]))
+    width = int(re.search(r'viewBox="0 0 (\d+) ', chart).group(1))  # type: ignore[union-attr]
+    # The text starts 6 px after the full bar; its narrow characters are about 0.55 em wide.
+    end = LABEL_WIDTH + BAR_WIDTH + 6 + len("100.0% (12/12)") * FONT * 0.55
+    assert end <= width
