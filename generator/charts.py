@@ -15,7 +15,8 @@ from html import escape
 from .markup import Md
 
 ROW = 26
-LABEL_WIDTH = 230
+# Wide enough for the longest state, "Basically completed, continuing"; longer names end in "…".
+LABEL_WIDTH = 250
 BAR_WIDTH = 330
 VALUE_WIDTH = 70
 FONT = 13

@@ -14,3 +14,18 @@ def test_the_text_at_a_full_bars_end_is_inside_the_chart() -> None:
     # The text starts 6 px after the full bar; its narrow characters are about 0.55 em wide.
     end = LABEL_WIDTH + BAR_WIDTH + 6 + len("100.0% (12/12)") * FONT * 0.55
     assert end <= width
+
+
+def test_every_state_is_named_in_full_on_the_chart() -> None:
+    """ "Basically completed, continui…" before: the English state's name was cut on the progress page."""
+    from conftest import REPO
+
+    from generator.words import Labels
+
+    for language in ("en", "zh"):
+        t = Labels(REPO / "site_templates", language)
+        for state in ("completed", "continuing", "in-progress", "not-started"):
+            name = t(f"state_{state}")
+            assert name != f"state_{state}", name
+            chart = str(bar_chart("c", "States", [Bar(name, 1.0, "1")]))
+            assert f">{name}</text>" in chart, name
