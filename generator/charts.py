@@ -15,7 +15,8 @@ from html import escape
 from .markup import Md
 
 ROW = 26
-LABEL_WIDTH = 230
+# Wide enough for the longest state, "Basically completed, continuing"; longer names end in "…".
+LABEL_WIDTH = 250
 BAR_WIDTH = 330
 VALUE_WIDTH = 70
 FONT = 13
@@ -44,7 +45,9 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], maximum: float | None 
     """A horizontal bar chart with labels on the left and values written at the bars' ends."""
     top = max([maximum or 0.0, *(b.value for b in bars)]) or 1.0
     height = ROW * len(bars) + 8
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    # Room after the longest bar for the longest text written at its end ("100.0% (12/12)").
+    value_width = max([VALUE_WIDTH, *(6 + math.ceil(_text_width(b.text)) for b in bars)])
+    width = LABEL_WIDTH + BAR_WIDTH + value_width
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
     rows = [_bar_row(index, bar, top) for index, bar in enumerate(bars)]
     return _svg(chart_id, title, desc, width, height, rows)
@@ -127,11 +130,21 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, parts: l
     )
 
 
+def _char_width(char: str) -> float:
+    """About how wide a character is drawn (a wide one twice a narrow one's width and a bit)."""
+    return FONT * (1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55)
+
+
+def _text_width(text: str) -> float:
+    """About how wide a text is drawn, in pixels."""
+    return sum(map(_char_width, text))
+
+
 def _fit(text: str, pixels: int) -> str:
     """Shorten text to about `pixels` wide (wide characters count double), with an ellipsis."""
     used = 0.0
     for index, char in enumerate(text):
-        used += FONT * (1.0 if unicodedata.east_asian_width(char) in "WF" else 0.55)
+        used += _char_width(char)
         if used > pixels:
             return text[: max(index - 1, 1)] + "…"
     return text

@@ -942,14 +942,15 @@ def data_page(site: Site, settings: Settings) -> Page:
     lines += [escape_text(t("data_cells")), ""]
     words = _cell_words(settings)
     lines += [escape_text(t("data_programs" if words is None else "data_programs_translated")), ""]
-    lines += [f"- [all.json](all.json): {t('data_json')}"]
+    # A colon and a space in English, the full-width colon (its space in its glyph) in Chinese.
+    colon = colon + " " if (colon := t("colon")).isascii() else colon
+    lines += [f"- [all.json](all.json){colon}{escape_text(t('data_json'))}"]
     # The ledger spreadsheet and the generated progress notice (generator/ledger.py, notice.py).
-    lines += [
-        f"- [{posixpath.basename(LEDGER_PATH)}]({posixpath.basename(LEDGER_PATH)}): {escape_text(t('ledger_data'))}"
-    ]
+    ledger = posixpath.basename(LEDGER_PATH)
+    lines += [f"- [{ledger}]({ledger}){colon}{escape_text(t('ledger_data'))}"]
     notice = relative_url(SITE_NOTICE_DOCX, DATA_DIR)
     lines += [
-        f"- [{posixpath.basename(SITE_NOTICE_DOCX)}]({notice}): {escape_text(t('notice_generated'))}",
+        f"- [{posixpath.basename(SITE_NOTICE_DOCX)}]({notice}){colon}{escape_text(t('notice_generated'))}",
         "",
     ]
     for table in TABLES.values():

@@ -27,7 +27,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 from .errors import UsageError
 from .figures import Figures, amount_text, count, derive_state, finding_state, outcome_items, totals_sentence
@@ -35,14 +35,13 @@ from .link import Site
 from .markup import escape_text, front_matter
 from .messages import msg
 from .office import moment, reproducible, xml_text
+from .official import Official, Words, meta_html, signature_html
 from .outputs import Made, Page, PerFile
 from .records import Record
-from .schema import AMOUNTS, Disclosure, NoticeScope
+from .schema import AMOUNTS, NoticeScope
 from .settings import Settings
 from .urls import SITE_NOTICE_DOCX, SITE_NOTICE_PATH, notice_docx_path
 from .words import Labels
-
-DISCLOSURES = get_args(Disclosure)
 
 # The line in a notice's body below which its own paragraphs follow the generated parts.
 SPLIT = "{{ progress }}"
@@ -140,10 +139,11 @@ class Aspect:
 
 @dataclass(frozen=True)
 class ProgressNotice:
-    """A progress notice, put together: every text in the order it is read."""
+    """A progress notice, put together: every text in the order it is read, and what it states about
+    itself as an official document (`official`: the page shows it as every notice does)."""
 
     title: str
-    meta: list[tuple[str, str]]
+    meta: list[tuple[str, str]]  # the .docx's metadata lines, from `official`
     before: list[str]
     totals: str
     outcomes: str | None
@@ -155,6 +155,8 @@ class ProgressNotice:
     issuer: str
     date: str
     as_of: dt.date
+    official: Official
+    say: Words = field(compare=False)  # the site's words, to lay `official` out as the pages do
     gap: str = " "
     figures: Figures = field(compare=False, default_factory=Figures)
     labels: dict[str, str] = field(compare=False, default_factory=dict)
@@ -189,13 +191,14 @@ def progress_notice(
     figures = _figures(site, findings, as_of)
     issuer = _issuer(site, settings, scope, model)
     subject = scope.subject(site, t, date)
+    official = _official(model, texts, issuer, as_of, t, subject)
     before, after = _own_paragraphs(record)
     background = texts.get("background") or t(
         "notice_background", issuer=issuer, subject=subject, date=date(as_of)
     )
     return ProgressNotice(
-        title=model.title if model is not None else texts.get("title") or t("notice_title", subject=subject),
-        meta=_meta(t, model, texts, issuer, date(as_of)),
+        title=official.title,
+        meta=_meta(t, official, date),
         before=before if before or (record is not None and after) else [background],
         totals=t("notice_totals", date=date(as_of), totals=totals_sentence(figures, t)),
         outcomes=_outcomes(figures, t, settings.language),
@@ -205,8 +208,10 @@ def progress_notice(
         supervision=_supervision(settings, t),
         after=after,
         issuer=issuer,
-        date=date(model.date if model is not None else as_of),
+        date=date(official.written_on),
         as_of=as_of,
+        official=official,
+        say=t,
         figures=figures,
         # Chinese sets its sentences one after the other; other languages put a space between them.
         gap="" if settings.language == "zh" else " ",
@@ -247,21 +252,34 @@ def _issuer(site: Site, settings: Settings, scope: Scope, model: Any) -> str:
     return site.title_of(team) if team is not None else settings.site_name
 
 
-def _meta(t: Labels, model: Any, texts: dict[str, str], issuer: str, date: str) -> list[tuple[str, str]]:
-    """The metadata block: each row only when there is something to say, bar the three always known."""
+def _official(
+    model: Any, texts: dict[str, str], issuer: str, as_of: dt.date, t: Labels, subject: str
+) -> Official:
+    """What the notice states about itself: the record's front matter, else mkdocs.yml's texts;
+    proactively disclosed unless it says otherwise."""
     given = {
-        name: (getattr(model, name, None) if model is not None else texts.get(name)) or ""
+        name: (getattr(model, name, None) if model is not None else texts.get(name)) or None
         for name in ("document_number", "index_number", "disclosure")
     }
-    disclosure = given["disclosure"]
-    if disclosure in DISCLOSURES:  # a record's (or mkdocs.yml's) proactive / on-request, in words
-        disclosure = t(f"disclosure_{disclosure}")
+    return Official(
+        title=model.title if model is not None else texts.get("title") or t("notice_title", subject=subject),
+        written_on=model.date if model is not None else as_of,
+        issuer=issuer,
+        document_number=given["document_number"],
+        index_number=given["index_number"],
+        disclosure=given["disclosure"] or "proactive",
+    )
+
+
+def _meta(t: Labels, official: Official, date: Callable[[dt.date], str]) -> list[tuple[str, str]]:
+    """The .docx's metadata lines, in its own order and words: each only when there is something to say."""
+    words = dict(official.meta(t))
     rows = [
-        ("notice_doc_number", given["document_number"]),
-        ("notice_index_number", given["index_number"]),
-        ("notice_publisher", issuer),
-        ("notice_written_on", date),
-        ("notice_disclosure", disclosure or t("notice_disclosure_default")),
+        ("notice_doc_number", official.document_number),
+        ("notice_index_number", official.index_number),
+        ("notice_publisher", official.issuer),
+        ("notice_written_on", date(official.written_on)),
+        ("notice_disclosure", words.get("disclosure")),
     ]
     return [(t(key), value) for key, value in rows if value]
 
@@ -393,13 +411,10 @@ def _date_words(t: Labels) -> Callable[[dt.date], str]:
 
 
 def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str = "") -> str:
-    """The notice as the body of a page: a metadata table, the text, the signature set right."""
+    """The notice as the body of a page: the metadata block, the text, the signature set right, as
+    every notice's page shows them (`official.meta_html`, `official.signature_html`)."""
     e = escape_text
-    lines = ['<div class="disclose-notice" markdown>', ""]
-    if notice.meta:
-        lines += ['<dl class="disclose-notice-meta">']
-        lines += [f"<dt>{_html(k)}</dt><dd>{_html(v)}</dd>" for k, v in notice.meta]
-        lines += ["</dl>", ""]
+    lines = ['<div class="disclose-notice" markdown>', meta_html(notice.official, notice.say)]
     lines += [f"{e(p)}\n" for p in notice.before]
     lines += [f"{e(notice.totals)}\n"]
     if notice.outcomes:
@@ -421,12 +436,7 @@ def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str
     lines += ["</div>", ""]
     lines += [f"{e(notice.next_steps)}\n", f"{e(notice.supervision)}\n"]
     lines += [f"{e(p)}\n" for p in notice.after]
-    lines += [
-        '<p class="disclose-signature">' + _html(notice.issuer) + "<br>" + _html(notice.date) + "</p>",
-        "",
-        "</div>",
-        "",
-    ]
+    lines += [signature_html(notice.official, notice.say), "</div>", ""]
     if docx_link:
         lines += [
             f'<p class="disclose-notice-download"><a href="{_html(docx_link)}">{_html(download)}</a></p>',

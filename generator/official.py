@@ -14,10 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 
 from .markup import escape_html
+from .schema import Disclosure
 from .settings import Settings
+
+DISCLOSURES = frozenset(get_args(Disclosure))
 
 
 class Words(Protocol):
@@ -35,11 +38,14 @@ class Official:
     issuer: str | None = None  # the issuing body's name (a team's, else the site's `issuer`)
     document_number: str | None = None
     index_number: str | None = None
-    disclosure: str | None = None  # a `schema.Disclosure`: proactive, on-request
+    # A `schema.Disclosure` (proactive, on-request), or a text of its own (mkdocs.yml's progress_notice).
+    disclosure: str | None = None
 
     def meta(self, words: Words) -> list[tuple[str, str]]:
         """The metadata block's rows as (label key, text), those without a value left out."""
-        disclosure = words(f"disclosure_{self.disclosure}") if self.disclosure else None
+        disclosure = self.disclosure
+        if disclosure in DISCLOSURES:
+            disclosure = words(f"disclosure_{disclosure}")
         # Two short facts a line, the long ones a line each (see `meta_html`).
         rows = [
             ("index_number", self.index_number),

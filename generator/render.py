@@ -711,7 +711,10 @@ class _Renderer:
         beside them, the rectifications as a second view, and where the counting is explained."""
         t = self.labels
         headline = escape_text(t("headline_rate", rate=self._rate(figures.rate)))
-        lines = [f"**{headline}** {escape_text(t('headline_rate_of'))}\n\n", self._state_table(figures), "\n"]
+        rate_of = t("headline_rate_of")
+        # A space before an English bracket; Chinese sets its full-width bracket right after the rate.
+        gap = " " if rate_of[:1].isascii() else ""
+        lines = [f"**{headline}**{gap}{escape_text(rate_of)}\n\n", self._state_table(figures), "\n"]
         facts = []
         if figures.overdue:
             facts.append(t("longest_overdue_line", days=figures.longest_overdue))
@@ -1240,7 +1243,7 @@ class _Renderer:
             self._flag_rule(),
         ]
         table = self._head(f"evaluation{'_scores' if scores else ''}", head) + "".join(lines)
-        return _evaluation_block("meeting", table, notes)
+        return _evaluation_block("meeting", table, notes, self._sentence_gap())
 
     def _report_evaluation(self, meeting: Record, position: int) -> list[tuple[str, Any]]:
         """The facts of one report's evaluation (for `facts`): its votes, rate, score, rank, flags."""
@@ -1300,7 +1303,11 @@ class _Renderer:
         )
         table = self._head(f"evaluation_by_year{'_scores' if scores else ''}", head) + "".join(lines)
         notes = [t(f"rate_counts_{self.settings.evaluation.rate}"), self._flag_rule()]
-        return _evaluation_block("by-year", table, notes)
+        return _evaluation_block("by-year", table, notes, self._sentence_gap())
+
+    def _sentence_gap(self) -> str:
+        # Chinese sets its sentences one after the other; other languages put a space between them.
+        return "" if self.settings.language == "zh" else " "
 
     def _satisfaction(self, r: Result) -> str:
         """A satisfaction rate with its numerator and denominator: 70.7% (41/58); a dash without votes."""
@@ -1394,12 +1401,12 @@ def _anchor(name: str) -> Md:
     return Md(f"{{#{name}}}") if name.replace("-", "").isalnum() else Md("")
 
 
-def _evaluation_block(kind: str, table: str, notes: list[str]) -> Md:
+def _evaluation_block(kind: str, table: str, notes: list[str], gap: str) -> Md:
     """An evaluation table (kept out of the search index), and below it how its figures are counted.
 
     Its figures are set right by the stylesheet (`disclose-evaluation--<kind>`): the Markdown table's
     own alignment would be a style attribute on every cell."""
-    text = " ".join(escape_text(note) for note in notes if note)
+    text = gap.join(escape_text(note) for note in notes if note)
     div = f'<div class="disclose-evaluation disclose-evaluation--{kind}" data-search-exclude markdown>'
     return Md(f"{div}\n\n{table}\n</div>\n\n{text}\n\n")
 

@@ -150,3 +150,37 @@ def test_a_units_rank_and_rate_read_on_one_line_at_1280(page: Any, site_url: str
     assert lines and all(n == 1 for n in lines), lines
     wrapper = page.locator(".disclose-evaluation--by-year .md-typeset__scrollwrap").first
     assert wrapper.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table overflows its box at 1280 px"
+
+
+def test_a_stacked_row_shows_no_column_name_over_an_empty_cell(phone: Any, site_url: str) -> None:
+    """The progress page's rows by state on a phone: "其中：" with nothing after it read as missing data."""
+    phone.goto(site_url + "progress/")
+    shown = phone.locator("table[data-disclose-stack] td[data-label]").evaluate_all(
+        "cells => cells.filter(c => !c.textContent.trim() && c.offsetParent !== null).length"
+    )
+    empty = phone.locator("table[data-disclose-stack] td[data-label]").evaluate_all(
+        "cells => cells.filter(c => !c.textContent.trim()).length"
+    )
+    assert empty > 0, "the fixture no longer has an empty cell: test another page"
+    assert shown == 0
+
+
+def test_a_meetings_unit_name_wraps_in_even_halves_at_1280(page: Any, site_url: str) -> None:
+    """ "机关物业管理中" over "心" before: a name that wraps keeps more than one character a line."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "meetings/M-2025-001/")
+    widths = page.locator(".disclose-evaluation--meeting tbody td:nth-child(2) a").evaluate_all(
+        """links => links.map(a => [...a.getClientRects()].map(r => Math.round(r.width)))"""
+    )
+    wrapped = [w for w in widths if len(w) > 1]
+    assert wrapped, "no unit name wraps at 1280 px: the test shows nothing"
+    assert all(min(w) > 0.5 * max(w) for w in wrapped), wrapped
+
+
+def test_an_evaluation_card_reads_down_its_left_edge_on_a_phone(phone: Any, site_url: str) -> None:
+    """The figures were set right in the card ("满意：47" at the right edge), the rank and unit left."""
+    phone.goto(site_url + "meetings/M-2025-001/")
+    aligns = phone.locator(".disclose-evaluation--meeting tbody tr").first.evaluate(
+        "row => [...row.cells].map(cell => getComputedStyle(cell).textAlign)"
+    )
+    assert aligns and set(aligns) <= {"left", "start"}, aligns

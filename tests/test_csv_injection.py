@@ -230,3 +230,6 @@ def test_the_data_page_says_how_to_read_a_value_back() -> None:
     assert "all.json holds every value exactly as written" in page
     page = shown(data_page(site, dataclasses.replace(settings, language="zh")).text)
     assert "去掉开头的一个 ' 即可" in page and "全角的＝＋－＠" in page
+    # The files listed with the full-width colon, as Chinese text writes it (": " before).
+    assert "all.json：" in page and "ledger.xlsx：" in page and "progress-notice.docx：" in page
+    assert "all.json:" not in page

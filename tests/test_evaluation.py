@@ -177,6 +177,8 @@ def test_the_meeting_page_compares_every_unit_best_first_with_each_fraction(
 def test_a_meeting_with_scores_shows_them_and_says_it_ranks_by_them(district_pages: dict[str, str]) -> None:
     page = district_pages["meetings/M-2025-001/index.md"]
     assert "| 得分 |" in page and "按得分（百分制）排名" in page
+    # Its notes one sentence after another, no space after the full stop as Chinese text is set.
+    assert "不满意）。按得分（百分制）排名" in page
     assert "| 68\\.5 | ⚠ 满意率低于2/3；⚠ 得分低于70分 |" in page
 
 

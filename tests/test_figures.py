@@ -697,8 +697,9 @@ def test_the_zh_pages_say_what_the_notice_says(zh_rendered: Path) -> None:
     assert "| 21 | 21 | 12 | 5 | 4 | 12 / 21 · 57\\.1% | 1 |" in _md(zh_rendered, "")
     # Beside this year's findings, the whole: said so, lest 21 under 2026 read as this year's.
     assert "| 2026年发现问题 | 问题总数 | 已完成整改 |" in _md(zh_rendered, "")
-    assert "**整改完成率：12 / 21 · 57\\.1%** （已完成整改问题数 ÷ 问题总数）" in _md(zh_rendered, "")
-    assert "**整改完成率：12 / 21 · 57\\.1%**" in _md(zh_rendered, "progress")
+    # The full-width bracket right after the rate, as Chinese sets it (no space before it).
+    assert "**整改完成率：12 / 21 · 57\\.1%**（已完成整改问题数 ÷ 问题总数）" in _md(zh_rendered, "")
+    assert "**整改完成率：12 / 21 · 57\\.1%**（已完成" in _md(zh_rendered, "progress")
     # The unit whose fourth problem has no rectification: 75%, not 100%.
     unit = _md(zh_rendered, "units/U-GWYC")
     assert "**整改完成率：3 / 4 · 75\\.0%**" in unit

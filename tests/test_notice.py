@@ -5,6 +5,7 @@ and the page printed in Chromium."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -227,15 +228,47 @@ def test_a_notice_record_keeps_its_own_paragraphs_around_the_generated_parts(
     before = text.index("根据市纪委监委关于派驻机构开展述责述廉工作的有关规定")
     totals = text.index("反馈问题21个")
     after = text.index("特此通报。")
-    signature = text.index('<p class="disclose-signature">')
+    signature = text.index('<div class="disclose-signature"')
     assert before < totals < after < signature
     # The generated background gives way to the staff's own; their metadata is in the block.
     assert "建立整改台账，实行清单化管理" not in text
     assert "<dt>文号</dt><dd>驻机关事务局纪检组〔2026〕3号</dd>" in text
     assert "<dt>索引号</dt><dd>11320100-2026-000123</dd>" in text
     # Signed with the notice's own date, and linked to its .docx beside it.
-    assert "2026年11月22日</p>" in text
+    assert '<time datetime="2026-11-22">2026年11月22日</time>' in text
     assert '<a href="N-2026-003.docx">' in text
+
+
+def test_a_generated_notice_shows_one_metadata_block_and_one_signature_as_every_notice(
+    zh_pages: dict[str, Any],
+) -> None:
+    # The record's page and the site-wide page: the block and signature of official.py, once each.
+    for path in ("notices/N-2026-003/index.md", SITE_NOTICE_PATH):
+        text = zh_pages[path].text
+        assert text.count('<div class="disclose-docmeta"') == 1, path
+        assert text.count('<div class="disclose-signature"') == 1, path
+        assert "<dl class=" not in text and '<p class="disclose-signature">' not in text, path
+    record = zh_pages["notices/N-2026-003/index.md"].text
+    rows = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", record.split('<div class="disclose-docmeta"')[1])
+    assert rows[:6] == [
+        ("索引号", "11320100-2026-000123"),
+        ("成文日期", "2026年11月22日"),
+        ("发布机构", "市纪委监委派驻市机关事务管理局纪检监察组"),
+        ("文件名称", "关于2025年度述责述廉发现问题整改进展情况的通报（生成）"),
+        ("文号", "驻机关事务局纪检组〔2026〕3号"),
+        ("公开方式", "主动公开"),
+    ]
+    # The metadata block inside the notice, under the title: centred as a document's title is.
+    site_wide = zh_pages[SITE_NOTICE_PATH].text
+    assert site_wide.index('<div class="disclose-notice"') < site_wide.index('<div class="disclose-docmeta"')
+
+
+def test_a_disclosure_in_words_of_its_own_is_shown_as_given(zh_site: Site, zh_settings: Settings) -> None:
+    settings = dataclasses.replace(zh_settings, progress_notice={"disclosure": "不予公开的除外"})
+    notice = progress_notice(zh_site, settings, Scope())
+    assert ("disclosure", "不予公开的除外") in notice.official.meta(notice.say)
+    assert "<dt>公开方式</dt><dd>不予公开的除外</dd>" in markdown(notice)
+    assert dict(notice.meta)["公开方式"] == "不予公开的除外"
 
 
 def test_every_build_has_the_site_wide_notice_and_each_asked_for(zh_pages: dict[str, Any]) -> None:
@@ -286,6 +319,8 @@ def test_a_notice_records_docx_has_its_own_number_and_paragraphs(zh_pages: dict[
     assert texts[0] == "关于2025年度述责述廉发现问题整改进展情况的通报（生成）"
     assert "文号：驻机关事务局纪检组〔2026〕3号" in texts
     assert texts.index("特此通报。") > next(n for n, t in enumerate(texts) if "反馈问题21个" in t)
+    # Written on the record's date (its page's block and its signature say so), not the as-of date.
+    assert "成文日期：2026年11月22日" in texts and texts[-1] == "2026年11月22日"
 
 
 def test_the_docx_is_the_same_bytes_whatever_the_clock(
@@ -300,7 +335,8 @@ def test_the_docx_is_the_same_bytes_whatever_the_clock(
 
 def test_the_notice_page_escapes_what_records_say(zh_site: Site, zh_settings: Settings) -> None:
     notice = progress_notice(zh_site, zh_settings, Scope())
-    hostile = notice.__class__(**{**notice.__dict__, "issuer": "<script>alert(1)</script>"})
+    official = dataclasses.replace(notice.official, issuer="<script>alert(1)</script>")
+    hostile = dataclasses.replace(notice, official=official)
     text = markdown(hostile)
     assert "<script>" not in text and "&lt;script&gt;" in text
 
