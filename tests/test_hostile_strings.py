@@ -85,10 +85,11 @@ _MKDOCS_MARKDOWN = ["toc", "tables", "admonition", "attr_list", "md_in_html", "f
 _CHART_TAGS = {"svg", "title", "desc", "text", "rect", "circle"}
 # The filter bar of the lists (site_templates/_filters.md.j2): a form that goes nowhere.
 _FILTER_TAGS = {"form", "label", "select", "option", "button"}
+# The date of a notice's signature (generator/official.py) is a <time>: inert, it runs and loads nothing.
 _ALLOWED_TAGS = {
     "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td", "div", "blockquote", "hr", "br", "span", "sup",
-    "dl", "dt", "dd", "abbr", *_CHART_TAGS, *_FILTER_TAGS,
+    "dl", "dt", "dd", "abbr", "time", *_CHART_TAGS, *_FILTER_TAGS,
 }  # fmt: skip
 
 
