@@ -370,9 +370,8 @@ def _dispatch(args: argparse.Namespace, t: Messages) -> int:
         return 0
     if args.command in ("notice", "ledger"):
         _write_scoped(settings, audience, args)
-        print(
-            f"wrote the {audience} {args.command} of {printable(args.scope)} into {printable(str(args.out))}"
-        )
+        what = msg(f"cli.wrote_{args.command}", audience=msg(AUDIENCE_WORDS[audience]))
+        print(t(msg("cli.wrote", what=what, scope=printable(args.scope), file=printable(str(args.out)))))
         return 0
     if args.command == "serve":
         as_of = parse_as_of(args.as_of)

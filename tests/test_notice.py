@@ -448,3 +448,9 @@ def test_the_notice_page_prints_cleanly(zh_project: Project, browser: Any) -> No
             assert pdf.startswith(b"%PDF")
         finally:
             page.close()
+
+
+def test_the_command_says_what_it_wrote_in_the_sites_language(zh_project: Project, tmp_path: Path) -> None:
+    result = zh_project.cli("ledger", "--as-of", "2026-11-20", "--out", str(tmp_path / "x.xlsx"))
+    assert result.code == 0, result.err
+    assert result.out.startswith("已将范围 site 的公开整改台账写入：") and "wrote" not in result.out
