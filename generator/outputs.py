@@ -97,23 +97,25 @@ class PerFile:
 
     def each(self, changed: set[str] | None, wanted: Sequence[tuple[str, Callable[[], Page]]]) -> Made:
         """The files `wanted` names (each its path and how to make it); `changed` None makes them all."""
-        pages: list[Page] = []
-        fresh: set[str] = set()
-        kept: dict[str, tuple[Page, frozenset[str]]] = {}
-        for path, make in wanted:
+
+        def still(path: str) -> tuple[Page, frozenset[str]] | None:
             hit = self._kept.get(path)
-            if changed is not None and hit is not None and hit[1].isdisjoint(changed):
-                pages.append(hit[0])
-                kept[path] = hit
-                continue
-            with collecting() as seen:
-                page = make()
-            pages.append(page)
-            fresh.add(path)
-            kept[path] = (page, frozenset(seen))
+            return hit if changed is not None and hit is not None and hit[1].isdisjoint(changed) else None
+
+        stale = [(path, make) for path, make in wanted if still(path) is None]
+        # Whole files (a thousand ledgers on a large site) are made on every core, as pages are.
+        made = dict(zip((path for path, _ in stale), fork_map(_made_file, stale, min_items=8), strict=True))
+        kept = {path: still(path) or made[path] for path, _ in wanted}
         if self._keep:
             self._kept = kept
-        return Made(pages, None if changed is None else frozenset(fresh))
+        pages = [kept[path][0] for path, _ in wanted]
+        return Made(pages, None if changed is None else frozenset(made))
+
+
+def _made_file(job: tuple[str, Callable[[], Page]]) -> tuple[Page, frozenset[str]]:
+    with collecting() as seen:
+        page = job[1]()
+    return page, frozenset(seen)
 
 
 def _made(job: tuple[Callable[[Record], T], Record]) -> tuple[T, frozenset[str]]:

@@ -187,3 +187,13 @@ def test_a_character_xml_cannot_hold_is_shown_by_its_code() -> None:
     it, so the ledger shows its code instead of failing the build."""
     data = xlsx([["id", "title"], ["F-1", "bell\x07 and \x1b escape"]], "t", "s", dt.date(2026, 1, 1))
     assert ("F-1", "bell\\x07 and \\x1b escape") in _values(data)
+
+
+def test_the_sheet_is_laid_out_to_be_worked_with_and_printed() -> None:
+    table = [["编号", "问题"], ["F-1", "第一个问题"], ["F-2", "第二个问题"]]
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx(table, "整改台账", "台账", dt.date(2026, 1, 1)))).active
+    assert ws.title == "台账" and ws["A1"].value == "整改台账" and ws["A1"].font.b
+    assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:") and ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+    assert ws["A2"].font.b and not ws["A3"].font.b and ws["B3"].alignment.wrap_text
+    assert [c.value for c in ws[3]][:2] == ["F-1", "第一个问题"]
