@@ -23,6 +23,7 @@ from .office import moment, reproducible, xml_text
 from .outputs import Made, Page, PerFile
 from .records import Record
 from .settings import Settings
+from .typeset import join_lines
 from .urls import LEDGER_PATH, ledger_path
 from .words import Labels
 
@@ -78,7 +79,7 @@ def _row(site: Site, settings: Settings, t: Labels, number: int, finding: Record
         str(number),
         finding.id,
         site.title_of(finding),
-        model.description or "",
+        join_lines(model.description or "").strip(),
         settings.category_label(model.category),
         site.title_of(unit) if unit else model.unit,
         model.found_on.isoformat(),
@@ -87,7 +88,11 @@ def _row(site: Site, settings: Settings, t: Labels, number: int, finding: Record
         t(f"state_{state.state}"),
         overdue,
         "\n".join(r.id for r in rects),
-        each(lambda r: "\n".join(f"{n}. {m.text}" for n, m in enumerate(r.model.measures, start=1))),
+        each(
+            lambda r: "\n".join(
+                f"{n}. {join_lines(m.text).strip()}" for n, m in enumerate(r.model.measures, start=1)
+            )
+        ),
         each(lambda r: site.title_of(owner) if (owner := site.owner_of(r)) else ""),
         each(lambda r: _person(r.model.responsible)),
         each(lambda r: r.model.deadline.isoformat()),

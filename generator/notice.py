@@ -40,6 +40,7 @@ from .outputs import Made, Page, PerFile
 from .records import Record
 from .schema import AMOUNTS, NoticeScope
 from .settings import Settings
+from .typeset import join_lines
 from .urls import SITE_NOTICE_DOCX, SITE_NOTICE_PATH, notice_docx_path
 from .words import Labels
 
@@ -368,9 +369,11 @@ def _problem(
             situation.append(t("notice_verified", date=date(check.date), note=check.note or ""))
     return Problem(
         title=t("notice_problem", number=number, title=_nested(site.title_of(finding))),
-        found=finding.model.description or "",
-        measures=measures,
-        situation=[s for s in situation if s],
+        # Markdown text as the page reads it: a line break inside a paragraph is no break in a
+        # document (nor a space between Chinese characters, `typeset.join_lines`).
+        found=join_lines(finding.model.description or "").strip(),
+        measures=[join_lines(m).strip() for m in measures],
+        situation=[join_lines(s).strip() for s in situation if s],
     )
 
 

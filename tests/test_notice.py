@@ -454,3 +454,10 @@ def test_the_command_says_what_it_wrote_in_the_sites_language(zh_project: Projec
     result = zh_project.cli("ledger", "--as-of", "2026-11-20", "--out", str(tmp_path / "x.xlsx"))
     assert result.code == 0, result.err
     assert result.out.startswith("已将范围 site 的公开整改台账写入：") and "wrote" not in result.out
+
+
+def test_a_line_break_inside_a_chinese_measure_is_no_break_in_the_notice(zh_pages: dict[str, Any]) -> None:
+    """R-2026-001's first measure is written over two lines (Markdown: one paragraph)."""
+    joined = "1. 制定党支部全面从严治党主体责任清单，明确任务、责任人和时限。"
+    assert joined in [p.text for p in _docx_text(zh_pages[SITE_NOTICE_DOCX].data)]
+    assert joined.replace(". ", "\\. ", 1)[3:] in zh_pages[SITE_NOTICE_PATH].text
