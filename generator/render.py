@@ -731,9 +731,11 @@ class _Renderer:
     def _state_table(self, figures: Figures) -> str:
         """Problems by state, the sub-counts beside their state, those overdue beside, and the total."""
         t = self.labels
-        notes = {
-            "completed": t("of_which_closed", count=figures.closed),
-            "not-started": t("of_which_no_rectification", count=figures.no_rectification),
+        notes = {  # said only when there are some: "of which 0 ..." is noise in a table
+            "completed": t("of_which_closed", count=figures.closed) if figures.closed else "",
+            "not-started": t("of_which_no_rectification", count=figures.no_rectification)
+            if figures.no_rectification
+            else "",
         }
         head = self._head("states", ("state", "problems", "of_which", "of_which_overdue"))
         rows = [

@@ -825,3 +825,10 @@ def test_a_bad_amount_unit_in_labels_yml_is_said_in_the_sites_language() -> None
     said = raised.value.args[0]
     assert said.startswith("labels.yml: amount_unit: '万' is not 1 or 10000"), said
     assert Messages(None, "zh")(said).startswith("labels.yml: `amount_unit`: '万' 不是 1 或 10000"), said
+
+
+def test_an_of_which_of_none_is_not_said(rendered: Path) -> None:
+    """ "0 with no rectification yet" beside a state is noise: the cell stays empty."""
+    pages = [_md(rendered, page) for page in ("", "progress", "years/2022", "teams/T-GO")]
+    assert not any("0 with no rectification yet" in page or "0 verified and closed" in page for page in pages)
+    assert any("|  |" in page for page in pages)
