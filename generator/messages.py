@@ -79,7 +79,7 @@ class Messages:
     def __init__(self, templates: Sequence[Path] | None = None, language: str = "en") -> None:
         folders = tuple(templates) if templates is not None else (package_templates(),)
         self.language = language
-        self.catalog: dict[str, str] = _catalog(folders, language, _stamps(folders))
+        self.catalog: dict[str, str] = _catalog(folders, language, file_stamps(folders, MESSAGES_FILE))
         self._formatter = _Formatter(self)
 
     def __call__(self, message: str) -> str:
@@ -142,11 +142,13 @@ def package_templates() -> Path:
     return PACKAGE_TEMPLATES
 
 
-def _stamps(folders: Iterable[Path]) -> tuple[tuple[int, int] | None, ...]:
+def file_stamps(folders: Iterable[Path], name: str) -> tuple[tuple[int, int] | None, ...]:
+    """Each folder's file `name` as (mtime, size), None where it has none: part of a cache key, so
+    that an edited catalog (messages.yml, labels.yml) is read again."""
     stamps: list[tuple[int, int] | None] = []
     for folder in folders:
         try:
-            info = (folder / MESSAGES_FILE).stat()
+            info = (folder / name).stat()
         except OSError:
             stamps.append(None)
             continue

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import BuildError, printable
+from .messages import file_stamps
 
 LABELS_FILE = "labels.yml"
 # libyaml's loader where it is installed: the labels are asked for by every stage of a build.
@@ -30,7 +31,7 @@ class Labels:
     def __init__(self, templates: Path | Sequence[Path], language: str) -> None:
         folders = (templates,) if isinstance(templates, Path) else tuple(templates)
         self.language = language
-        self.words: dict[str, str] = _cached_words(folders, language, _stamps(folders))
+        self.words: dict[str, str] = _cached_words(folders, language, file_stamps(folders, LABELS_FILE))
 
     def __call__(self, key: str, **values: Any) -> str:
         """The label for `key`, with `{name}` placeholders filled in; `key_one`, where there is one,
@@ -39,18 +40,6 @@ class Labels:
             key = f"{key}_one"
         text = self.words.get(key, key)
         return text.format(**values) if values else text
-
-
-def _stamps(folders: tuple[Path, ...]) -> tuple[tuple[int, int] | None, ...]:
-    stamps: list[tuple[int, int] | None] = []
-    for folder in folders:
-        try:
-            info = (folder / LABELS_FILE).stat()
-        except OSError:
-            stamps.append(None)
-            continue
-        stamps.append((info.st_mtime_ns, info.st_size))
-    return tuple(stamps)
 
 
 @functools.lru_cache(maxsize=16)
