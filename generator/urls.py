@@ -79,7 +79,7 @@ LEDGER_PATH = f"{DATA_DIR}/ledger.xlsx"
 
 def notice_docx_path(notice_id: str) -> str:
     """Where the .docx of a generated notice record lives: beside its page."""
-    return f"{record_path('notice', notice_id).rsplit('/', 1)[0]}/{notice_id}.docx"
+    return attachment_path(notice_id, f"{notice_id}.docx")
 
 
 def ledger_path(kind: str, record_id: str) -> str:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +109,32 @@ def prepare(
 def render_tree(run: Run, settings: Settings, out_dir: Path) -> None:
     """Write a run's tree as Markdown, with the static files beside it."""
     Pipeline(settings, run.site.audience).write(run, out_dir)
+
+
+# -- a preview server in another process (disclose serve, mkdocs serve, properdocs serve) -----------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    """The page at `url`, or "" while nothing (or an error) answers there."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 60) -> bool:
+    """Whether `check` comes true within `seconds`, asked every 0.3 s."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.3)
+    return False

@@ -13,18 +13,15 @@ import datetime as dt
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from conftest import REPO, SAMPLE_AS_OF, Project
+from sites import fetch, free_port, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -145,32 +142,9 @@ def test_properdocs_gh_deploy_refuses_the_internal_site(minimal_project: Project
     assert not (minimal_project.root / "site").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError):
-        return ""
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
-
-
 @pytest.fixture
 def properdocs_serve(minimal_project: Project) -> Iterator[tuple[Project, str, Path]]:
-    port = _free_port()
+    port = free_port()
     log = minimal_project.root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -182,7 +156,7 @@ def properdocs_serve(minimal_project: Project) -> Iterator[tuple[Project, str, P
         )
         try:
             url = f"http://127.0.0.1:{port}/findings/F-1/"
-            assert _wait_for(lambda: "A finding" in _fetch(url)), log.read_text()
+            assert wait_for(lambda: "A finding" in fetch(url)), log.read_text()
             yield minimal_project, url, log
         finally:
             process.terminate()
@@ -198,10 +172,10 @@ def test_properdocs_serve_follows_edits_and_shows_the_previews_messages(
     )
     finding = project.root / "content" / "findings" / "F-1.yaml"
     finding.write_text(finding.read_text().replace("title: A finding", "title: An edited finding"))
-    assert _wait_for(lambda: "An edited finding" in _fetch(url)), log.read_text()
+    assert wait_for(lambda: "An edited finding" in fetch(url)), log.read_text()
     finding.write_text(finding.read_text().replace("unit: U-1", "unit: U-404"))
     error = "content/findings/F-1.yaml:3:7: unit: unknown unit 'U-404'"
-    assert _wait_for(lambda: f"ERROR   -  {error}" in log.read_text()), log.read_text()
-    assert _wait_for(lambda: "data-disclose-errors" in _fetch(url)), log.read_text()
-    page = _fetch(url)
+    assert wait_for(lambda: f"ERROR   -  {error}" in log.read_text()), log.read_text()
+    assert wait_for(lambda: "data-disclose-errors" in fetch(url)), log.read_text()
+    page = fetch(url)
     assert "An edited finding" in page and error.replace("'", "&#39;") in page

@@ -10,16 +10,12 @@ still prints what it may (the public record's own warning) and says how many it 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 
 import pytest
 from conftest import Project
+from sites import fetch, free_port, wait_for
 
 AS_OF = "2022-07-01"
 HELD = "held back: a public run names no internal record and no file that did not load; `disclose validate`"
@@ -130,14 +126,8 @@ PUBLIC_COMMANDS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _args(project: Project, command: list[str]) -> list[str]:
-    return [a.format(root=project.root, port=_free_port()) for a in command]
+    return [a.format(root=project.root, port=free_port()) for a in command]
 
 
 @pytest.mark.parametrize("command", PUBLIC_COMMANDS, ids=lambda c: " ".join(c[:2]))
@@ -216,27 +206,10 @@ def test_mkdocs_build_of_the_public_site_names_no_internal_record(
 # -- the live preview: its log and its error banner -----------------------------------------------------
 
 
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError):
-        return ""
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
-
-
 @pytest.mark.slow
 def test_the_public_preview_names_no_internal_record_in_its_log_or_banner(minimal_project: Project) -> None:
     project = _plant(minimal_project, WARNINGS)
-    port = _free_port()
+    port = free_port()
     log = project.root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -246,11 +219,11 @@ def test_the_public_preview_names_no_internal_record_in_its_log_or_banner(minima
         )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/findings/F-1/"
-        assert _wait_for(lambda: "A finding" in _fetch(url)), log.read_text()
+        assert wait_for(lambda: "A finding" in fetch(url)), log.read_text()
         # Now the internal record breaks: the preview keeps the last good site and shows the errors.
         _plant(project, {"content/findings/F-CANARYERR.yaml": ERRORS["content/findings/F-CANARYERR.yaml"]})
-        assert _wait_for(lambda: "data-disclose-errors" in _fetch(url)), log.read_text()
-        page = _fetch(url)
+        assert wait_for(lambda: "data-disclose-errors" in fetch(url)), log.read_text()
+        page = fetch(url)
     finally:
         process.terminate()
         process.wait(timeout=30)

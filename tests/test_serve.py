@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -13,36 +11,14 @@ from pathlib import Path
 
 import pytest
 from conftest import Project
+from sites import fetch, free_port, wait_for
 
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
-
-
 @pytest.fixture(params=[[], ["--dirty"]], ids=["full", "dirty"])
 def server(minimal_project: Project, request: pytest.FixtureRequest) -> Iterator[tuple[Project, str, Path]]:
-    port = _free_port()
+    port = free_port()
     log = minimal_project.root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -54,7 +30,7 @@ def server(minimal_project: Project, request: pytest.FixtureRequest) -> Iterator
         )  # fmt: skip
         try:
             url = f"http://127.0.0.1:{port}/findings/F-1/"
-            assert _wait_for(lambda: _fetch(url) is not None), log.read_text()
+            assert wait_for(lambda: fetch(url) != ""), log.read_text()
             yield minimal_project, url, log
         finally:
             process.terminate()
@@ -63,34 +39,34 @@ def server(minimal_project: Project, request: pytest.FixtureRequest) -> Iterator
 
 def test_serve_regenerates_on_edit_and_keeps_the_last_good_site(server: tuple[Project, str, Path]) -> None:
     project, url, log = server
-    assert "A finding" in (_fetch(url) or "")
+    assert "A finding" in fetch(url)
     finding = project.root / "content" / "findings" / "F-1.yaml"
     finding.write_text(finding.read_text().replace("title: A finding", "title: An edited finding"))
-    assert _wait_for(lambda: "An edited finding" in (_fetch(url) or "")), log.read_text()
+    assert wait_for(lambda: "An edited finding" in fetch(url)), log.read_text()
 
     finding.write_text(finding.read_text().replace("unit: U-1", "unit: U-404"))
-    assert _wait_for(lambda: "unknown unit 'U-404'" in log.read_text()), log.read_text()
+    assert wait_for(lambda: "unknown unit 'U-404'" in log.read_text()), log.read_text()
     assert "content/findings/F-1.yaml:3:7: unit: unknown unit 'U-404'" in log.read_text()
-    assert _wait_for(lambda: "data-disclose-errors" in (_fetch(url) or "")), log.read_text()
-    page = _fetch(url) or ""
+    assert wait_for(lambda: "data-disclose-errors" in fetch(url)), log.read_text()
+    page = fetch(url)
     assert "An edited finding" in page, "the last good page should still be served"
     assert "content/findings/F-1.yaml:3:7: unit: unknown unit" in page
 
     # A file that does not load may be internal now: a public preview says only that there is one.
     finding.write_text(finding.read_text().replace("unit: U-404", "unit: [U-1"))
-    assert _wait_for(lambda: "1 diagnostic held back" in (_fetch(url) or "")), log.read_text()
+    assert wait_for(lambda: "1 diagnostic held back" in fetch(url)), log.read_text()
     assert "YAML syntax error" not in log.read_text()
 
     finding.write_text(finding.read_text().replace("unit: [U-1", "unit: U-1").replace("An edited", "A fixed"))
-    assert _wait_for(lambda: "A fixed finding" in (_fetch(url) or "")), log.read_text()
-    assert "data-disclose-errors" not in (_fetch(url) or "")
+    assert wait_for(lambda: "A fixed finding" in fetch(url)), log.read_text()
+    assert "data-disclose-errors" not in fetch(url)
 
 
 def test_the_preview_searches_with_materials_search(server: tuple[Project, str, Path]) -> None:
     """`search: auto` means Pagefind for the public site, but a preview would index the whole site
     with it again after every edit: it searches with Material's, whose index MkDocs rebuilds."""
     _, url, log = server
-    page = _fetch(url) or ""
+    page = fetch(url)
     assert "data-disclose-pagefind" not in page, log.read_text()
     assert _status(url.removesuffix("findings/F-1/") + "search/search_index.json") == 200
 
@@ -121,10 +97,10 @@ def test_a_page_whose_record_turned_internal_is_no_longer_served(server: tuple[P
     project, url, log = server
     page = url.replace("/F-1/", "/F-2/")
     project.write("content/findings/F-2.yaml", F2.format(visibility="public"))
-    assert _wait_for(lambda: "A second finding" in (_fetch(page) or "")), log.read_text()
+    assert wait_for(lambda: "A second finding" in fetch(page)), log.read_text()
     project.write("content/findings/F-2.yaml", F2.format(visibility="internal"))
-    assert _wait_for(lambda: _status(page) == 404), (_status(page), log.read_text())
-    assert "A second finding" not in (_fetch(url.replace("findings/F-1/", "findings/")) or "")
+    assert wait_for(lambda: _status(page) == 404), (_status(page), log.read_text())
+    assert "A second finding" not in (fetch(url.replace("findings/F-1/", "findings/")) or "")
 
 
 @pytest.fixture
@@ -135,7 +111,7 @@ def zh_server(make_project: Callable[..., Project]) -> Iterator[tuple[Project, s
     project = make_project(language="zh")
     for path, text in MINIMAL.items():
         project.write(path, text)
-    port = _free_port()
+    port = free_port()
     log = project.root / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -147,7 +123,7 @@ def zh_server(make_project: Callable[..., Project]) -> Iterator[tuple[Project, s
         )  # fmt: skip
         try:
             url = f"http://127.0.0.1:{port}/findings/F-1/"
-            assert _wait_for(lambda: _fetch(url) is not None), log.read_text()
+            assert wait_for(lambda: fetch(url) != ""), log.read_text()
             yield project, url, log
         finally:
             process.terminate()
@@ -160,8 +136,8 @@ def test_the_preview_of_a_chinese_site_says_its_errors_in_chinese_and_nothing_el
     project, url, log = zh_server
     finding = project.root / "content" / "findings" / "F-1.yaml"
     finding.write_text(finding.read_text().replace("unit: U-1", "unit: U-404"))
-    assert _wait_for(lambda: "data-disclose-errors" in (_fetch(url) or "")), log.read_text()
-    page = _fetch(url) or ""
+    assert wait_for(lambda: "data-disclose-errors" in fetch(url)), log.read_text()
+    page = fetch(url)
     assert "记录有错误，本预览显示的是最近一次无误的版本。" in page
     assert "The records have errors" not in page
     assert "content/findings/F-1.yaml:3:7: unit: 未知的被监督单位 &#39;U-404&#39;" in page, page
