@@ -32,7 +32,7 @@ from .markup import escape_cell, escape_text, front_matter
 from .outputs import Made, Page, PerRecord
 from .parallel import gc_frozen
 from .records import Record
-from .schema import AMOUNTS, KINDS, PEOPLE, field_plans
+from .schema import AMOUNTS, KINDS, PEOPLE, field_plans, model_in
 from .settings import Settings
 from .urls import (
     DATA_DIR,
@@ -906,21 +906,11 @@ def _internal_fields(model: type[BaseModel]) -> dict[str, Any]:
         if plan.internal:
             found[plan.name] = True
             continue
-        inner = _model_in(plan.info.annotation)
+        inner = model_in(plan.info.annotation)
         nested = _internal_fields(inner) if inner is not None else {}
         if nested:
             found[plan.name] = {"__all__": nested} if _is_list(plan.info.annotation) else nested
     return found
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
 
 
 def _is_list(annotation: Any) -> bool:

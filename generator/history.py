@@ -48,7 +48,7 @@ from .errors import BuildError, UsageError
 from .load import MAX_BYTES, parse_yaml
 from .messages import counted, msg
 from .redact import hidden_notes_removed
-from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans
+from .schema import KINDS, MARKDOWN, Common, FieldPlan, field_plans, model_in
 
 ChangeKind = Literal["created", "modified", "renamed", "deleted"]
 
@@ -1254,7 +1254,7 @@ def _shapes(model: type[BaseModel]) -> dict[str, _Shape]:
             plan.internal,
             plan.optional_ref is not None,
             _is_markdown(plan),
-            _model_in(plan.info.annotation) if plan.nested else None,
+            model_in(plan.info.annotation) if plan.nested else None,
             _MISSING if plan.info.is_required() else plan.default(),
         )
         for plan in field_plans(model)
@@ -1267,17 +1267,6 @@ def _is_markdown(plan: FieldPlan) -> bool:
     return MARKDOWN in plan.info.metadata or any(
         MARKDOWN in getattr(a, "__metadata__", ()) for a in arguments
     )
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field's value is, or its items are (`Person | None`, `list[Measure]`)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # --- reading objects -----------------------------------------------------------------------------

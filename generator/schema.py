@@ -540,6 +540,17 @@ class FieldPlan:
         return self.info.get_default(call_default_factory=True)
 
 
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field's value is, or its items are (`Person | None`, `list[Measure]`)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
 @functools.cache
 def field_plans(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
     """Every field of a model, in declaration order, as the walks over models need it.

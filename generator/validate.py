@@ -47,6 +47,7 @@ from .schema import (
     RefPath,
     amount_fix,
     field_plans,
+    model_in,
 )
 from .settings import Settings
 
@@ -491,20 +492,10 @@ def _fields_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         if isinstance(step, int):
             continue
         info = current.model_fields.get(step) if hasattr(current, "model_fields") else None
-        current = _model_in(info.annotation) if info else None
+        current = model_in(info.annotation) if info else None
         if current is None:
             return []
     return list(current.model_fields)
-
-
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _ref_kind_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str | None:
@@ -515,7 +506,7 @@ def _ref_kind_at(model_cls: type[BaseModel], loc: tuple[Any, ...]) -> str | None
         return None
     if len(names) > 1:
         plan = plans.get(names[0])
-        inner = _model_in(plan.info.annotation) if plan is not None else None
+        inner = model_in(plan.info.annotation) if plan is not None else None
         return _ref_kind_at(inner, loc[loc.index(names[0]) + 1 :]) if inner is not None else None
     plan = plans.get(names[0])
     ref = plan and (plan.ref or plan.item_ref)
