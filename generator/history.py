@@ -36,7 +36,7 @@ import functools
 import os
 import subprocess
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -1178,18 +1178,21 @@ def _project_mapping(data: Mapping[Any, Any], model: type[BaseModel], targets: s
             if shape.optional_ref:
                 targets.update(_ids_in(value))
             if shape.model is not None:
-                value = _project_value(value, shape.model, targets)
+                value = _each_mapping(
+                    value, functools.partial(_project_mapping, model=shape.model, targets=targets)
+                )
             elif shape.markdown and isinstance(value, str):
                 value = hidden_notes_removed(value)  # the public build strips hidden notes
         projected[key] = value  # a key the model does not know is kept: such a version is not valid
     return projected
 
 
-def _project_value(value: Any, model: type[BaseModel], targets: set[str]) -> Any:
+def _each_mapping(value: Any, change: Callable[[dict[Any, Any]], dict[Any, Any]]) -> Any:
+    """A nested value (a mapping, or a list of them) with `change` applied to each mapping in it."""
     if isinstance(value, dict):
-        return _project_mapping(value, model, targets)
+        return change(value)
     if isinstance(value, list):
-        return [_project_value(item, model, targets) for item in value]
+        return [_each_mapping(item, change) for item in value]
     return value
 
 
@@ -1222,17 +1225,9 @@ def _drop_refs(data: dict[Any, Any], model: type[BaseModel], ids: frozenset[str]
                 if not value:
                     continue
         if shape is not None and shape.model is not None:
-            value = _drop_refs_in(value, shape.model, ids)
+            value = _each_mapping(value, functools.partial(_drop_refs, model=shape.model, ids=ids))
         kept[key] = value
     return kept
-
-
-def _drop_refs_in(value: Any, model: type[BaseModel], ids: frozenset[str]) -> Any:
-    if isinstance(value, dict):
-        return _drop_refs(value, model, ids)
-    if isinstance(value, list):
-        return [_drop_refs_in(item, model, ids) for item in value]
-    return value
 
 
 def _same_view(a: _View | None, b: _View | None) -> bool:
