@@ -37,6 +37,7 @@ from .messages import msg
 from .office import moment, reproducible, xml_text
 from .official import Official, Words, meta_html, signature_html
 from .outputs import Made, Page, PerFile
+from .reads import collecting, replay
 from .records import Record
 from .schema import AMOUNTS, NoticeScope
 from .settings import Settings
@@ -575,24 +576,39 @@ class Notices:
         """The site-wide notice's page and .docx, and a .docx per generated notice record (kept, only
         those that read what an edit changed are made again)."""
         settings = self.settings
+        whole = _Once(lambda: progress_notice(site, settings, Scope()))
+        if changed is None:
+            whole()  # before the files are spread over the workers: the page and the .docx share it
         wanted: list[tuple[str, Callable[[], Page]]] = [
-            (SITE_NOTICE_PATH, lambda: self._page(site)),
-            (
-                SITE_NOTICE_DOCX,
-                lambda: _docx_page(SITE_NOTICE_DOCX, progress_notice(site, settings, Scope()), settings),
-            ),
+            (SITE_NOTICE_PATH, lambda: self._page(whole())),
+            (SITE_NOTICE_DOCX, lambda: _docx_page(SITE_NOTICE_DOCX, whole(), settings)),
         ]
         for record in generated(site.of_kind("notice")):
             path = notice_docx_path(record.id)
             wanted.append((path, functools.partial(_record_docx, site, settings, record, path)))
         return self._files.each(changed, wanted)
 
-    def _page(self, site: Site) -> Page:
+    def _page(self, whole: ProgressNotice) -> Page:
         t = Labels(self.settings.template_dirs, self.settings.language)
-        whole = progress_notice(site, self.settings, Scope())
         link = notice_docx_link(SITE_NOTICE_PATH, SITE_NOTICE_DOCX)
         head = front_matter({"title": whole.title}) + f"# {escape_text(whole.title)}\n\n"
         return Page(SITE_NOTICE_PATH, head + markdown(whole, link, t("notice_download")))
+
+
+class _Once:
+    """A notice made once for the files that show it, each counted as reading what it read."""
+
+    def __init__(self, make: Callable[[], ProgressNotice]) -> None:
+        self._make = make
+        self._made: tuple[ProgressNotice, frozenset[str]] | None = None
+
+    def __call__(self) -> ProgressNotice:
+        if self._made is None:
+            with collecting() as seen:
+                notice = self._make()
+            self._made = (notice, frozenset(seen))
+        replay(self._made[1])
+        return self._made[0]
 
 
 def _record_docx(site: Site, settings: Settings, record: Record, path: str) -> Page:
