@@ -32,7 +32,7 @@ from typing import Any
 from .errors import UsageError
 from .figures import Figures, amount_text, count, derive_state, finding_state, outcome_items, totals_sentence
 from .link import Site
-from .markup import escape_text, front_matter
+from .markup import escape_html, escape_text, front_matter
 from .messages import msg
 from .office import moment, reproducible, xml_text
 from .official import Official, Words, meta_html, signature_html
@@ -443,14 +443,10 @@ def markdown(notice: ProgressNotice, docx_link: str | None = None, download: str
     lines += [signature_html(notice.official, notice.say), "</div>", ""]
     if docx_link:
         lines += [
-            f'<p class="disclose-notice-download"><a href="{_html(docx_link)}">{_html(download)}</a></p>',
+            f'<p class="disclose-notice-download"><a href="{escape_html(docx_link)}">{escape_html(download)}</a></p>',
             "",
         ]
     return "\n".join(lines)
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 # The fonts of the document (labels.yml `notice_font_*`: a site may give its own), their sizes in
@@ -543,7 +539,7 @@ def _fallbacks(document: Any, t: Labels) -> None:
         if str(part.partname) == "/word/fontTable.xml":
             namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
             entries = "".join(
-                f'<w:font w:name="{_html(name)}"><w:altName w:val="{_html(alt)}"/>'
+                f'<w:font w:name="{escape_html(name)}"><w:altName w:val="{escape_html(alt)}"/>'
                 '<w:charset w:val="86"/><w:family w:val="modern"/></w:font>'
                 for name, alt in pairs
             )
